@@ -1,0 +1,75 @@
+"""`sustainment validate|import-ua-gs|...`: expected failures end in one line each and a non-zero exit."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sustainment import paths
+
+SHARED_DAILY_FILE = paths.ROOT.parent / "shared" / "data" / "ua_general_staff_russian_personnel_losses.json"
+
+
+def _fail(lines: list[str], code: int = 1) -> int:
+    for line in lines:
+        print(line, file=sys.stderr)
+    return code
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from sustainment import figures
+
+    try:
+        claims = figures.load(args.data_dir)
+    except figures.DataError as err:
+        return _fail([str(p) for p in err.problems] + [f"{len(err.problems)} problem(s); nothing loaded"])
+    print(f"{paths.relative(args.data_dir or paths.DATA_DIR)}: OK, {len(claims)} figures from "
+          f"{claims['source_id'].nunique()} sources, {claims['metric'].nunique()} metrics, "
+          f"{claims['actor'].nunique()} actors")
+    return 0
+
+
+def cmd_import_ua_gs(args: argparse.Namespace) -> int:
+    from sustainment import ua_general_staff as ua
+
+    origin = args.origin or (str(SHARED_DAILY_FILE) if SHARED_DAILY_FILE.exists() else ua.UPSTREAM_URL)
+    try:
+        if origin.startswith(("http://", "https://")):
+            from urllib.request import urlopen
+
+            with urlopen(origin, timeout=60) as response:
+                text = response.read().decode("utf-8")
+        else:
+            text = Path(origin).read_text(encoding="utf-8")
+        rows = ua.month_end_figures(ua.parse(text))
+    except (OSError, UnicodeDecodeError, ua.DatasetError) as err:
+        return _fail([f"{origin}: {err}"])
+    target = ua.write(rows, Path(args.data_dir or paths.DATA_DIR))
+    print(f"{paths.relative(target)}: {len(rows)} month-end claims, "
+          f"{rows['period_end'].iloc[0]}..{rows['period_end'].iloc[-1]}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sustainment", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    validate = commands.add_parser("validate", help="check data/ and print one line per problem")
+    validate.add_argument("data_dir", nargs="?", type=Path, help="folder with the CSV tables (default: data/)")
+    validate.set_defaults(run=cmd_validate)
+
+    imports = commands.add_parser("import-ua-gs", help="derive month-end Ukrainian General Staff claims")
+    imports.add_argument("--from", dest="origin", help="daily JSON file or URL (default: shared copy, else upstream)")
+    imports.add_argument("--data-dir", type=Path, help="where to write figures_ua_general_staff.csv")
+    imports.set_defaults(run=cmd_import_ua_gs)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""Month-end cumulative claims of the General Staff of the Armed Forces of Ukraine.
+
+Derives curated figure rows from the daily series published in the public dataset
+PetroIvaniuk/2022-Ukraine-Russia-War-Dataset (MIT licence). The daily file itself is never
+committed: only the month-end readings, each attributed like any other claim.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+UPSTREAM_URL = ("https://raw.githubusercontent.com/PetroIvaniuk/2022-Ukraine-Russia-War-Dataset/"
+                "main/data/russia_losses_personnel.json")
+SOURCE_ID = "ua-general-staff-daily-losses"
+CLAIMANT = "General Staff of the Armed Forces of Ukraine"
+FILE_NAME = "figures_ua_general_staff.csv"
+INVASION = pd.Timestamp("2022-02-24")
+
+
+class DatasetError(ValueError):
+    """The daily file is not the expected list of {"date", "personnel", ...} records."""
+
+
+def parse(text: str) -> pd.DataFrame:
+    """The daily records as a frame (date, personnel), sorted by date; raises DatasetError."""
+    try:
+        records = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise DatasetError(f"not JSON: {err}") from None
+    if not isinstance(records, list) or not records:
+        raise DatasetError("expected a non-empty JSON list of daily records")
+    frame = pd.DataFrame.from_records(records)
+    missing = {"date", "personnel"} - set(frame.columns)
+    if missing:
+        raise DatasetError(f"records lack {sorted(missing)}")
+    frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d", errors="coerce")
+    frame["personnel"] = pd.to_numeric(frame["personnel"], errors="coerce")
+    bad = frame[frame["date"].isna() | frame["personnel"].isna()]
+    if len(bad):
+        raise DatasetError(f"record {int(bad.index[0])}: bad date or personnel: {records[bad.index[0]]}")
+    return frame.sort_values("date", kind="stable")[["date", "personnel"]].reset_index(drop=True)
+
+
+def month_end_figures(daily: pd.DataFrame) -> pd.DataFrame:
+    """One figure row per month: the last daily reading of that month, cumulative since 2022-02-24."""
+    last = daily.groupby(daily["date"].dt.to_period("M")).tail(1)
+    day = last["date"].dt.strftime("%Y-%m-%d")
+    count = last["personnel"].astype("int64")
+    return pd.DataFrame({
+        "id": "ua-gs-month-end-" + last["date"].dt.strftime("%Y-%m"),
+        "metric": "casualties_killed_wounded_claimed_ua",
+        "actor": "RU",
+        "period_start": INVASION.strftime("%Y-%m-%d"),
+        "period_end": day,
+        "value": count.astype(str),
+        "low": "",
+        "high": "",
+        "unit": "persons",
+        "scope": "Russian personnel losses (killed and wounded) since 2022-02-24, last daily report of the month",
+        "source_id": SOURCE_ID,
+        "claimant": CLAIMANT,
+        "confidence": "low",
+        "quote": '{"date": "' + day + '", "personnel": ' + count.astype(str) + ', "personnel*": "about"}',
+        "reported": day,
+        "notes": "Derived by `sustainment import-ua-gs` from the daily series; claimant with an interest.",
+    }).reset_index(drop=True)
+
+
+def write(figures: pd.DataFrame, data_dir: Path) -> Path:
+    """Write the derived rows to data/figures_ua_general_staff.csv atomically; return its path."""
+    target = data_dir / FILE_NAME
+    temporary = target.with_suffix(".csv.tmp")
+    figures.to_csv(temporary, index=False, lineterminator="\n")
+    temporary.replace(target)
+    return target

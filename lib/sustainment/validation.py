@@ -1,0 +1,287 @@
+"""Reading and validating the curated tables, with problems an analyst can act on.
+
+Each problem names the file, the line, the row id and the column. Validation runs in two
+stages so that one bad cell gives one message: `read_table` + `parse_*` turn text into numbers
+and dates (reporting what does not parse), then pandera schemas check ranges, vocabularies and
+uniqueness, and the cross-table checks (units against the metric, sources) run in pandas.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from sustainment import units
+from sustainment.paths import relative
+
+LINE = "_line"  # column holding each record's line number in its file
+FILE = "_file"
+
+METRIC_COLUMNS = ["name", "kind", "unit", "description"]
+ACTOR_COLUMNS = ["code", "name", "side"]
+SOURCE_COLUMNS = ["source_id", "publisher", "title", "url", "published", "accessed"]
+FIGURE_COLUMNS = [
+    "id", "metric", "actor", "period_start", "period_end", "value", "low", "high", "unit",
+    "scope", "source_id", "claimant", "confidence", "quote", "reported", "notes",
+]
+KINDS = ("flow", "stock", "cumulative")
+SIDES = ("russia", "west")
+CONFIDENCE = ("high", "medium", "low")
+ID_PATTERN = r"^[a-z0-9][a-z0-9._+-]*$"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in one cell, row or file."""
+
+    file: str
+    line: int
+    row_id: str
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        row = f" row {self.row_id!r}" if self.row_id else ""
+        column = f" column {self.column!r}" if self.column else ""
+        return f"{self.file}:{self.line}:{row}{column}: {self.message}"
+
+
+class DataError(Exception):
+    """The curated data is not usable; `problems` lists every problem found, not just the first."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.column, p.message))
+        super().__init__(f"{len(self.problems)} problem(s) in the data:\n" + "\n".join(map(str, self.problems)))
+
+
+def read_table(path: Path, columns: list[str], id_column: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Read a CSV as text cells (stripped), with each record's line number.
+
+    Returns (None, problems) when the file cannot be read as a table at all: missing, not
+    UTF-8, empty, or missing a required column.
+    """
+    name = relative(path)
+    if not path.is_file():
+        return None, [Problem(name, 0, "", "", "file not found")]
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        return None, [Problem(name, line, "", "", f"not UTF-8 (byte 0x{raw[err.start]:02x}); save the file as UTF-8")]
+    if not text.strip():
+        return None, [Problem(name, 1, "", "", "empty file: expected a header line")]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in next(reader)]
+    missing = [c for c in columns if c not in header]
+    if missing:
+        return None, [Problem(name, 1, "", c, "missing column") for c in missing]
+    records, problems, line = [], [], reader.line_num
+    for cells in reader:
+        start, line = line + 1, reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
+            row_id = cells[header.index(id_column)].strip() if header.index(id_column) < len(cells) else ""
+            problems.append(Problem(name, start, row_id, "", f"expected {len(header)} fields, found {len(cells)}"))
+            continue
+        records.append([c.strip() for c in cells] + [start])
+    frame = pd.DataFrame(records, columns=header + [LINE]).astype({LINE: int})
+    frame[FILE] = name
+    return frame, problems
+
+
+def _problem(frame: pd.DataFrame, index, id_column: str, column: str, message: str) -> Problem:
+    row = frame.loc[index]
+    return Problem(row[FILE], int(row[LINE]), str(row[id_column]), column, message)
+
+
+def parse_numbers(frame: pd.DataFrame, columns: list[str], required: list[str], id_column: str) -> list[Problem]:
+    """Replace text by floats in `columns` (blank -> NaN); report blanks in `required` and non-numbers."""
+    problems = []
+    for column in columns:
+        text = frame[column].str.replace(",", "", regex=False).str.replace("_", "", regex=False)
+        numbers = pd.to_numeric(text.where(text != ""), errors="coerce")
+        for index in frame.index[(text != "") & numbers.isna()]:
+            problems.append(_problem(frame, index, id_column, column, f"not a number: {frame.at[index, column]!r}"))
+        if column in required:
+            for index in frame.index[text == ""]:
+                problems.append(_problem(frame, index, id_column, column, "missing value"))
+        frame[column] = numbers.astype(float)
+    return problems
+
+
+def parse_dates(frame: pd.DataFrame, columns: list[str], required: list[str], id_column: str,
+                partial: bool = False) -> list[Problem]:
+    """Replace ISO dates (YYYY-MM-DD) by Timestamps; blank -> NaT.
+
+    With `partial`, YYYY and YYYY-MM are accepted too and stand for the LAST day they cover
+    (the earliest date by which the text was surely public).
+    """
+    problems = []
+    for column in columns:
+        text = frame[column]
+        parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+        if partial:
+            month = pd.to_datetime(text.where(text.str.fullmatch(r"\d{4}-\d{2}")), format="%Y-%m", errors="coerce")
+            year = pd.to_datetime(text.where(text.str.fullmatch(r"\d{4}")), format="%Y", errors="coerce")
+            parsed = parsed.fillna(month + pd.offsets.MonthEnd(0)).fillna(year + pd.offsets.YearEnd(0))
+        expected = "a date YYYY-MM-DD" + (" (or YYYY-MM, YYYY)" if partial else "")
+        for index in frame.index[(text != "") & parsed.isna()]:
+            problems.append(_problem(frame, index, id_column, column, f"bad date {text[index]!r}: expected {expected}"))
+        if column in required:
+            for index in frame.index[text == ""]:
+                problems.append(_problem(frame, index, id_column, column, "missing date"))
+        frame[column] = parsed
+    return problems
+
+
+def _message(check: str, failure_case) -> str:
+    """A sentence for a pandera failure."""
+    if check.startswith("isin"):
+        return f"unknown value {failure_case!r}"
+    if check == "field_uniqueness":
+        return f"duplicate id {failure_case!r}"
+    if check.startswith("greater_than_or_equal_to"):
+        return f"negative value {failure_case!r}: counts cannot be below zero"
+    if check.startswith("str_length"):
+        return "missing text"
+    if check.startswith("str_matches"):
+        return f"malformed value {failure_case!r}"
+    return check
+
+
+def schema_problems(schema, frame: pd.DataFrame, id_column: str, wide_columns: dict[str, str]) -> list[Problem]:
+    """Run a pandera schema lazily and turn every failure case into a Problem.
+
+    `wide_columns` maps the error text of a dataframe-level check to the column it blames.
+    """
+    import pandera.pandas as pa
+
+    try:
+        schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        cases = err.failure_cases
+    else:
+        return []
+    problems = []
+    for case in cases.itertuples(index=False):
+        if case.index is None or pd.isna(case.index):
+            raise RuntimeError(f"schema check failed as a whole: {case.check}: {case.failure_case}")
+        column = case.column if isinstance(case.column, str) else wide_columns.get(case.check, "")
+        message = _message(case.check, case.failure_case) if isinstance(case.column, str) else case.check
+        problems.append(_problem(frame, case.index, id_column, column, message))
+    return problems
+
+
+def _text(pattern: str | None = None, options=None, required: bool = True, unique: bool = False):
+    import pandera.pandas as pa
+
+    checks = []
+    if required:
+        checks.append(pa.Check.str_length(min_value=1))
+    if pattern:
+        checks.append(pa.Check.str_matches(pattern))
+    if options is not None:
+        checks.append(pa.Check.isin(sorted(options)))
+    return pa.Column(str, checks=checks, unique=unique, nullable=not required)
+
+
+def validate_metrics(frame: pd.DataFrame) -> list[Problem]:
+    import pandera.pandas as pa
+
+    known_unit = pa.Check(lambda s: s.map(units.is_known), element_wise=False, error="unknown unit")
+    schema = pa.DataFrameSchema({
+        "name": _text(r"^[a-z][a-z0-9_]*$", unique=True),
+        "kind": _text(options=KINDS),
+        "unit": pa.Column(str, checks=[pa.Check.str_length(min_value=1), known_unit]),
+        "description": _text(),
+    })
+    return schema_problems(schema, frame, "name", {})
+
+
+def validate_actors(frame: pd.DataFrame) -> list[Problem]:
+    import pandera.pandas as pa
+
+    schema = pa.DataFrameSchema({
+        "code": _text(r"^[A-Z][A-Z0-9+]*$", unique=True),
+        "name": _text(),
+        "side": _text(options=SIDES),
+    })
+    return schema_problems(schema, frame, "code", {})
+
+
+def validate_sources(frame: pd.DataFrame) -> list[Problem]:
+    """Sources need an id, a publisher, a title, an http(s) URL and dates (`published` may be partial)."""
+    import pandera.pandas as pa
+
+    problems = parse_dates(frame, ["published"], ["published"], "source_id", partial=True)
+    problems += parse_dates(frame, ["accessed"], ["accessed"], "source_id")
+    schema = pa.DataFrameSchema({
+        "source_id": _text(ID_PATTERN, unique=True),
+        "publisher": _text(),
+        "title": _text(),
+        "url": _text(r"^https?://\S+$"),
+    })
+    return problems + schema_problems(schema, frame, "source_id", {})
+
+
+def validate_figures(frame: pd.DataFrame, metrics: pd.DataFrame, actors: pd.DataFrame,
+                     sources: pd.DataFrame) -> list[Problem]:
+    """Parse and check the claims, including against the other tables. `frame` is typed in place."""
+    import pandera.pandas as pa
+
+    problems = parse_numbers(frame, ["value", "low", "high"], ["value"], "id")
+    problems += parse_dates(frame, ["period_start", "period_end"], ["period_start", "period_end"], "id")
+    problems += parse_dates(frame, ["reported"], [], "id")
+    canonical = frame["metric"].map(metrics.set_index("name")["unit"])
+    nonnegative = pa.Check.ge(0, ignore_na=True)
+    wide = {
+        "low is above value": "low",
+        "value is above high": "high",
+        "period_end is before period_start": "period_end",
+        "unit does not convert to the metric's unit": "unit",
+    }
+
+    def convertible(df: pd.DataFrame) -> pd.Series:
+        pairs = zip(df["unit"], canonical[df.index])
+        return pd.Series([_converts(unit, to) for unit, to in pairs], index=df.index)
+
+    schema = pa.DataFrameSchema(
+        {
+            "id": _text(ID_PATTERN, unique=True),
+            "metric": _text(options=metrics["name"]),
+            "actor": _text(options=actors["code"]),
+            "value": pa.Column(float, checks=nonnegative, nullable=True),
+            "low": pa.Column(float, checks=nonnegative, nullable=True),
+            "high": pa.Column(float, checks=nonnegative, nullable=True),
+            "unit": pa.Column(str, checks=[pa.Check.str_length(min_value=1),
+                                           pa.Check(lambda s: s.map(units.is_known), error="unknown unit")]),
+            "source_id": _text(options=sources["source_id"]),
+            "claimant": _text(),
+            "confidence": _text(options=CONFIDENCE),
+            "quote": _text(),
+        },
+        checks=[
+            pa.Check(lambda d: ~(d["low"] > d["value"]), error="low is above value"),
+            pa.Check(lambda d: ~(d["value"] > d["high"]), error="value is above high"),
+            pa.Check(lambda d: ~(d["period_end"] < d["period_start"]), error="period_end is before period_start"),
+            pa.Check(convertible, error="unit does not convert to the metric's unit"),
+        ],
+    )
+    return problems + schema_problems(schema, frame, "id", wide)
+
+
+def _converts(unit: str, canonical) -> bool:
+    """False only when a known `unit` cannot become a known metric's unit (others are reported elsewhere)."""
+    if not isinstance(canonical, str) or not units.is_known(unit):
+        return True
+    try:
+        units.conversion(unit, canonical)
+    except units.UnitError:
+        return False
+    return True
