@@ -45,9 +45,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        row = f" row {self.row_id!r}" if self.row_id else ""
-        column = f" column {self.column!r}" if self.column else ""
-        return f"{self.file}:{self.line}:{row}{column}: {self.message}"
+        where = [f"row {self.row_id!r}"] * bool(self.row_id) + [f"column {self.column!r}"] * bool(self.column)
+        return f"{self.file}:{self.line}: " + (" ".join(where) + ": " if where else "") + self.message
 
 
 class DataError(Exception):

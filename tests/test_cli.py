@@ -1,0 +1,37 @@
+"""The command line: one line per problem, no traceback, exit codes."""
+
+import subprocess
+import sys
+
+from conftest import FIGURES, write_csv
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sustainment.cli", *args], capture_output=True, text=True)
+
+
+def test_validate_clean_data_prints_one_line():
+    done = run("validate")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("\n") == 1 and "OK" in done.stdout
+
+
+def test_validate_bad_data_lists_problems_without_traceback(data_dir):
+    rows = [list(r) for r in FIGURES]
+    rows[1][5] = "lots"
+    rows[2][2] = "XX"
+    write_csv(data_dir / "figures.csv", rows)
+    done = run("validate", str(data_dir))
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 3 and "Traceback" not in done.stderr
+    assert lines[0].endswith("figures.csv:2: row 'ru-a' column 'value': not a number: 'lots'")
+    assert lines[-1] == "2 problem(s); nothing loaded"
+
+
+def test_import_refuses_a_bad_file_in_one_line(tmp_path):
+    bad = tmp_path / "daily.json"
+    bad.write_text("[]")
+    done = run("import-ua-gs", "--from", str(bad), "--data-dir", str(tmp_path))
+    assert done.returncode == 1 and len(done.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "figures_ua_general_staff.csv").exists()

@@ -1,0 +1,121 @@
+"""select / estimate on a small table with hand-computed answers, and the seed figures in data/."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from sustainment import figures
+
+
+@pytest.fixture
+def claims(data_dir):
+    return figures.load(data_dir)
+
+
+def test_values_are_also_in_canonical_units(claims):
+    by_id = claims.set_index("id")
+    assert by_id.at["ru-b", "canonical_value"] == pytest.approx(250_000 * 12)
+    assert by_id.at["ru-b", "canonical_low"] == pytest.approx(200_000 * 12)
+    # 91,000 persons over 2024-01-01..2024-03-31 (91 days) -> per month of 365.25/12 days
+    assert by_id.at["ru-rec", "canonical_value"] == pytest.approx(91_000 / 91 * 365.25 / 12)
+    assert by_id.at["ru-rec", "canonical_unit"] == "persons/month"
+
+
+def test_select_filters(claims):
+    assert set(figures.select(claims, metric="shells_produced", actor="RU", period=2024)["id"]) == {"ru-a", "ru-b", "ru-c"}
+    assert set(figures.select(claims, claimant="analyst b")["id"]) == {"ru-b"}
+    assert set(figures.select(claims, side="west")["id"]) == {"eu-a"}
+    assert set(figures.select(claims, metric="shells_produced", min_confidence="medium", actor="RU")["id"]) == {"ru-a", "ru-b"}
+    # alpha-2024 published 2024-03-01; ru-c was reported 2024-01-15; beta-2024 ("2024-07") counts from 2024-07-31
+    assert set(figures.select(claims, as_of="2024-02-01")["id"]) == {"ru-c"}
+    assert "ru-b" not in set(figures.select(claims, as_of="2024-07-30")["id"])
+    assert "ru-b" in set(figures.select(claims, as_of="2024-07-31")["id"])
+    # cumulative counts are dated by their end; flows overlap
+    assert set(figures.select(claims, metric="casualties_killed_wounded", period="2024-10")["id"]) == {"ru-kw"}
+    assert figures.select(claims, metric="casualties_killed_wounded", period="2024-09").empty
+    assert set(figures.select(claims, metric="shells_produced", actor="RU", period="2024-08")["id"]) == {"ru-a", "ru-b"}
+
+
+def test_estimate_central_is_median_and_range_is_envelope(claims):
+    found = figures.estimate(claims, "shells_produced", "RU", 2024)
+    # values 3.0M, 3.0M (250k x 12), 2.0M -> median 3.0M; lows 3.0M, 2.4M, 2.0M; highs 3.0M, 3.6M, 2.0M
+    assert (found.low, found.central, found.high) == (pytest.approx(2.0e6), pytest.approx(3.0e6), pytest.approx(3.6e6))
+    assert set(found.claim_ids) == {"ru-a", "ru-b", "ru-c"} and found.unit == "rounds/year"
+    assert found.source_ids == ("alpha-2024", "beta-2024")
+
+
+def test_estimate_low_high_latest_source(claims):
+    assert figures.estimate(claims, "shells_produced", "RU", 2024, policy="low").central == pytest.approx(2.0e6)
+    assert figures.estimate(claims, "shells_produced", "RU", 2024, policy="high").central == pytest.approx(3.6e6)
+    latest = figures.estimate(claims, "shells_produced", "RU", 2024, policy="latest")
+    assert latest.claim_ids == ("ru-b",)  # beta-2024 is the latest public (2024-07-31)
+    assert (latest.low, latest.central, latest.high) == (pytest.approx(2.4e6), pytest.approx(3.0e6), pytest.approx(3.6e6))
+    alpha = figures.estimate(claims, "shells_produced", "RU", 2024, policy="source:alpha-2024")
+    assert set(alpha.claim_ids) == {"ru-a", "ru-c"} and alpha.central == pytest.approx(2.5e6)
+
+
+def test_estimate_refuses_nothing_and_bad_policy(claims):
+    with pytest.raises(figures.NoClaimsError, match="shells_produced / EU in 2019-01-01..2019-12-31"):
+        figures.estimate(claims, "shells_produced", "EU", 2019)
+    with pytest.raises(ValueError, match="policy"):
+        figures.estimate(claims, "shells_produced", "RU", 2024, policy="mean")
+    with pytest.raises(figures.NoClaimsError, match="under policy"):
+        figures.estimate(claims, "shells_produced", "RU", 2024, policy="source:nobody")
+
+
+def test_as_period():
+    ts = pd.Timestamp
+    assert figures.as_period(2024) == (ts("2024-01-01"), ts("2024-12-31"))
+    assert figures.as_period("2024-02") == (ts("2024-02-01"), ts("2024-02-29"))
+    assert figures.as_period("2024-10-28") == (ts("2024-10-28"), ts("2024-10-28"))
+    assert figures.as_period((2023, "2024-06")) == (ts("2023-01-01"), ts("2024-06-30"))
+    with pytest.raises(ValueError, match="period"):
+        figures.as_period("last year")
+
+
+def test_source_line(claims):
+    assert figures.source_line(claims, ["beta-2024", "alpha-2024"]) == "Alpha News (2024); Beta Times (2024)"
+
+
+# --- the project's data: the seed article's figures are all there ------------------------------
+
+@pytest.fixture(scope="module")
+def project():
+    return figures.load()
+
+
+def one(frame: pd.DataFrame) -> pd.Series:
+    assert len(frame) >= 1, "expected a claim"
+    return frame.iloc[0]
+
+
+def test_seed_600k_killed_or_wounded(project):
+    row = one(figures.select(project, metric="casualties_killed_wounded", actor="RU", period="2024-10-28",
+                             claimant="Rutte"))
+    assert row["value"] == 600_000 and row["confidence"] == "high"
+
+
+def test_seed_eu_one_million_and_russia_three_times(project):
+    eu = one(figures.select(project, metric="shells_produced", actor="EU", period=2024, claimant="European Union"))
+    assert eu["canonical_value"] == 1_000_000
+    ratio = one(figures.select(project, metric="shells_production_ratio_vs_eu", actor="RU", period=2024))
+    assert ratio["value"] == 3 and "North Korea" in ratio["quote"] and "Iran" in ratio["quote"]
+
+
+def test_seed_30k_recruits_and_north_korean_troops(project):
+    recruits = one(figures.select(project, metric="recruits", actor="RU", claimant="NATO", period="2024-10"))
+    assert recruits["canonical_value"] == 30_000
+    troops = figures.select(project, metric="troops_deployed", actor="NK", period=("2024-10", "2024-11"))
+    assert troops["scope"].str.contains("Kursk").all() and troops["value"].min() >= 10_000
+
+
+def test_ukrainian_general_staff_month_ends_are_attributed(project):
+    ua = figures.select(project, metric="casualties_killed_wounded_claimed_ua", source_id="ua-general-staff-daily-losses")
+    assert len(ua) >= 50 and ua["claimant"].eq("General Staff of the Armed Forces of Ukraine").all()
+    assert ua["canonical_value"].is_monotonic_increasing
+
+
+def test_russian_shell_production_2024_in_one_call(project):
+    answer = figures.select(project, metric="shells_produced", actor="RU", period=2024)
+    assert answer["claimant"].nunique() >= 3 and answer["canonical_value"].max() >= 4_000_000

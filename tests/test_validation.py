@@ -1,0 +1,104 @@
+"""Every bad case named in the foundation issue is caught, with file, line, row id and column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import FIGURES, SOURCES, write_csv
+from sustainment import figures
+from sustainment.validation import DataError
+
+
+def problems(data_dir: Path) -> list[str]:
+    with pytest.raises(DataError) as caught:
+        figures.load(data_dir)
+    prefix = f"{data_dir.parent}/"  # messages name files relative to the project, else absolute
+    return [str(p).removeprefix(prefix) for p in caught.value.problems]
+
+
+def edit(rows: list[list[str]], row: int, column: str, value: str) -> list[list[str]]:
+    edited = [list(r) for r in rows]
+    edited[row][rows[0].index(column)] = value
+    return edited
+
+
+def test_the_fixture_is_valid(data_dir):
+    assert len(figures.load(data_dir)) == len(FIGURES) - 1
+
+
+@pytest.mark.parametrize("column, value, expected", [
+    ("value", "three million", "data/figures.csv:2: row 'ru-a' column 'value': not a number: 'three million'"),
+    ("value", "", "data/figures.csv:2: row 'ru-a' column 'value': missing value"),
+    ("low", "4000000", "data/figures.csv:2: row 'ru-a' column 'low': low is above value"),
+    ("high", "10", "data/figures.csv:2: row 'ru-a' column 'high': value is above high"),
+    ("value", "-5", "data/figures.csv:2: row 'ru-a' column 'value': negative value -5.0"),
+    ("period_end", "2023-12-31", "data/figures.csv:2: row 'ru-a' column 'period_end': period_end is before period_start"),
+    ("period_start", "2024-13-01", "data/figures.csv:2: row 'ru-a' column 'period_start': bad date '2024-13-01'"),
+    ("metric", "shells_imagined", "data/figures.csv:2: row 'ru-a' column 'metric': unknown value 'shells_imagined'"),
+    ("actor", "XX", "data/figures.csv:2: row 'ru-a' column 'actor': unknown value 'XX'"),
+    ("unit", "bananas/year", "data/figures.csv:2: row 'ru-a' column 'unit': unknown unit"),
+    ("unit", "persons/year", "data/figures.csv:2: row 'ru-a' column 'unit': unit does not convert to the metric's unit"),
+    ("source_id", "nobody-2024", "data/figures.csv:2: row 'ru-a' column 'source_id': unknown value 'nobody-2024'"),
+    ("id", "ru-b", "data/figures.csv:2: row 'ru-b' column 'id': duplicate id 'ru-b'"),
+    ("quote", "", "data/figures.csv:2: row 'ru-a' column 'quote': missing text"),
+    ("confidence", "certain", "data/figures.csv:2: row 'ru-a' column 'confidence': unknown value 'certain'"),
+])
+def test_bad_figure_cells_are_named(data_dir, column, value, expected):
+    write_csv(data_dir / "figures.csv", edit(FIGURES, 1, column, value))
+    found = problems(data_dir)
+    assert any(line.startswith(expected) for line in found), found
+
+
+def test_every_problem_is_reported_not_just_the_first(data_dir):
+    rows = edit(edit(FIGURES, 1, "value", "abc"), 3, "actor", "XX")
+    write_csv(data_dir / "figures.csv", rows)
+    found = problems(data_dir)
+    assert len(found) == 2
+    assert found[0].startswith("data/figures.csv:2:") and found[1].startswith("data/figures.csv:4:")
+
+
+def test_source_without_url_and_bad_date(data_dir):
+    write_csv(data_dir / "sources.csv", edit(edit(SOURCES, 1, "url", ""), 2, "published", "July 2024"))
+    found = problems(data_dir)
+    assert any("sources.csv:2: row 'alpha-2024' column 'url': missing text" in f for f in found), found
+    assert any("sources.csv:3: row 'beta-2024' column 'published': bad date 'July 2024'" in f for f in found), found
+
+
+def test_missing_column(data_dir):
+    write_csv(data_dir / "figures.csv", [row[:-1] for row in FIGURES])
+    assert problems(data_dir) == ["data/figures.csv:1: column 'notes': missing column"]
+
+
+def test_empty_file(data_dir):
+    (data_dir / "figures.csv").write_text("")
+    assert problems(data_dir) == ["data/figures.csv:1: empty file: expected a header line"]
+
+
+def test_file_not_utf8(data_dir):
+    text = (data_dir / "figures.csv").read_text(encoding="utf-8").replace("Analyst B", "Analyst é")
+    (data_dir / "figures.csv").write_bytes(text.encode("latin-1"))
+    assert problems(data_dir) == ["data/figures.csv:3: not UTF-8 (byte 0xe9); save the file as UTF-8"]
+
+
+def test_wrong_number_of_fields(data_dir):
+    write_csv(data_dir / "figures.csv", FIGURES[:2] + [FIGURES[2][:-3]] + FIGURES[3:])
+    assert problems(data_dir) == ["data/figures.csv:3: row 'ru-b': expected 16 fields, found 13"]
+
+
+def test_duplicate_across_files(data_dir):
+    write_csv(data_dir / "figures_extra.csv", [FIGURES[0], FIGURES[1]])
+    found = problems(data_dir)
+    assert any(f.startswith("data/figures_extra.csv:2: row 'ru-a' column 'id': duplicate id") for f in found), found
+
+
+def test_line_numbers_survive_multiline_quotes(data_dir):
+    write_csv(data_dir / "figures.csv", edit(edit(FIGURES, 1, "notes", "two\nlines"), 2, "value", "x"))
+    assert problems(data_dir) == ["data/figures.csv:4: row 'ru-b' column 'value': not a number: 'x'"]
+
+
+def test_the_project_data_validates():
+    claims = figures.load()
+    assert len(claims) >= 80 and claims["source_id"].nunique() >= 20
+    assert claims["url"].str.startswith("http").all() and claims["quote"].str.len().gt(0).all()
