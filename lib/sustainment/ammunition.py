@@ -1,0 +1,195 @@
+"""Artillery ammunition: supply per actor and side, the Russia : West ratio, supply vs
+consumption, and projections. All quantities are rounds/year unless a column says otherwise.
+
+Supply components are explicit: each names an actor and the metrics that may stand for its
+supply, in order of preference (the first metric with a claim for the year is used, and the
+output says which). The Russian side is Russian production plus North Korean and Iranian
+deliveries; the Western side is EU and US production plus the Czech-led initiative's purchases
+outside the EU (German output is inside the EU figure and is not added again).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sustainment import figures
+from sustainment.uncertainty import Range, pert
+
+
+@dataclass(frozen=True)
+class Component:
+    """One actor's contribution to its side's supply, and which metrics may measure it."""
+
+    actor: str
+    metrics: tuple[str, ...]
+
+
+RUSSIA_SIDE = (
+    Component("RU", ("shells_produced", "shells_production_capacity")),
+    Component("NK", ("shells_delivered",)),
+    Component("IR", ("shells_delivered",)),
+)
+WESTERN_SIDE = (
+    Component("EU", ("shells_produced", "shells_production_capacity")),
+    Component("US", ("shells_produced",)),
+    Component("CZ", ("shells_delivered",)),
+)
+DEFAULT_COMPONENTS = RUSSIA_SIDE + WESTERN_SIDE
+SUPPLY_COLUMNS = ["year", "side", "actor", "metric", "low", "central", "high", "claim_ids", "source_ids", "status"]
+
+
+def _year_estimate(claims: pd.DataFrame, metric: str, actor: str, year: int, policy: str, **filters):
+    try:
+        return figures.estimate(claims, metric, actor, year, policy=policy, **filters)
+    except figures.NoClaimsError:
+        return None
+
+
+def annual_supply(claims: pd.DataFrame, years, components=DEFAULT_COMPONENTS, policy: str = "central",
+                  as_of=None, min_confidence: str | None = None) -> pd.DataFrame:
+    """One row per year and component: the estimate used (low/central/high, rounds/year),
+    the metric it came from, the claims behind it, and status 'estimated' or 'no claim'."""
+    side = claims.drop_duplicates("actor").set_index("actor")["side"]
+    rows = []
+    for year in years:
+        for component in components:
+            found = None
+            for metric in component.metrics:
+                found = _year_estimate(claims, metric, component.actor, year, policy,
+                                       as_of=as_of, min_confidence=min_confidence)
+                if found is not None:
+                    break
+            rows.append({
+                "year": int(year), "side": side.get(component.actor, ""), "actor": component.actor,
+                "metric": found.metric if found else "",
+                "low": found.low if found else np.nan, "central": found.central if found else np.nan,
+                "high": found.high if found else np.nan,
+                "claim_ids": ";".join(found.claim_ids) if found else "",
+                "source_ids": ";".join(found.source_ids) if found else "",
+                "status": "estimated" if found else "no claim",
+            })
+    return pd.DataFrame(rows, columns=SUPPLY_COLUMNS)
+
+
+def side_totals(supply: pd.DataFrame) -> pd.DataFrame:
+    """Per year and side: sums of the components' low, central and high (missing components
+    count as zero and are listed in `missing`), and the components included."""
+    def summarise(group: pd.DataFrame) -> pd.Series:
+        present = group[group["status"] == "estimated"]
+        return pd.Series({
+            "low": present["low"].sum(), "central": present["central"].sum(), "high": present["high"].sum(),
+            "components": "+".join(f"{a}:{m}" for a, m in zip(present["actor"], present["metric"])),
+            "missing": "+".join(group.loc[group["status"] != "estimated", "actor"]),
+            "source_ids": ";".join(sorted({s for ids in present["source_ids"] for s in ids.split(";") if s})),
+        })
+
+    return supply.groupby(["year", "side"], sort=True)[supply.columns].apply(summarise).reset_index()
+
+
+def side_ratio(supply: pd.DataFrame, n_draws: int, seed: int, numerator: str = "russia",
+               denominator: str = "west") -> pd.DataFrame:
+    """Ratio of the two sides' supply per year, by Monte Carlo: each component is drawn
+    independently from its PERT range, summed per side, and the ratio taken draw by draw (so
+    the range is not low/low vs high/high). Columns: year, q05, q25, q50, q75, q95, central
+    (ratio of the central sums), p_above_1, missing (components with no claim that year,
+    counted as zero: a year with missing components understates its side)."""
+    if n_draws <= 0:
+        raise ValueError(f"n_draws: must be > 0, got {n_draws}")
+    rng = np.random.default_rng(seed)
+    present = supply[supply["status"] == "estimated"]
+    absent = supply[supply["status"] != "estimated"].groupby("year")["actor"].agg("+".join)
+    rows = []
+    for year, group in present.groupby("year", sort=True):
+        totals = {}
+        for side in (numerator, denominator):
+            parts = group[group["side"] == side]
+            draws = np.zeros(n_draws)
+            for part in parts.itertuples():
+                draws += pert(Range(part.low, part.central, part.high), n_draws, rng)
+            totals[side] = (draws, parts["central"].sum())
+        if totals[denominator][1] <= 0 or totals[numerator][1] <= 0:
+            continue
+        ratio = totals[numerator][0] / totals[denominator][0]
+        q = np.quantile(ratio, [0.05, 0.25, 0.5, 0.75, 0.95])
+        rows.append({"year": int(year), "q05": q[0], "q25": q[1], "q50": q[2], "q75": q[3], "q95": q[4],
+                     "central": totals[numerator][1] / totals[denominator][1], "p_above_1": float((ratio > 1).mean()),
+                     "missing": absent.get(year, "")})
+    return pd.DataFrame(rows, columns=["year", "q05", "q25", "q50", "q75", "q95", "central", "p_above_1", "missing"])
+
+
+FIRING_ACTOR = {"russia": "RU", "west": "UA"}
+
+
+def consumption(claims: pd.DataFrame, years, policy: str = "central", as_of=None,
+                min_confidence: str | None = None) -> pd.DataFrame:
+    """Rounds fired per year by side (Russia's fire for the Russian side, Ukraine's for the
+    Western side): the rounds/day estimate for the year x the year's days."""
+    rows = []
+    for year in years:
+        days = pd.Timestamp(f"{year}-12-31").day_of_year
+        for side, actor in FIRING_ACTOR.items():
+            found = _year_estimate(claims, "shells_fired", actor, year, policy, as_of=as_of, min_confidence=min_confidence)
+            rows.append({"year": int(year), "side": side, "actor": actor,
+                         "low": found.low * days if found else np.nan,
+                         "central": found.central * days if found else np.nan,
+                         "high": found.high * days if found else np.nan,
+                         "claim_ids": ";".join(found.claim_ids) if found else "",
+                         "source_ids": ";".join(found.source_ids) if found else "",
+                         "status": "estimated" if found else "no claim"})
+    return pd.DataFrame(rows)
+
+
+def supply_vs_consumption(totals: pd.DataFrame, fired: pd.DataFrame) -> pd.DataFrame:
+    """Per year and side: supply and consumption (central, low, high) and the balance
+    (supply - consumption, central) with its running total over the years."""
+    merged = totals.merge(fired, on=["year", "side"], suffixes=("_supply", "_fired"))
+    merged["balance"] = merged["central_supply"] - merged["central_fired"]
+    merged["cumulative_balance"] = merged.groupby("side")["balance"].cumsum()
+    columns = ["year", "side", "low_supply", "central_supply", "high_supply", "low_fired", "central_fired",
+               "high_fired", "balance", "cumulative_balance"]
+    return merged.sort_values(["side", "year"], kind="stable")[columns].reset_index(drop=True)
+
+
+def project(base_year: int, base, horizon_year: int, growth: float | None = None, target: float | None = None,
+            target_year: int | None = None) -> pd.DataFrame:
+    """Annual path from `base` (a Range or number) in `base_year` to `horizon_year`.
+
+    Either constant `growth` per year (0.1 = +10 %/year), or a `target` reached by
+    `target_year` along constant growth and held after it. The low and high ends follow the
+    same path multiplicatively. Columns: year, low, central, high.
+    """
+    base = Range.of(base)
+    if horizon_year <= base_year:
+        raise ValueError(f"horizon_year: must be after base_year {base_year}, got {horizon_year}")
+    if (growth is None) == (target is None):
+        raise ValueError("growth or target: give exactly one")
+    years = np.arange(base_year, horizon_year + 1)
+    step = years - base_year
+    if growth is not None:
+        if growth <= -1:
+            raise ValueError(f"growth: must be > -1, got {growth}")
+        path = (1 + growth) ** step
+    else:
+        if target < 0 or base.central <= 0:
+            raise ValueError(f"target: must be >= 0 with a positive base, got target={target}, base={base.central}")
+        if target_year is None or target_year <= base_year:
+            raise ValueError(f"target_year: must be after base_year {base_year}, got {target_year}")
+        path = (target / base.central) ** (np.minimum(step, target_year - base_year) / (target_year - base_year))
+    return pd.DataFrame({"year": years, "low": base.low * path, "central": base.central * path,
+                         "high": base.high * path})
+
+
+def supply_trend(supply: pd.DataFrame, actor: str, horizon_year: int, alphas=(0.2, 0.05)) -> pd.DataFrame | None:
+    """Log-linear OLS trend of one actor's central supply by year, with prediction intervals,
+    to `horizon_year`; None when fewer than 3 years have a claim."""
+    from sustainment.trends import log_trend
+
+    known = supply[(supply["actor"] == actor) & (supply["status"] == "estimated") & (supply["central"] > 0)]
+    if len(known) < 3:
+        return None
+    years = np.arange(known["year"].min(), horizon_year + 1)
+    trend = log_trend(known["year"].to_numpy(), known["central"].to_numpy(), years, alphas)
+    return trend.rename(columns={"x": "year"}).astype({"year": int})

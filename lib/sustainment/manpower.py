@@ -1,0 +1,142 @@
+"""Can Russian recruitment sustain Russian losses? A monthly stock-flow model with uncertainty.
+
+Inflow per month: contract recruits + mobilization waves (size, month) + foreign troops
+(size, month). Outflow: killed-or-wounded x permanent-loss share (the killed plus the wounded
+who do not return) + other exits. All rates are persons/month (pint's month: 365.25/12 days).
+The model tracks the change in the force, not its size: no claim gives a reliable starting
+strength.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from sustainment.uncertainty import QUANTILES, Range, check_range, pert, quantile_frame
+
+INPUTS = ("recruits", "losses", "permanent_loss_share", "other_exits")
+
+
+@dataclass(frozen=True)
+class Manpower:
+    """Inputs of the model. Rates in persons/month; waves and foreign troops as {"YYYY-MM": persons}."""
+
+    recruits: Range
+    losses: Range
+    permanent_loss_share: Range
+    other_exits: Range = Range.exact(0.0)
+    mobilization: dict[str, float] = field(default_factory=dict)
+    foreign_troops: dict[str, float] = field(default_factory=dict)
+    loss_growth: float = 0.0
+
+    def __post_init__(self) -> None:
+        for name in INPUTS:
+            object.__setattr__(self, name, Range.of(getattr(self, name)))
+            check_range(name, getattr(self, name), 0.0, 1.0 if name == "permanent_loss_share" else None)
+        for name in ("mobilization", "foreign_troops"):
+            for month, size in getattr(self, name).items():
+                if size < 0:
+                    raise ValueError(f"{name}: size for {month} must be >= 0, got {size}")
+        if self.loss_growth <= -1:
+            raise ValueError(f"loss_growth: must be > -1 (a yearly rate), got {self.loss_growth}")
+
+    def central(self) -> Manpower:
+        """The same inputs with every range collapsed to its central value."""
+        return replace(self, **{name: Range.exact(getattr(self, name).central) for name in INPUTS})
+
+
+def months(start: str, horizon: int) -> pd.PeriodIndex:
+    """`horizon` months from `start` ("YYYY-MM")."""
+    if horizon <= 0:
+        raise ValueError(f"horizon: must be > 0 months, got {horizon}")
+    return pd.period_range(pd.Period(start, freq="M"), periods=horizon, freq="M")
+
+
+def _one_offs(events: dict[str, float], index: pd.PeriodIndex, name: str) -> np.ndarray:
+    series = np.zeros(len(index))
+    for month, size in events.items():
+        period = pd.Period(month, freq="M")
+        if period not in index:
+            raise ValueError(f"{name}: month {month} is outside {index[0]}..{index[-1]}")
+        series[index.get_loc(period)] += size
+    return series
+
+
+def _flows(inputs: Manpower, index: pd.PeriodIndex, draws: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Inflow and outflow, draws x months."""
+    waves = _one_offs(inputs.mobilization, index, "mobilization") + _one_offs(inputs.foreign_troops, index, "foreign_troops")
+    growth = (1 + inputs.loss_growth) ** (np.arange(len(index)) / 12)
+    inflow = draws["recruits"][:, None] + waves[None, :]
+    outflow = (draws["losses"] * draws["permanent_loss_share"])[:, None] * growth[None, :] + draws["other_exits"][:, None]
+    return inflow, outflow
+
+
+def stock_flow(inputs: Manpower, start: str, horizon: int) -> pd.DataFrame:
+    """The deterministic model at the inputs' central values, one row per month."""
+    index = months(start, horizon)
+    central = {name: np.array([getattr(inputs, name).central]) for name in INPUTS}
+    inflow, outflow = _flows(inputs, index, central)
+    net = inflow[0] - outflow[0]
+    return pd.DataFrame({"inflow": inflow[0], "outflow": outflow[0], "net_change": net,
+                         "cumulative_net_change": np.cumsum(net)}, index=pd.Index(index, name="month"))
+
+
+def monte_carlo(inputs: Manpower, start: str, horizon: int, n_draws: int, seed: int,
+                quantiles=QUANTILES) -> pd.DataFrame:
+    """Quantiles of monthly and cumulative net change, and P(net change < 0), per month.
+
+    Each draw takes every uncertain input once from its PERT distribution (parameter
+    uncertainty: the rates are unknown, not noisy month to month); the draws are seeded.
+    Columns: net_qNN, cumulative_qNN for each quantile, p_net_negative.
+    """
+    if n_draws <= 0:
+        raise ValueError(f"n_draws: must be > 0, got {n_draws}")
+    index = months(start, horizon)
+    rng = np.random.default_rng(seed)
+    draws = {name: pert(getattr(inputs, name), n_draws, rng) for name in INPUTS}
+    inflow, outflow = _flows(inputs, index, draws)
+    net = inflow - outflow
+    cumulative = np.cumsum(net, axis=1)
+    month = pd.Index(index, name="month")
+    result = pd.concat([quantile_frame(net, month, quantiles).add_prefix("net_"),
+                        quantile_frame(cumulative, month, quantiles).add_prefix("cumulative_")], axis=1)
+    result["p_net_negative"] = (net < 0).mean(axis=0)
+    return result
+
+
+def break_even_losses(recruits: float, permanent_loss_share: float, other_exits: float = 0.0) -> float:
+    """Killed-or-wounded per month at which recruits exactly replace permanent losses."""
+    if not 0 < permanent_loss_share <= 1:
+        raise ValueError(f"permanent_loss_share: must be in (0, 1], got {permanent_loss_share}")
+    if recruits < 0 or other_exits < 0:
+        raise ValueError("recruits and other_exits: must be >= 0")
+    return (recruits - other_exits) / permanent_loss_share
+
+
+def required_recruits(losses: float, permanent_loss_share: float, other_exits: float = 0.0) -> float:
+    """Recruits per month needed to hold the force level at `losses` killed-or-wounded per month."""
+    if not 0 <= permanent_loss_share <= 1:
+        raise ValueError(f"permanent_loss_share: must be in [0, 1], got {permanent_loss_share}")
+    if losses < 0 or other_exits < 0:
+        raise ValueError("losses and other_exits: must be >= 0")
+    return losses * permanent_loss_share + other_exits
+
+
+def tornado(inputs: Manpower, start: str, horizon: int) -> pd.DataFrame:
+    """Cumulative net change at the horizon with each input at its low and its high, others central.
+
+    Sorted by swing (largest first): the inputs whose uncertainty matters most come first.
+    """
+    base = inputs.central()
+    baseline = stock_flow(base, start, horizon)["cumulative_net_change"].iloc[-1]
+    rows = []
+    for name in INPUTS:
+        span = getattr(inputs, name)
+        outcome = {bound: stock_flow(replace(base, **{name: Range.exact(getattr(span, bound))}), start, horizon)
+                   ["cumulative_net_change"].iloc[-1] for bound in ("low", "high")}
+        rows.append({"input": name, "input_low": span.low, "input_high": span.high,
+                     "outcome_at_low": outcome["low"], "outcome_at_high": outcome["high"],
+                     "swing": abs(outcome["high"] - outcome["low"]), "baseline": baseline})
+    return pd.DataFrame(rows).sort_values(["swing", "input"], ascending=[False, True], kind="stable").reset_index(drop=True)

@@ -1,0 +1,91 @@
+"""Ammunition arithmetic on a small table written here."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import FIGURES, write_csv
+from sustainment import ammunition, figures
+from sustainment.ammunition import Component
+
+
+def supply_rows(rows):
+    return pd.DataFrame(rows, columns=["year", "side", "actor", "metric", "low", "central", "high", "status"]).assign(
+        claim_ids="", source_ids="")
+
+
+def test_ratio_of_two_fixed_supplies_is_their_quotient():
+    supply = supply_rows([[2024, "russia", "RU", "m", 3e6, 3e6, 3e6, "estimated"],
+                          [2024, "west", "EU", "m", 1.2e6, 1.2e6, 1.2e6, "estimated"]])
+    ratio = ammunition.side_ratio(supply, n_draws=100, seed=1).iloc[0]
+    assert ratio["q05"] == pytest.approx(2.5) and ratio["q95"] == pytest.approx(2.5) and ratio["central"] == 2.5
+
+
+def test_ratio_range_comes_from_draws_not_from_crossing_the_ends():
+    supply = supply_rows([[2024, "russia", "RU", "m", 2e6, 3e6, 4e6, "estimated"],
+                          [2024, "west", "EU", "m", 1e6, 1.5e6, 2e6, "estimated"]])
+    ratio = ammunition.side_ratio(supply, n_draws=20_000, seed=1).iloc[0]
+    assert 1.0 < ratio["q05"] < ratio["q50"] < ratio["q95"] < 4.0  # low/high crossing would give 1.0 .. 4.0
+    assert ratio["q50"] == pytest.approx(2.0, rel=0.03)
+
+
+def test_annual_supply_uses_preferred_metric_and_says_what_is_missing(data_dir):
+    claims = figures.load(data_dir)
+    supply = ammunition.annual_supply(claims, [2024, 2025], [Component("RU", ("shells_produced",)),
+                                                              Component("EU", ("shells_production_capacity", "shells_produced"))])
+    row = supply.set_index(["year", "actor"])
+    assert row.loc[(2024, "RU"), "central"] == pytest.approx(3e6) and row.loc[(2024, "RU"), "metric"] == "shells_produced"
+    assert row.loc[(2024, "EU"), "metric"] == "shells_produced"  # no capacity claim -> the next metric
+    assert row.loc[(2025, "RU"), "status"] == "no claim" and np.isnan(row.loc[(2025, "RU"), "central"])
+    totals = ammunition.side_totals(supply).set_index(["year", "side"])
+    assert totals.loc[(2024, "russia"), "central"] == pytest.approx(3e6)
+    assert totals.loc[(2025, "russia"), "missing"] == "RU"
+
+
+def test_consumption_is_daily_fire_times_days(data_dir):
+    rows = [list(r) for r in FIGURES] + [
+        ["ru-fire", "shells_fired", "RU", "2024-01-01", "2024-12-31", "10000", "", "", "rounds/day", "all",
+         "alpha-2024", "X", "medium", "ten thousand a day", "", ""]]
+    write_csv(data_dir / "figures.csv", rows)
+    with (data_dir / "metrics.csv").open("a") as handle:
+        handle.write("shells_fired,flow,rounds/day,Rounds fired\n")
+    fired = ammunition.consumption(figures.load(data_dir), [2024]).set_index("side")
+    assert fired.at["russia", "central"] == pytest.approx(10_000 * 366)  # 2024 is a leap year
+    assert fired.at["west", "status"] == "no claim"
+
+
+def test_supply_vs_consumption_balance_accumulates():
+    totals = pd.DataFrame({"year": [2023, 2024], "side": "russia", "low": [1, 2], "central": [10.0, 20.0], "high": [3, 4]})
+    fired = pd.DataFrame({"year": [2023, 2024], "side": "russia", "low": [1, 1], "central": [15.0, 12.0], "high": [2, 2]})
+    table = ammunition.supply_vs_consumption(totals, fired)
+    assert list(table["balance"]) == [-5, 8] and list(table["cumulative_balance"]) == [-5, 3]
+
+
+def test_constant_growth_projection():
+    path = ammunition.project(2024, (0.9e6, 1e6, 1.2e6), 2027, growth=0.1)
+    assert path["central"].to_numpy() == pytest.approx([1e6, 1.1e6, 1.21e6, 1.331e6])
+    assert path["high"].iloc[-1] == pytest.approx(1.2e6 * 1.1 ** 3)
+
+
+def test_target_projection_reaches_the_target_then_holds():
+    path = ammunition.project(2024, 1e6, 2027, target=4e6, target_year=2026)
+    assert path["central"].to_numpy() == pytest.approx([1e6, 2e6, 4e6, 4e6])  # doubling twice, then flat
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"horizon_year": 2024, "growth": 0.1}, "horizon_year"),
+    ({"horizon_year": 2027, "growth": -1.5}, "growth"),
+    ({"horizon_year": 2027}, "exactly one"),
+    ({"horizon_year": 2027, "target": 2e6, "target_year": 2023}, "target_year"),
+])
+def test_projection_refuses_bad_parameters(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        ammunition.project(2024, 1e6, **kwargs)
+
+
+def test_supply_trend_needs_three_years():
+    supply = supply_rows([[y, "west", "US", "m", v, v, v, "estimated"] for y, v in ((2022, 1.0), (2023, 2.0))])
+    assert ammunition.supply_trend(supply, "US", 2026) is None
+    supply = supply_rows([[y, "west", "US", "m", v, v, v, "estimated"] for y, v in ((2022, 1.0), (2023, 2.0), (2024, 4.0))])
+    trend = ammunition.supply_trend(supply, "US", 2026)
+    assert list(trend["year"]) == [2022, 2023, 2024, 2025, 2026] and trend["mean"].iloc[-1] == pytest.approx(16)
