@@ -31,8 +31,8 @@ def test_ratio_range_comes_from_draws_not_from_crossing_the_ends():
 
 def test_annual_supply_uses_preferred_metric_and_says_what_is_missing(data_dir):
     claims = figures.load(data_dir)
-    supply = ammunition.annual_supply(claims, [2024, 2025], [Component("RU", ("shells_produced",)),
-                                                              Component("EU", ("shells_production_capacity", "shells_produced"))])
+    components = [Component("RU", ("shells_produced",)), Component("EU", ("shells_production_capacity", "shells_produced"))]
+    supply = ammunition.annual_supply(claims, [2024, 2025], components, carry_forward=False)
     row = supply.set_index(["year", "actor"])
     assert row.loc[(2024, "RU"), "central"] == pytest.approx(3e6) and row.loc[(2024, "RU"), "metric"] == "shells_produced"
     assert row.loc[(2024, "EU"), "metric"] == "shells_produced"  # no capacity claim -> the next metric
@@ -40,6 +40,19 @@ def test_annual_supply_uses_preferred_metric_and_says_what_is_missing(data_dir):
     totals = ammunition.side_totals(supply).set_index(["year", "side"])
     assert totals.loc[(2024, "russia"), "central"] == pytest.approx(3e6)
     assert totals.loc[(2025, "russia"), "missing"] == "RU"
+    carried = ammunition.annual_supply(claims, [2024, 2025], components).set_index(["year", "actor"])
+    assert carried.loc[(2025, "RU"), "status"] == "carried from 2024"
+    assert carried.loc[(2025, "RU"), "central"] == pytest.approx(3e6)
+    assert ammunition.side_totals(carried.reset_index()).set_index(["year", "side"]).loc[(2025, "russia"), "carried"] == "RU (2024)"
+
+
+def test_scenario_paths_follow_targets_and_growth():
+    supply = supply_rows([[2024, "russia", "RU", "m", 2e6, 3e6, 4e6, "estimated"],
+                          [2024, "west", "EU", "m", 1e6, 1e6, 1e6, "estimated"],
+                          [2024, "west", "US", "m", 0.5e6, 0.5e6, 0.5e6, "estimated"]])
+    paths = ammunition.scenario_paths(supply, 2024, 2026, growth={"russia": 0.1, "west": 0.0}, targets={"EU": (2e6, 2025)})
+    assert paths["russia"]["central"].to_numpy() == pytest.approx([3e6, 3.3e6, 3.63e6])
+    assert paths["west"]["central"].to_numpy() == pytest.approx([1.5e6, 2.5e6, 2.5e6])  # EU doubles by 2025, US flat
 
 
 def test_consumption_is_daily_fire_times_days(data_dir):

@@ -49,9 +49,11 @@ def _year_estimate(claims: pd.DataFrame, metric: str, actor: str, year: int, pol
 
 
 def annual_supply(claims: pd.DataFrame, years, components=DEFAULT_COMPONENTS, policy: str = "central",
-                  as_of=None, min_confidence: str | None = None) -> pd.DataFrame:
+                  as_of=None, min_confidence: str | None = None, carry_forward: bool = True) -> pd.DataFrame:
     """One row per year and component: the estimate used (low/central/high, rounds/year),
-    the metric it came from, the claims behind it, and status 'estimated' or 'no claim'."""
+    the metric it came from, the claims behind it, and its status: 'estimated', 'carried from
+    YYYY' (no claim that year: with `carry_forward`, the latest earlier year's estimate is
+    reused, and says so) or 'no claim'."""
     side = claims.drop_duplicates("actor").set_index("actor")["side"]
     rows = []
     for year in years:
@@ -71,18 +73,39 @@ def annual_supply(claims: pd.DataFrame, years, components=DEFAULT_COMPONENTS, po
                 "source_ids": ";".join(found.source_ids) if found else "",
                 "status": "estimated" if found else "no claim",
             })
-    return pd.DataFrame(rows, columns=SUPPLY_COLUMNS)
+    supply = pd.DataFrame(rows, columns=SUPPLY_COLUMNS)
+    return _carry_forward(supply) if carry_forward else supply
+
+
+def _carry_forward(supply: pd.DataFrame) -> pd.DataFrame:
+    carried = supply.copy()
+    values = ["metric", "low", "central", "high", "claim_ids", "source_ids"]
+    for actor, rows in carried.sort_values("year").groupby("actor", sort=False):
+        last = None
+        for index in rows.index:
+            if carried.at[index, "status"] == "estimated":
+                last = index
+            elif last is not None:
+                carried.loc[index, values] = carried.loc[last, values]
+                carried.at[index, "status"] = f"carried from {carried.at[last, 'year']}"
+    return carried
+
+
+def _present(supply: pd.DataFrame) -> pd.Series:
+    return supply["status"] != "no claim"
 
 
 def side_totals(supply: pd.DataFrame) -> pd.DataFrame:
-    """Per year and side: sums of the components' low, central and high (missing components
-    count as zero and are listed in `missing`), and the components included."""
+    """Per year and side: sums of the components' low, central and high, the components
+    included, those with no claim (counted as zero: `missing`) and those carried forward."""
     def summarise(group: pd.DataFrame) -> pd.Series:
-        present = group[group["status"] == "estimated"]
+        present = group[_present(group)]
+        carried = group[group["status"].str.startswith("carried")]
         return pd.Series({
             "low": present["low"].sum(), "central": present["central"].sum(), "high": present["high"].sum(),
             "components": "+".join(f"{a}:{m}" for a, m in zip(present["actor"], present["metric"])),
-            "missing": "+".join(group.loc[group["status"] != "estimated", "actor"]),
+            "missing": "+".join(group.loc[~_present(group), "actor"]),
+            "carried": "+".join(f"{a} ({s.removeprefix('carried from ')})" for a, s in zip(carried["actor"], carried["status"])),
             "source_ids": ";".join(sorted({s for ids in present["source_ids"] for s in ids.split(";") if s})),
         })
 
@@ -99,8 +122,8 @@ def side_ratio(supply: pd.DataFrame, n_draws: int, seed: int, numerator: str = "
     if n_draws <= 0:
         raise ValueError(f"n_draws: must be > 0, got {n_draws}")
     rng = np.random.default_rng(seed)
-    present = supply[supply["status"] == "estimated"]
-    absent = supply[supply["status"] != "estimated"].groupby("year")["actor"].agg("+".join)
+    present = supply[_present(supply)]
+    absent = supply[~_present(supply)].groupby("year")["actor"].agg("+".join)
     rows = []
     for year, group in present.groupby("year", sort=True):
         totals = {}
@@ -193,3 +216,25 @@ def supply_trend(supply: pd.DataFrame, actor: str, horizon_year: int, alphas=(0.
     years = np.arange(known["year"].min(), horizon_year + 1)
     trend = log_trend(known["year"].to_numpy(), known["central"].to_numpy(), years, alphas)
     return trend.rename(columns={"x": "year"}).astype({"year": int})
+
+
+def scenario_paths(supply: pd.DataFrame, base_year: int, horizon_year: int, growth: dict[str, float],
+                   targets: dict[str, tuple[float, int]]) -> dict[str, pd.DataFrame]:
+    """Each side's projected supply: every component present in `base_year` follows its
+    target (actor -> (rounds/year, year reached)) when it has one, else its side's `growth`;
+    components are summed per side. Returns side -> frame(year, low, central, high)."""
+    base = supply[(supply["year"] == base_year) & _present(supply)]
+    if base.empty:
+        raise ValueError(f"base_year: no supply estimate in {base_year}")
+    paths: dict[str, pd.DataFrame] = {}
+    for row in base.itertuples():
+        level = Range(row.low, row.central, row.high)
+        if row.actor in targets:
+            value, year = targets[row.actor]
+            path = project(base_year, level, horizon_year, target=value, target_year=max(year, base_year + 1))
+        else:
+            path = project(base_year, level, horizon_year, growth=growth.get(row.side, 0.0))
+        paths[row.side] = path if row.side not in paths else paths[row.side].assign(
+            low=paths[row.side]["low"] + path["low"], central=paths[row.side]["central"] + path["central"],
+            high=paths[row.side]["high"] + path["high"])
+    return paths

@@ -1,0 +1,337 @@
+"""The analyses the notebooks show, as functions of the claims and the notebook's parameters.
+
+Each pipeline returns every table a report needs; `*_charts` turn a result into briefing
+charts whose titles state the finding in numbers computed here. Notebooks call these and
+add narrative; the briefing calls the same pipelines, so no analysis is written twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sustainment import ammunition as ammo
+from sustainment import figures, manpower, narrative, trends
+from sustainment.manpower import Manpower
+from sustainment.uncertainty import Range
+
+UA_SOURCE = "ua-general-staff-daily-losses"
+
+
+def as_of_date(claims: pd.DataFrame, as_of: str = "") -> pd.Timestamp:
+    """The `as_of` parameter as a date; empty = the latest date any claim became public."""
+    return figures.as_period(as_of)[1] if as_of else claims["known_from"].max()
+
+
+def claim(claims: pd.DataFrame, claim_id: str, parameter: str) -> pd.Series:
+    """One claim by id; ValueError naming the parameter when there is none."""
+    found = claims[claims["id"] == claim_id]
+    if found.empty:
+        raise ValueError(f"{parameter}: no claim with id {claim_id!r} in data/")
+    return found.iloc[0]
+
+
+def _ids(*groups) -> list[str]:
+    return sorted({i for group in groups for item in group for i in str(item).split(";") if i})
+
+
+# --- ammunition ---------------------------------------------------------------------------
+
+@dataclass
+class AmmunitionResult:
+    as_of: pd.Timestamp
+    last_year: int
+    horizon_year: int
+    supply: pd.DataFrame
+    totals: pd.DataFrame
+    ratio: pd.DataFrame
+    claimed_ratio: pd.DataFrame
+    fired: pd.DataFrame
+    balance: pd.DataFrame
+    paths: dict[str, pd.DataFrame]
+    targets: pd.DataFrame
+    trend: pd.DataFrame | None
+
+
+def ammunition_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str = "central", min_confidence: str = "low",
+                        first_year: int = 2022, last_year: int = 2024, horizon_year: int = 2027,
+                        russia_growth: float = 0.0, west_growth: float = 0.0, eu_target_claim: str = "",
+                        us_target_claim: str = "", include_north_korea: bool = True, include_iran: bool = True,
+                        n_draws: int = 20_000, seed: int = 0) -> AmmunitionResult:
+    """Supply by actor and side, the side ratio (Monte Carlo), fire vs supply, and the
+    scenario's projection from `last_year` to `horizon_year` beside a US output trend."""
+    if not first_year <= last_year < horizon_year:
+        raise ValueError(f"years: need first_year <= last_year < horizon_year, got {first_year}, {last_year}, {horizon_year}")
+    when = as_of_date(claims, as_of)
+    dropped = {actor for actor, included in (("NK", include_north_korea), ("IR", include_iran)) if not included}
+    components = [c for c in ammo.DEFAULT_COMPONENTS if c.actor not in dropped]
+    years = range(first_year, last_year + 1)
+    supply = ammo.annual_supply(claims, years, components, policy=policy, as_of=when, min_confidence=min_confidence)
+    totals = ammo.side_totals(supply)
+    ratio = ammo.side_ratio(supply, n_draws=n_draws, seed=seed)
+    stated = figures.select(claims, metric=["shells_production_ratio_vs_eu", "shells_production_ratio_vs_nato"], actor="RU",
+                            as_of=when, min_confidence="medium" if min_confidence == "low" else min_confidence)
+    claimed_ratio = pd.DataFrame({"year": stated["period_end"].dt.year, "value": stated["canonical_value"],
+                                  "metric": stated["metric"], "id": stated["id"], "source_ids": stated["source_id"]})
+    fired = ammo.consumption(claims, years, policy=policy, as_of=when, min_confidence=min_confidence)
+    balance = ammo.supply_vs_consumption(totals, fired)
+    target_rows = {actor: claim(claims, claim_id, f"{actor.lower()}_target_claim")
+                   for actor, claim_id in (("EU", eu_target_claim), ("US", us_target_claim)) if claim_id}
+    targets = {actor: (float(row["canonical_value"]), int(row["period_end"].year)) for actor, row in target_rows.items()}
+    paths = ammo.scenario_paths(supply, last_year, horizon_year, {"russia": russia_growth, "west": west_growth}, targets)
+    target_table = pd.DataFrame([{"actor": a, "id": r["id"], "rounds_per_year": r["canonical_value"],
+                                  "reached_by": int(r["period_end"].year), "source_ids": r["source_id"]}
+                                 for a, r in sorted(target_rows.items())],
+                                columns=["actor", "id", "rounds_per_year", "reached_by", "source_ids"])
+    trend = ammo.supply_trend(supply, "US", horizon_year)
+    return AmmunitionResult(when, last_year, horizon_year, supply, totals, ratio, claimed_ratio, fired, balance, paths,
+                            target_table, trend)
+
+
+def _ratio_sentence(row: pd.Series) -> str:
+    lead, factor = ("Russia's side", row["q50"]) if row["q50"] >= 1 else ("The Western side", 1 / row["q50"])
+    band = (row["q05"], row["q95"]) if row["q50"] >= 1 else (1 / row["q95"], 1 / row["q05"])
+    return (f"{lead} had about {narrative.times(factor)} the other side's artillery supply in {int(row['year'])} "
+            f"(90% of draws: {narrative.times(band[0])} to {narrative.times(band[1])})")
+
+
+def ammunition_charts(result: AmmunitionResult, claims: pd.DataFrame) -> dict:
+    """name -> Figure for the ammunition report (and the briefing)."""
+    from sustainment import plotting
+
+    year = result.last_year
+    totals = result.totals.set_index(["year", "side"])
+    russia, west = totals.loc[(year, "russia"), "central"], totals.loc[(year, "west"), "central"]
+    ratio_row = result.ratio.set_index("year").loc[year].rename(None)
+    ratio_row["year"] = year
+    balance = result.balance.set_index(["year", "side"])
+    fired = balance.loc[(year, "russia"), "central_fired"] if (year, "russia") in balance.index else np.nan
+    supply_ids = _ids(result.totals["source_ids"])
+    path_r, path_w = result.paths["russia"].iloc[-1], result.paths["west"].iloc[-1]
+    return {
+        "ammunition_supply_by_side": plotting.supply_by_side(
+            result.totals, claims,
+            f"Russian-side supply of about {narrative.count(russia)} rounds in {year}, against "
+            f"{narrative.count(west)} on the Western side"),
+        "ammunition_ratio": plotting.ratio_band(result.ratio, claims, supply_ids, _ratio_sentence(ratio_row),
+                                                claimed=result.claimed_ratio),
+        "ammunition_supply_vs_fire": plotting.supply_vs_fire(
+            result.balance, claims, _ids(supply_ids, result.fired["source_ids"]),
+            f"Russia fired about {narrative.count(fired)} rounds in {year}, against a supply of "
+            f"{narrative.count(russia)}"),
+        "ammunition_projection": plotting.projection(
+            result.totals, result.paths, result.trend, claims,
+            _ids(supply_ids, result.targets["source_ids"]),
+            f"By {result.horizon_year} the scenario puts Russia's side at {narrative.count(path_r['central'])} and the "
+            f"Western side at {narrative.count(path_w['central'])} rounds a year"),
+    }
+
+
+# --- recruitment vs losses ------------------------------------------------------------------
+
+@dataclass
+class RecruitmentResult:
+    as_of: pd.Timestamp
+    start_month: str
+    horizon: int
+    ua_rates: pd.DataFrame
+    calibration: pd.DataFrame
+    factor: Range
+    losses: Range
+    loss_trend: pd.DataFrame
+    recruits: figures.Estimate
+    killed_share: pd.DataFrame
+    permanent_share: Range
+    inputs: Manpower
+    deterministic: pd.DataFrame
+    monte_carlo: pd.DataFrame
+    tornado: pd.DataFrame
+    break_even: Range
+    loss_claims: pd.DataFrame
+    recruit_claims: pd.DataFrame
+    one_off_ids: list[str]
+
+    @property
+    def source_ids(self) -> list[str]:
+        west = self.calibration["source_id"]
+        share = self.killed_share["source_id"]
+        return _ids([UA_SOURCE], west, share, self.recruits.source_ids, self.one_off_ids)
+
+
+def killed_share(claims: pd.DataFrame, as_of, min_confidence: str | None = None) -> pd.DataFrame:
+    """Killed / (killed + wounded) where one source gives both for Russia at the same date."""
+    killed = figures.select(claims, metric="casualties_killed", actor="RU", as_of=as_of, min_confidence=min_confidence)
+    both = figures.select(claims, metric="casualties_killed_wounded", actor="RU", as_of=as_of, min_confidence=min_confidence)
+    pairs = killed.merge(both, on=["source_id", "period_end"], suffixes=("_killed", "_both"))
+    return pd.DataFrame({"source_id": pairs["source_id"], "date": pairs["period_end"],
+                         "killed": pairs["canonical_value_killed"], "killed_wounded": pairs["canonical_value_both"],
+                         "share": pairs["canonical_value_killed"] / pairs["canonical_value_both"]})
+
+
+def _range_of(values: pd.Series, parameter: str) -> Range:
+    if values.empty:
+        raise ValueError(f"{parameter}: no matching claims")
+    return Range(float(values.min()), float(values.median()), float(values.max()))
+
+
+def recruitment_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str = "central", min_confidence: str = "low",
+                         window_months: int = 24, horizon: int = 36, wounded_not_returning: float = 0.3,
+                         wounded_not_returning_spread: float = 0.15, loss_growth: float = 0.0,
+                         recruit_change: float = 0.0, mobilization_claim: str = "", mobilization_month: int = 6,
+                         foreign_troops_claim: str = "", foreign_troops_month: int = 1, n_draws: int = 20_000,
+                         seed: int = 0) -> RecruitmentResult:
+    """Losses (the Ukrainian General Staff's monthly rates rescaled to Western estimates),
+    recruitment (claims in the window before as_of), the permanent-loss share (killed share
+    from paired claims + an assumed share of wounded who never return), then the stock-flow
+    model, its Monte Carlo, tornado and break-even."""
+    when = as_of_date(claims, as_of)
+    window = (when - pd.DateOffset(months=window_months) + pd.Timedelta(days=1), when)
+    ua = figures.select(claims, metric="casualties_killed_wounded_claimed_ua", source_id=UA_SOURCE, as_of=when)
+    cumulative = pd.Series(ua["canonical_value"].to_numpy(), index=pd.DatetimeIndex(ua["period_end"]))
+    rates = trends.monthly_rates(cumulative)
+    western = figures.select(claims, metric="casualties_killed_wounded", actor="RU", as_of=when, min_confidence=min_confidence)
+    calibration = trends.calibration(cumulative, western[["period_end", "canonical_value", "id"]].set_axis(["date", "value", "id"], axis=1))
+    calibration["source_id"] = calibration["id"].map(western.set_index("id")["source_id"])
+    factor = _range_of(calibration["factor"], "calibration")
+    in_window = rates[(rates["end"] > window[0]) & (rates["end"] <= window[1])]
+    if in_window.empty:
+        raise ValueError(f"window_months: no Ukrainian General Staff reading between {window[0].date()} and {window[1].date()}")
+    mean_rate = float(np.average(in_window["rate"], weights=in_window["days"]))
+    losses = Range(mean_rate * factor.low, mean_rate * factor.central, mean_rate * factor.high)
+    loss_trend = trends.loss_rate_trend(rates[rates.index >= pd.Period("2023-01", "M")], horizon)
+    loss_trend[["mean", "lower_80", "upper_80", "lower_95", "upper_95", "observed"]] *= factor.central
+
+    found = figures.estimate(claims, "recruits", "RU", (window[0].strftime("%Y-%m-%d"), window[1].strftime("%Y-%m-%d")),
+                             policy=policy, as_of=when, min_confidence=min_confidence)
+    recruits = Range(found.low, found.central, found.high).scaled(1 + recruit_change)
+
+    shares = killed_share(claims, when, min_confidence)
+    killed = _range_of(shares["share"], "killed share")
+    low_w = max(0.0, wounded_not_returning - wounded_not_returning_spread)
+    high_w = min(1.0, wounded_not_returning + wounded_not_returning_spread)
+    permanent = Range(killed.low + (1 - killed.low) * low_w, killed.central + (1 - killed.central) * wounded_not_returning,
+                      killed.high + (1 - killed.high) * high_w)
+
+    start = (when + pd.offsets.MonthBegin(1)).to_period("M")
+    index = manpower.months(str(start), horizon)
+    one_offs, ids = {}, []
+    for claim_id, month, parameter in ((mobilization_claim, mobilization_month, "mobilization_claim"),
+                                       (foreign_troops_claim, foreign_troops_month, "foreign_troops_claim")):
+        if not claim_id:
+            one_offs[parameter] = {}
+            continue
+        if not 1 <= month <= horizon:
+            raise ValueError(f"{parameter.replace('claim', 'month')}: must be within 1..{horizon}, got {month}")
+        row = claim(claims, claim_id, parameter)
+        one_offs[parameter] = {str(index[month - 1]): float(row["canonical_value"])}
+        ids.append(row["source_id"])
+    inputs = Manpower(recruits=recruits, losses=losses, permanent_loss_share=permanent,
+                      mobilization=one_offs["mobilization_claim"], foreign_troops=one_offs["foreign_troops_claim"],
+                      loss_growth=loss_growth)
+    break_even = Range(*sorted(manpower.break_even_losses(recruits.central, s) for s in
+                               (permanent.high, permanent.central, permanent.low)))
+    return RecruitmentResult(
+        when, str(start), horizon, rates, calibration, factor, losses, loss_trend, found, shares, permanent, inputs,
+        manpower.stock_flow(inputs, str(start), horizon), manpower.monte_carlo(inputs, str(start), horizon, n_draws, seed),
+        manpower.tornado(inputs, str(start), horizon), break_even,
+        figures.select(claims, metric="casualties_killed_wounded_rate", actor="RU", as_of=when, min_confidence=min_confidence),
+        figures.select(claims, metric="recruits", actor="RU", as_of=when, min_confidence=min_confidence), ids)
+
+
+def recruitment_charts(result: RecruitmentResult, claims: pd.DataFrame, scenario: str) -> dict:
+    """name -> Figure for the recruitment report (and the briefing)."""
+    from sustainment import plotting
+
+    ids = result.source_ids
+    mc = result.monte_carlo.iloc[-1]
+    median = mc["cumulative_q50"]
+    observed = result.loss_trend["observed"].to_numpy()
+    required = pd.DataFrame({"low": observed * result.permanent_share.low, "high": observed * result.permanent_share.high},
+                            index=result.loss_trend.index.to_timestamp()).dropna()
+    need = manpower.required_recruits(result.losses.central, result.permanent_share.central)
+    top = result.tornado.iloc[0]
+    p = result.monte_carlo["p_net_negative"]
+    return {
+        "recruitment_losses_vs_recruits": plotting.losses_vs_recruits(
+            result.loss_claims, result.recruit_claims, required, claims,
+            f"Recruiting about {narrative.count(result.inputs.recruits.central)} a month against permanent losses of "
+            f"about {narrative.count(need)} a month"),
+        "recruitment_fan": plotting.fan_chart(
+            result.monte_carlo, claims, ids,
+            f"Scenario {scenario}: the force {'grows' if median >= 0 else 'shrinks'} by a median "
+            f"{narrative.count(abs(median))} over {result.horizon} months (90% of draws: {narrative.signed(mc['cumulative_q05'])} "
+            f"to {narrative.signed(mc['cumulative_q95'])})"),
+        "recruitment_tornado": plotting.tornado_chart(
+            result.tornado, claims, ids,
+            f"The {top['input'].replace('_', ' ')} range moves the {result.horizon}-month outcome most: "
+            f"{narrative.signed(min(top['outcome_at_low'], top['outcome_at_high']))} to "
+            f"{narrative.signed(max(top['outcome_at_low'], top['outcome_at_high']))}"),
+        "recruitment_decline_probability": plotting.decline_probability(
+            result.monte_carlo, claims, ids,
+            f"Chance that the force shrinks in a month: {narrative.share(p.iloc[0])} at the start, "
+            f"{narrative.share(p.iloc[-1])} in month {result.horizon}"),
+    }
+
+
+# --- headline numbers and the audit of claims ----------------------------------------------
+
+def headline_numbers(ammunition_result: AmmunitionResult, recruitment_result: RecruitmentResult) -> pd.DataFrame:
+    """The key numbers of the briefing, each with its range and the claims that fed it."""
+    year = ammunition_result.last_year
+    totals = ammunition_result.totals.set_index(["year", "side"])
+    ratio = ammunition_result.ratio.set_index("year").loc[year]
+    rows = []
+    for side, label in (("russia", "Russian-side artillery supply"), ("west", "Western-side artillery supply")):
+        row = totals.loc[(year, side)]
+        ids = ammunition_result.supply[(ammunition_result.supply["year"] == year) & (ammunition_result.supply["side"] == side)]
+        rows.append({"number": f"{label}, {year}", "low": row["low"], "central": row["central"], "high": row["high"],
+                     "unit": "rounds/year", "claim_ids": ";".join(_ids(ids["claim_ids"])), "source_ids": row["source_ids"]})
+    rows.append({"number": f"Supply ratio Russia : West, {year} (90% of draws)", "low": ratio["q05"],
+                 "central": ratio["q50"], "high": ratio["q95"], "unit": "ratio",
+                 "claim_ids": ";".join(_ids(ammunition_result.supply.loc[ammunition_result.supply["year"] == year, "claim_ids"])),
+                 "source_ids": ";".join(_ids(ammunition_result.totals.loc[ammunition_result.totals["year"] == year, "source_ids"]))})
+    r = recruitment_result
+    rows.append({"number": "Russian recruits per month", "low": r.inputs.recruits.low, "central": r.inputs.recruits.central,
+                 "high": r.inputs.recruits.high, "unit": "persons/month", "claim_ids": ";".join(r.recruits.claim_ids),
+                 "source_ids": ";".join(r.recruits.source_ids)})
+    rows.append({"number": "Russian killed + wounded per month (UA claims rescaled to Western estimates)",
+                 "low": r.losses.low, "central": r.losses.central, "high": r.losses.high, "unit": "persons/month",
+                 "claim_ids": ";".join(r.calibration["id"]), "source_ids": ";".join(_ids([UA_SOURCE], r.calibration["source_id"]))})
+    rows.append({"number": "Permanent-loss share (killed + wounded who never return)", "low": r.permanent_share.low,
+                 "central": r.permanent_share.central, "high": r.permanent_share.high, "unit": "share",
+                 "claim_ids": "", "source_ids": ";".join(_ids(r.killed_share["source_id"]))})
+    rows.append({"number": "Break-even losses at the central recruitment", "low": r.break_even.low,
+                 "central": r.break_even.central, "high": r.break_even.high, "unit": "persons/month",
+                 "claim_ids": ";".join(r.recruits.claim_ids), "source_ids": ";".join(_ids(r.recruits.source_ids, r.killed_share["source_id"]))})
+    end = r.monte_carlo.iloc[-1]
+    rows.append({"number": f"Cumulative change in Russian personnel after {r.horizon} months (90% of draws)",
+                 "low": end["cumulative_q05"], "central": end["cumulative_q50"], "high": end["cumulative_q95"],
+                 "unit": "persons", "claim_ids": "", "source_ids": ";".join(r.source_ids)})
+    return pd.DataFrame(rows)
+
+
+def disagreement(claims: pd.DataFrame, as_of, min_claims: int = 2) -> pd.DataFrame:
+    """How far claims for the same thing are apart (max / min): flows and stocks grouped by the
+    year of period_end, cumulative totals by its month (totals grow: only near-simultaneous
+    claims are comparable)."""
+    known = figures.select(claims, as_of=as_of)
+    known = known[known["canonical_value"] > 0]
+    period = known["period_end"].dt.strftime("%Y").where(known["kind"] != "cumulative", known["period_end"].dt.strftime("%Y-%m"))
+    table = known.assign(period=period).groupby(["metric", "actor", "period"]).agg(
+        claims=("id", "size"), claimants=("claimant", "nunique"), low=("canonical_value", "min"),
+        median=("canonical_value", "median"), high=("canonical_value", "max"), unit=("canonical_unit", "first"))
+    table["spread"] = table["high"] / table["low"]
+    return table[table["claims"] >= min_claims].sort_values(["spread", "metric"], ascending=[False, True]).reset_index()
+
+
+def stale(claims: pd.DataFrame, as_of, months: int) -> pd.DataFrame:
+    """Per metric and actor: the newest claim, and whether it is older than `months` at as_of."""
+    when = as_of_date(claims, as_of) if isinstance(as_of, str) else as_of
+    known = figures.select(claims, as_of=when)
+    newest = known.sort_values(["known_from", "id"]).groupby(["metric", "actor"]).tail(1)
+    table = newest[["metric", "actor", "id", "known_from", "claimant"]].copy()
+    table["months_old"] = ((when - table["known_from"]).dt.days / (365.25 / 12)).round(1)
+    table["stale"] = table["months_old"] > months
+    return table.sort_values(["stale", "months_old"], ascending=[False, False]).reset_index(drop=True)

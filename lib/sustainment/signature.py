@@ -1,0 +1,167 @@
+"""A notebook's `parameters` cell read as its signature, and scenario files checked against it.
+
+The cell holds lines in papermill's own format::
+
+    n_draws: int = 20000  # Monte Carlo draws [100, 1000000]
+    policy: str = "central"  # estimate policy {central, low, high, latest}
+
+An optional `[min, max]` or `{a, b, c}` at the end of the help text bounds the value. Values
+from scenarios and `-p KEY=VALUE` are refused before any kernel starts when the name is
+unknown, the type is wrong or the value is out of range. Parsing uses `ast`, so checking costs
+milliseconds and needs no kernel.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+TYPES = {"int": int, "float": float, "str": str, "bool": bool}
+BOUNDS = re.compile(r"\[\s*([-+0-9.e_]+)\s*,\s*([-+0-9.e_]+)\s*\]\s*$")
+CHOICES = re.compile(r"\{([^{}]*)\}\s*$")
+
+
+class ParameterError(ValueError):
+    """A parameter or scenario value that a notebook would not accept (one line)."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: str
+    default: object
+    help: str
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] = ()
+
+    def check(self, value, where: str):
+        """The value converted to this parameter's type; ParameterError naming `where` otherwise."""
+        expected = TYPES[self.type]
+        if isinstance(value, str) and self.type != "str":
+            try:
+                value = yaml.safe_load(value)
+            except yaml.YAMLError:
+                pass
+        if self.type == "float" and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, expected) or (self.type in ("int", "float") and isinstance(value, bool)):
+            raise ParameterError(f"{where}: parameter '{self.name}' expects {self.type}, got {value!r}")
+        if self.minimum is not None and value < self.minimum or self.maximum is not None and value > self.maximum:
+            raise ParameterError(f"{where}: parameter '{self.name}' must be in [{self.minimum:g}, {self.maximum:g}], got {value!r}")
+        if self.choices and value not in self.choices:
+            raise ParameterError(f"{where}: parameter '{self.name}' must be one of {{{', '.join(self.choices)}}}, got {value!r}")
+        return value
+
+
+def parameters_cell(notebook: dict) -> tuple[int, str]:
+    """Index and source of the cell tagged `parameters`."""
+    for index, cell in enumerate(notebook.get("cells", [])):
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            source = cell["source"]
+            return index, "".join(source) if isinstance(source, list) else source
+    raise ParameterError("no cell tagged 'parameters'")
+
+
+def read_signature(path: Path) -> dict[str, Parameter]:
+    """The parameters a notebook declares, in order."""
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        _, source = parameters_cell(notebook)
+        tree = ast.parse(source)
+    except (ParameterError, SyntaxError) as err:
+        raise ParameterError(f"{path.name}: {err}") from None
+    lines = source.splitlines()
+    signature = {}
+    for node in tree.body:
+        if not (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None):
+            raise ParameterError(f"{path.name}: line {node.lineno} of the parameters cell is not `name: type = default  # help`")
+        kind = ast.unparse(node.annotation)
+        if kind not in TYPES:
+            raise ParameterError(f"{path.name}: parameter '{node.target.id}' has type {kind}; use one of {sorted(TYPES)}")
+        line = lines[node.lineno - 1]
+        help_text = line.split("#", 1)[1].strip() if "#" in line[node.value.end_col_offset:] else ""
+        minimum = maximum = None
+        choices: tuple[str, ...] = ()
+        if bounds := BOUNDS.search(help_text):
+            minimum, maximum = float(bounds.group(1)), float(bounds.group(2))
+        elif options := CHOICES.search(help_text):
+            choices = tuple(o.strip() for o in options.group(1).split(","))
+        parameter = Parameter(node.target.id, kind, ast.literal_eval(node.value), help_text, minimum, maximum, choices)
+        parameter.check(parameter.default, f"{path.name} (default)")
+        signature[parameter.name] = parameter
+    return signature
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named set of parameter values, with its assumptions and the sources behind them."""
+
+    name: str
+    title: str
+    description: str
+    assumptions: tuple[str, ...]
+    source_ids: tuple[str, ...]
+    parameters: dict = field(default_factory=dict)
+    path: Path | None = None
+
+
+def read_scenario(path: Path, known_sources: set[str]) -> Scenario:
+    """Parse and check one data/scenarios/*.yaml (structure and source ids)."""
+    where = path.name
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise ParameterError(f"{where}: not valid YAML: {str(err).splitlines()[0]}") from None
+    if not isinstance(raw, dict):
+        raise ParameterError(f"{where}: expected a mapping with name, title, description, assumptions, source_ids, parameters")
+    missing = [k for k in ("name", "title", "description", "assumptions", "source_ids", "parameters") if k not in raw]
+    if missing:
+        raise ParameterError(f"{where}: missing key(s) {', '.join(missing)}")
+    if raw["name"] != path.stem:
+        raise ParameterError(f"{where}: name {raw['name']!r} must match the file name {path.stem!r}")
+    unknown = [s for s in raw["source_ids"] or [] if s not in known_sources]
+    if unknown:
+        raise ParameterError(f"{where}: unknown source_id(s) {', '.join(unknown)}")
+    if not isinstance(raw["parameters"] or {}, dict):
+        raise ParameterError(f"{where}: parameters must be a mapping of name: value")
+    return Scenario(raw["name"], str(raw["title"]), str(raw["description"]).strip(), tuple(raw["assumptions"] or ()),
+                    tuple(raw["source_ids"] or ()), dict(raw["parameters"] or {}), path)
+
+
+def source_ids(sources_csv: Path) -> set[str]:
+    """The ids in sources.csv, read without loading the whole data model."""
+    with sources_csv.open(encoding="utf-8", newline="") as handle:
+        return {row["source_id"].strip() for row in csv.DictReader(handle)}
+
+
+def bind(notebook: str, signature: dict[str, Parameter], scenario: Scenario, overrides: dict[str, str]) -> dict:
+    """The final parameters of one notebook under one scenario: defaults < scenario < overrides.
+
+    Scenario keys the notebook does not declare are skipped (another notebook declares them;
+    `check_scenario_keys` refuses keys no notebook declares). Overrides must be declared.
+    """
+    values = {name: p.default for name, p in signature.items()}
+    for name, value in scenario.parameters.items():
+        if name in signature:
+            values[name] = signature[name].check(value, f"{notebook} [scenario {scenario.name}]")
+    for name, value in overrides.items():
+        if name not in signature:
+            raise ParameterError(f"{notebook}: unknown parameter '{name}' (declared: {', '.join(signature)})")
+        values[name] = signature[name].check(value, f"{notebook} [-p]")
+    values["scenario"] = signature["scenario"].check(scenario.name, notebook) if "scenario" in signature else scenario.name
+    return values
+
+
+def check_scenario_keys(scenario: Scenario, signatures: dict[str, dict[str, Parameter]]) -> None:
+    declared = {name for signature in signatures.values() for name in signature}
+    unknown = sorted(set(scenario.parameters) - declared)
+    if unknown:
+        raise ParameterError(f"{scenario.path.name if scenario.path else scenario.name}: unknown parameter(s) "
+                             f"{', '.join(unknown)} (no notebook declares them)")
