@@ -51,6 +51,24 @@ def cmd_import_ua_gs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_render(args: argparse.Namespace) -> int:
+    from sustainment import render
+    from sustainment.signature import ParameterError
+
+    overrides = {}
+    for item in args.parameter:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            return _fail([f"-p {item}: expected KEY=VALUE"], 2)
+        overrides[name.strip()] = value
+    scenarios = None if args.all else (args.scenario or ["baseline"])
+    try:
+        return render.render(notebooks=args.notebooks or None, scenarios=scenarios, overrides=overrides,
+                             jobs=args.jobs, force=args.force)
+    except ParameterError as err:
+        return _fail([str(err)], 2)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sustainment", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -63,6 +81,17 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("--from", dest="origin", help="daily JSON file or URL (default: shared copy, else upstream)")
     imports.add_argument("--data-dir", type=Path, help="where to write figures_ua_general_staff.csv")
     imports.set_defaults(run=cmd_import_ua_gs)
+
+    rendering = commands.add_parser("render", help="render notebooks x scenarios into reports/ (incremental)")
+    rendering.add_argument("notebooks", nargs="*", help="notebook names (default: all in notebooks/)")
+    chosen = rendering.add_mutually_exclusive_group()
+    chosen.add_argument("--scenario", action="append", help="scenario name (repeatable; default: baseline)")
+    chosen.add_argument("--all", action="store_true", help="every scenario in data/scenarios/")
+    rendering.add_argument("-p", dest="parameter", action="append", default=[], metavar="KEY=VALUE",
+                           help="override a parameter (checked against each notebook's parameters cell)")
+    rendering.add_argument("--jobs", type=int, help="parallel notebooks (default: number of cores)")
+    rendering.add_argument("--force", action="store_true", help="re-render even when up to date")
+    rendering.set_defaults(run=cmd_render)
     return parser
 
 

@@ -127,13 +127,14 @@ def plan(project: Project, notebooks: list[str] | None, scenario_names: list[str
     unknown = [n for n in chosen if n.removesuffix(".ipynb") not in available]
     if unknown:
         raise ParameterError(f"unknown notebook(s) {', '.join(unknown)}; available: {', '.join(available)}")
-    signatures = {n.removesuffix(".ipynb"): read_signature(available[n.removesuffix(".ipynb")]) for n in chosen}
+    every = {name: read_signature(path) for name, path in available.items()}
+    signatures = {n.removesuffix(".ipynb"): every[n.removesuffix(".ipynb")] for n in chosen}
     for name in overrides:
         if not any(name in s for s in signatures.values()):
             raise ParameterError(f"-p {name}: no selected notebook declares '{name}'")
     scenarios = load_scenarios(project, scenario_names)
     for scenario in scenarios:
-        check_scenario_keys(scenario, signatures)
+        check_scenario_keys(scenario, every)
     checksums = data_checksums(project)
     code = code_digest()
     revision = git_revision()

@@ -86,6 +86,9 @@ def read_signature(path: Path) -> dict[str, Parameter]:
         if kind not in TYPES:
             raise ParameterError(f"{path.name}: parameter '{node.target.id}' has type {kind}; use one of {sorted(TYPES)}")
         line = lines[node.lineno - 1]
+        if line.count("=") != 1:
+            raise ParameterError(f"{path.name}: parameter '{node.target.id}': one '=' per line, none in the help "
+                                 "(papermill skips such lines)")
         help_text = line.split("#", 1)[1].strip() if "#" in line[node.value.end_col_offset:] else ""
         minimum = maximum = None
         choices: tuple[str, ...] = ()
