@@ -312,6 +312,11 @@ def headline_numbers(ammunition_result: AmmunitionResult, recruitment_result: Re
     return pd.DataFrame(rows)
 
 
+def seed_claims(claims: pd.DataFrame) -> pd.DataFrame:
+    """The claims curated from the seed article (their scope says so), in data order."""
+    return claims[claims["scope"].str.contains("seed article", case=False, regex=False)].sort_values("id")
+
+
 def disagreement(claims: pd.DataFrame, as_of, min_claims: int = 2) -> pd.DataFrame:
     """How far claims for the same thing are apart (max / min): flows and stocks grouped by the
     year of period_end, cumulative totals by its month (totals grow: only near-simultaneous

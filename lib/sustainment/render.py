@@ -201,6 +201,25 @@ def to_html(notebook, title: str) -> str:
     return body
 
 
+def _kernel_manager_class():
+    """Kernels talk over local IPC sockets (nothing listens on TCP, so ipykernel has nothing to
+    warn about), each under its own random path so that parallel kernels never share a socket."""
+    import tempfile
+    import uuid
+
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import CaselessStrEnum, default
+
+    class IPCKernelManager(AsyncKernelManager):
+        transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+        @default("ip")
+        def _unique_socket_prefix(self) -> str:
+            return os.path.join(tempfile.gettempdir(), f"sustainment-kernel-{uuid.uuid4().hex}")
+
+    return IPCKernelManager
+
+
 def execute(job: Job) -> dict:
     """Run one job; write its outputs only on success. Returns a result dict (never raises
     for notebook errors: those become status 'failed' with a one-line summary)."""
@@ -216,11 +235,13 @@ def execute(job: Job) -> dict:
     started = time.perf_counter()
     error = ""
     try:
-        papermill.execute_notebook(job.notebook_path, str(executed), parameters=job.parameters, kernel_name="python3",
+        papermill.execute_notebook(job.notebook_path, str(executed), parameters=job.parameters, kernel_name="python3", language="python",
                                    progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                                   cwd=str(paths.ROOT))
+                                   cwd=str(paths.ROOT), kernel_manager_class=_kernel_manager_class())
     except PapermillExecutionError as err:
-        error = f"cell {err.exec_count}: {err.ename}: {str(err.evalue).splitlines()[0] if err.evalue else ''}"
+        cells = nbformat.read(executed, as_version=4).cells if executed.exists() else []
+        cell_id = next((c.get("id", "?") for c in cells if c.get("execution_count") == err.exec_count), "?")
+        error = f"cell {cell_id} (In [{err.exec_count}]): {err.ename}: {str(err.evalue).splitlines()[0] if err.evalue else ''}"
     except Exception as err:  # a kernel that dies or will not start is still one report's failure
         error = f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"
     seconds = time.perf_counter() - started

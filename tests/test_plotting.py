@@ -1,0 +1,45 @@
+"""Charts: generated footers, byte-stable exports across processes."""
+
+import hashlib
+import json
+import subprocess
+import sys
+
+from sustainment import figures, plotting
+
+SCRIPT = """
+import sys
+from sustainment import figures, plotting
+claims = figures.load(sys.argv[2])
+figure, axes = plotting.new_chart("A finding", "what, in which unit", claims, ["beta-2024", "alpha-2024"])
+axes.plot([1, 2, 3], [3, 1, 2], color=plotting.SIDE_COLOURS["russia"])
+plotting.save(figure, "chart", sys.argv[1])
+"""
+
+
+def test_footer_is_generated_from_source_ids(data_dir, tmp_path):
+    claims = figures.load(data_dir)
+    figure, _ = plotting.new_chart("Title", "Subtitle", claims, ["alpha-2024", "beta-2024", ""])
+    written = plotting.save(figure, "chart", tmp_path)
+    assert [p.suffix for p in written] == [".png", ".svg", ".pdf", ".json"]
+    sidecar = json.loads((tmp_path / "chart.json").read_text())
+    assert sidecar["source_line"] == "Alpha News (2024); Beta Times (2024)"
+    assert sidecar["source_ids"] == ["alpha-2024", "beta-2024"]
+    assert "Alpha News (2024)" in (tmp_path / "chart.svg").read_text()
+
+
+def test_two_processes_write_identical_files(data_dir, tmp_path):
+    for run in ("one", "two"):
+        subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path / run), str(data_dir)], check=True,
+                       env={"PYTHONHASHSEED": "1" if run == "one" else "2", "PATH": ""})
+    for suffix in ("png", "svg", "pdf", "json"):
+        one, two = ((tmp_path / run / f"chart.{suffix}").read_bytes() for run in ("one", "two"))
+        assert hashlib.sha256(one).digest() == hashlib.sha256(two).digest(), suffix
+
+
+def test_no_dates_in_metadata(data_dir, tmp_path):
+    claims = figures.load(data_dir)
+    figure, _ = plotting.new_chart("T", "S", claims, ["alpha-2024"])
+    plotting.save(figure, "chart", tmp_path)
+    assert b"CreationDate" not in (tmp_path / "chart.pdf").read_bytes()
+    assert "<dc:date>" not in (tmp_path / "chart.svg").read_text()

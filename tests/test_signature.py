@@ -1,0 +1,94 @@
+"""Parameters and scenarios are refused before any kernel starts."""
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from sustainment.signature import (ParameterError, Scenario, bind, check_scenario_keys, read_scenario,
+                                   read_signature)
+
+CELL = '''scenario: str = "baseline"  # scenario name
+n_draws: int = 200  # draws [100, 1000000]
+share: float = 0.5  # a share [0.0, 1.0]
+policy: str = "central"  # policy {central, low, high}
+flag: bool = True  # a switch'''
+
+
+def write_notebook(path: Path, source: str) -> Path:
+    notebook = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell(source)
+    cell.metadata["tags"] = ["parameters"]
+    notebook.cells.append(cell)
+    nbformat.write(notebook, path)
+    return path
+
+
+@pytest.fixture
+def signature(tmp_path):
+    return read_signature(write_notebook(tmp_path / "toy.ipynb", CELL))
+
+
+def scenario(**parameters) -> Scenario:
+    return Scenario("baseline", "Baseline", "", (), (), parameters)
+
+
+def test_signature_reads_types_defaults_bounds_choices(signature):
+    assert signature["n_draws"].type == "int" and signature["n_draws"].default == 200
+    assert (signature["share"].minimum, signature["share"].maximum) == (0.0, 1.0)
+    assert signature["policy"].choices == ("central", "low", "high")
+
+
+def test_bind_layers_defaults_scenario_and_overrides(signature):
+    values = bind("toy.ipynb", signature, scenario(n_draws=500), {"share": "0.25", "flag": "false"})
+    assert values == {"scenario": "baseline", "n_draws": 500, "share": 0.25, "policy": "central", "flag": False}
+
+
+@pytest.mark.parametrize("overrides, message", [
+    ({"n_draw": "5"}, "toy.ipynb: unknown parameter 'n_draw'"),
+    ({"n_draws": "many"}, "toy.ipynb [-p]: parameter 'n_draws' expects int, got 'many'"),
+    ({"n_draws": "1.5"}, "parameter 'n_draws' expects int, got 1.5"),
+    ({"share": "2"}, "parameter 'share' must be in [0, 1], got 2.0"),
+    ({"policy": "mean"}, "parameter 'policy' must be one of {central, low, high}, got 'mean'"),
+    ({"flag": "3"}, "parameter 'flag' expects bool, got 3"),
+])
+def test_bad_overrides_are_refused(signature, overrides, message):
+    with pytest.raises(ParameterError, match=message.replace("[", r"\[").replace("]", r"\]").replace("{", r"\{").replace("}", r"\}")):
+        bind("toy.ipynb", signature, scenario(), overrides)
+
+
+def test_scenario_values_are_type_checked(signature):
+    with pytest.raises(ParameterError, match=r"toy.ipynb \[scenario baseline\]: parameter 'share' expects float"):
+        bind("toy.ipynb", signature, scenario(share="half"), {})
+
+
+def test_scenario_keys_no_notebook_declares_are_refused(signature):
+    with pytest.raises(ParameterError, match="unknown parameter\\(s\\) mystery"):
+        check_scenario_keys(scenario(mystery=1), {"toy": signature})
+
+
+def test_malformed_parameter_lines_are_refused(tmp_path):
+    with pytest.raises(ParameterError, match="one '=' per line"):
+        read_signature(write_notebook(tmp_path / "a.ipynb", 'x: int = 1  # x = the count'))
+    with pytest.raises(ParameterError, match="has type list"):
+        read_signature(write_notebook(tmp_path / "b.ipynb", 'x: list = []  # items'))
+    with pytest.raises(ParameterError, match="not `name: type = default"):
+        read_signature(write_notebook(tmp_path / "c.ipynb", 'x = 1'))
+    with pytest.raises(ParameterError, match="expects int"):
+        read_signature(write_notebook(tmp_path / "d.ipynb", 'x: int = "one"  # count'))
+
+
+def test_scenario_files_are_checked(tmp_path):
+    good = tmp_path / "baseline.yaml"
+    good.write_text("name: baseline\ntitle: B\ndescription: d\nassumptions: [a]\nsource_ids: [s1]\nparameters: {n_draws: 300}\n")
+    assert read_scenario(good, {"s1"}).parameters == {"n_draws": 300}
+    with pytest.raises(ParameterError, match="unknown source_id\\(s\\) s1"):
+        read_scenario(good, set())
+    renamed = tmp_path / "other.yaml"
+    renamed.write_text(good.read_text())
+    with pytest.raises(ParameterError, match="must match the file name"):
+        read_scenario(renamed, {"s1"})
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("name: [unclosed\n")
+    with pytest.raises(ParameterError, match="not valid YAML"):
+        read_scenario(broken, {"s1"})
