@@ -20,6 +20,8 @@ $(STAMP): pyproject.toml
 reports: $(STAMP) ## render every notebook for every scenario into reports/ (incremental)
 	$(BIN)/sustainment validate
 	$(BIN)/sustainment render --all
+	$(BIN)/sustainment export briefing
+	$(BIN)/sustainment export compare --scenarios baseline north_korea_cutoff
 
 test: $(STAMP) ## run the test suite
 	$(BIN)/python -m pytest

@@ -7,7 +7,9 @@ add narrative; the briefing calls the same pipelines, so no analysis is written 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -74,7 +76,7 @@ def ammunition_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str = 
     stated = figures.select(claims, metric=["shells_production_ratio_vs_eu", "shells_production_ratio_vs_nato"], actor="RU",
                             as_of=when, min_confidence="medium" if min_confidence == "low" else min_confidence)
     claimed_ratio = pd.DataFrame({"year": stated["period_end"].dt.year, "value": stated["canonical_value"],
-                                  "metric": stated["metric"], "id": stated["id"], "source_ids": stated["source_id"]})
+                                  "metric": stated["metric"], "id": stated["id"], "claim_ids": stated["id"]})
     fired = ammo.consumption(claims, years, policy=policy, as_of=when, min_confidence=min_confidence)
     balance = ammo.supply_vs_consumption(totals, fired)
     target_rows = {actor: claim(claims, claim_id, f"{actor.lower()}_target_claim")
@@ -82,9 +84,9 @@ def ammunition_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str = 
     targets = {actor: (float(row["canonical_value"]), int(row["period_end"].year)) for actor, row in target_rows.items()}
     paths = ammo.scenario_paths(supply, last_year, horizon_year, {"russia": russia_growth, "west": west_growth}, targets)
     target_table = pd.DataFrame([{"actor": a, "id": r["id"], "rounds_per_year": r["canonical_value"],
-                                  "reached_by": int(r["period_end"].year), "source_ids": r["source_id"]}
+                                  "reached_by": int(r["period_end"].year), "source_id": r["source_id"]}
                                  for a, r in sorted(target_rows.items())],
-                                columns=["actor", "id", "rounds_per_year", "reached_by", "source_ids"])
+                                columns=["actor", "id", "rounds_per_year", "reached_by", "source_id"])
     trend = ammo.supply_trend(supply, "US", horizon_year)
     return AmmunitionResult(when, last_year, horizon_year, supply, totals, ratio, claimed_ratio, fired, balance, paths,
                             target_table, trend)
@@ -108,7 +110,7 @@ def ammunition_charts(result: AmmunitionResult, claims: pd.DataFrame) -> dict:
     ratio_row["year"] = year
     balance = result.balance.set_index(["year", "side"])
     fired = balance.loc[(year, "russia"), "central_fired"] if (year, "russia") in balance.index else np.nan
-    supply_ids = _ids(result.totals["source_ids"])
+    supply_ids = _ids(result.totals["claim_ids"])
     path_r, path_w = result.paths["russia"].iloc[-1], result.paths["west"].iloc[-1]
     return {
         "ammunition_supply_by_side": plotting.supply_by_side(
@@ -118,12 +120,12 @@ def ammunition_charts(result: AmmunitionResult, claims: pd.DataFrame) -> dict:
         "ammunition_ratio": plotting.ratio_band(result.ratio, claims, supply_ids, _ratio_sentence(ratio_row),
                                                 claimed=result.claimed_ratio),
         "ammunition_supply_vs_fire": plotting.supply_vs_fire(
-            result.balance, claims, _ids(supply_ids, result.fired["source_ids"]),
+            result.balance, claims, _ids(supply_ids, result.fired["claim_ids"]),
             f"Russia fired about {narrative.count(fired)} rounds in {year}, against a supply of "
             f"{narrative.count(russia)}"),
         "ammunition_projection": plotting.projection(
             result.totals, result.paths, result.trend, claims,
-            _ids(supply_ids, result.targets["source_ids"]),
+            _ids(supply_ids, result.targets["id"]),
             f"By {result.horizon_year} the scenario puts Russia's side at {narrative.count(path_r['central'])} and the "
             f"Western side at {narrative.count(path_w['central'])} rounds a year"),
     }
@@ -151,13 +153,15 @@ class RecruitmentResult:
     break_even: Range
     loss_claims: pd.DataFrame
     recruit_claims: pd.DataFrame
+    ua_ids: list[str]
     one_off_ids: list[str]
 
     @property
-    def source_ids(self) -> list[str]:
-        west = self.calibration["source_id"]
-        share = self.killed_share["source_id"]
-        return _ids([UA_SOURCE], west, share, self.recruits.source_ids, self.one_off_ids)
+    def claim_ids(self) -> list[str]:
+        """Every claim the model's inputs came from."""
+        share = self.killed_share
+        return _ids(self.ua_ids, self.calibration["id"], share["id_killed"], share["id_both"], self.recruits.claim_ids,
+                    self.one_off_ids)
 
 
 def killed_share(claims: pd.DataFrame, as_of, min_confidence: str | None = None) -> pd.DataFrame:
@@ -165,7 +169,8 @@ def killed_share(claims: pd.DataFrame, as_of, min_confidence: str | None = None)
     killed = figures.select(claims, metric="casualties_killed", actor="RU", as_of=as_of, min_confidence=min_confidence)
     both = figures.select(claims, metric="casualties_killed_wounded", actor="RU", as_of=as_of, min_confidence=min_confidence)
     pairs = killed.merge(both, on=["source_id", "period_end"], suffixes=("_killed", "_both"))
-    return pd.DataFrame({"source_id": pairs["source_id"], "date": pairs["period_end"],
+    return pd.DataFrame({"source_id": pairs["source_id"], "date": pairs["period_end"], "id_killed": pairs["id_killed"],
+                         "id_both": pairs["id_both"],
                          "killed": pairs["canonical_value_killed"], "killed_wounded": pairs["canonical_value_both"],
                          "share": pairs["canonical_value_killed"] / pairs["canonical_value_both"]})
 
@@ -226,7 +231,7 @@ def recruitment_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str =
             raise ValueError(f"{parameter.replace('claim', 'month')}: must be within 1..{horizon}, got {month}")
         row = claim(claims, claim_id, parameter)
         one_offs[parameter] = {str(index[month - 1]): float(row["canonical_value"])}
-        ids.append(row["source_id"])
+        ids.append(row["id"])
     inputs = Manpower(recruits=recruits, losses=losses, permanent_loss_share=permanent,
                       mobilization=one_offs["mobilization_claim"], foreign_troops=one_offs["foreign_troops_claim"],
                       loss_growth=loss_growth)
@@ -237,14 +242,15 @@ def recruitment_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str =
         manpower.stock_flow(inputs, str(start), horizon), manpower.monte_carlo(inputs, str(start), horizon, n_draws, seed),
         manpower.tornado(inputs, str(start), horizon), break_even,
         figures.select(claims, metric="casualties_killed_wounded_rate", actor="RU", as_of=when, min_confidence=min_confidence),
-        figures.select(claims, metric="recruits", actor="RU", as_of=when, min_confidence=min_confidence), ids)
+        figures.select(claims, metric="recruits", actor="RU", as_of=when, min_confidence=min_confidence),
+        list(ua["id"]), ids)
 
 
 def recruitment_charts(result: RecruitmentResult, claims: pd.DataFrame, scenario: str) -> dict:
     """name -> Figure for the recruitment report (and the briefing)."""
     from sustainment import plotting
 
-    ids = result.source_ids
+    ids = result.claim_ids
     mc = result.monte_carlo.iloc[-1]
     median = mc["cumulative_q50"]
     observed = result.loss_trend["observed"].to_numpy()
@@ -255,7 +261,7 @@ def recruitment_charts(result: RecruitmentResult, claims: pd.DataFrame, scenario
     p = result.monte_carlo["p_net_negative"]
     return {
         "recruitment_losses_vs_recruits": plotting.losses_vs_recruits(
-            result.loss_claims, result.recruit_claims, required, claims,
+            result.loss_claims, result.recruit_claims, required, claims, _ids(result.ua_ids, result.calibration["id"]),
             f"Recruiting about {narrative.count(result.inputs.recruits.central)} a month against permanent losses of "
             f"about {narrative.count(need)} a month"),
         "recruitment_fan": plotting.fan_chart(
@@ -277,39 +283,36 @@ def recruitment_charts(result: RecruitmentResult, claims: pd.DataFrame, scenario
 
 # --- headline numbers and the audit of claims ----------------------------------------------
 
-def headline_numbers(ammunition_result: AmmunitionResult, recruitment_result: RecruitmentResult) -> pd.DataFrame:
-    """The key numbers of the briefing, each with its range and the claims that fed it."""
+def headline_numbers(claims: pd.DataFrame, ammunition_result: AmmunitionResult,
+                     recruitment_result: RecruitmentResult) -> pd.DataFrame:
+    """The key numbers of the briefing, each with its range and the claims (and sources) that fed it."""
     year = ammunition_result.last_year
     totals = ammunition_result.totals.set_index(["year", "side"])
     ratio = ammunition_result.ratio.set_index("year").loc[year]
-    rows = []
-    for side, label in (("russia", "Russian-side artillery supply"), ("west", "Western-side artillery supply")):
-        row = totals.loc[(year, side)]
-        ids = ammunition_result.supply[(ammunition_result.supply["year"] == year) & (ammunition_result.supply["side"] == side)]
-        rows.append({"number": f"{label}, {year}", "low": row["low"], "central": row["central"], "high": row["high"],
-                     "unit": "rounds/year", "claim_ids": ";".join(_ids(ids["claim_ids"])), "source_ids": row["source_ids"]})
-    rows.append({"number": f"Supply ratio Russia : West, {year} (90% of draws)", "low": ratio["q05"],
-                 "central": ratio["q50"], "high": ratio["q95"], "unit": "ratio",
-                 "claim_ids": ";".join(_ids(ammunition_result.supply.loc[ammunition_result.supply["year"] == year, "claim_ids"])),
-                 "source_ids": ";".join(_ids(ammunition_result.totals.loc[ammunition_result.totals["year"] == year, "source_ids"]))})
     r = recruitment_result
-    rows.append({"number": "Russian recruits per month", "low": r.inputs.recruits.low, "central": r.inputs.recruits.central,
-                 "high": r.inputs.recruits.high, "unit": "persons/month", "claim_ids": ";".join(r.recruits.claim_ids),
-                 "source_ids": ";".join(r.recruits.source_ids)})
-    rows.append({"number": "Russian killed + wounded per month (UA claims rescaled to Western estimates)",
-                 "low": r.losses.low, "central": r.losses.central, "high": r.losses.high, "unit": "persons/month",
-                 "claim_ids": ";".join(r.calibration["id"]), "source_ids": ";".join(_ids([UA_SOURCE], r.calibration["source_id"]))})
-    rows.append({"number": "Permanent-loss share (killed + wounded who never return)", "low": r.permanent_share.low,
-                 "central": r.permanent_share.central, "high": r.permanent_share.high, "unit": "share",
-                 "claim_ids": "", "source_ids": ";".join(_ids(r.killed_share["source_id"]))})
-    rows.append({"number": "Break-even losses at the central recruitment", "low": r.break_even.low,
-                 "central": r.break_even.central, "high": r.break_even.high, "unit": "persons/month",
-                 "claim_ids": ";".join(r.recruits.claim_ids), "source_ids": ";".join(_ids(r.recruits.source_ids, r.killed_share["source_id"]))})
     end = r.monte_carlo.iloc[-1]
-    rows.append({"number": f"Cumulative change in Russian personnel after {r.horizon} months (90% of draws)",
-                 "low": end["cumulative_q05"], "central": end["cumulative_q50"], "high": end["cumulative_q95"],
-                 "unit": "persons", "claim_ids": "", "source_ids": ";".join(r.source_ids)})
-    return pd.DataFrame(rows)
+    share_ids = _ids(r.killed_share["id_killed"], r.killed_share["id_both"])
+    rows = [
+        *((f"{label} artillery supply, {year}", Range(*totals.loc[(year, side), ["low", "central", "high"]]), "rounds/year",
+           [totals.loc[(year, side), "claim_ids"]]) for side, label in (("russia", "Russian-side"), ("west", "Western-side"))),
+        (f"Supply ratio Russia : West, {year} (90% of draws)", Range(ratio["q05"], ratio["q50"], ratio["q95"]), "ratio",
+         list(ammunition_result.totals.loc[ammunition_result.totals["year"] == year, "claim_ids"])),
+        ("Russian recruits per month", r.inputs.recruits, "persons/month", r.recruits.claim_ids),
+        ("Russian killed + wounded per month (Ukrainian claims rescaled to Western estimates)", r.losses,
+         "persons/month", _ids(r.ua_ids, r.calibration["id"])),
+        ("Permanent-loss share (the killed + the wounded who never return)", r.permanent_share, "share", share_ids),
+        ("Break-even killed + wounded per month at the central recruitment", r.break_even, "persons/month",
+         _ids(r.recruits.claim_ids, share_ids)),
+        (f"Cumulative change in Russian personnel after {r.horizon} months (90% of draws)",
+         Range(end["cumulative_q05"], end["cumulative_q50"], end["cumulative_q95"]), "persons", r.claim_ids),
+    ]
+    table = []
+    for label, value, unit, claim_ids in rows:
+        ids = _ids(claim_ids)
+        sources = sorted(set(claims.loc[claims["id"].isin(ids), "source_id"]))
+        table.append({"number": label, "low": value.low, "central": value.central, "high": value.high, "unit": unit,
+                      "claim_ids": ";".join(ids), "source_ids": ";".join(sources)})
+    return pd.DataFrame(table)
 
 
 def seed_claims(claims: pd.DataFrame) -> pd.DataFrame:
@@ -340,3 +343,21 @@ def stale(claims: pd.DataFrame, as_of, months: int) -> pd.DataFrame:
     table["months_old"] = ((when - table["known_from"]).dt.days / (365.25 / 12)).round(1)
     table["stale"] = table["months_old"] > months
     return table.sort_values(["stale", "months_old"], ascending=[False, False]).reset_index(drop=True)
+
+
+BRIEFING_FILE = "briefing.json"
+KEY_NUMBERS_FILE = "key_numbers.csv"
+
+
+def save_briefing(directory: str, *, scenario: str, as_of: pd.Timestamp, data_vintage: pd.Timestamp, policy: str,
+                  charts: list[str], key_numbers: pd.DataFrame) -> None:
+    """Write what the briefing pack needs beside the charts: key_numbers.csv and briefing.json
+    (scenario, as_of, data vintage, policy, chart order). Nothing when `directory` is empty."""
+    if not directory:
+        return
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    key_numbers.to_csv(folder / KEY_NUMBERS_FILE, index=False, lineterminator="\n", float_format="%.6g")
+    meta = {"scenario": scenario, "as_of": str(as_of.date()), "data_vintage": str(data_vintage.date()), "policy": policy,
+            "charts": charts}
+    (folder / BRIEFING_FILE).write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n", encoding="utf-8")

@@ -69,6 +69,22 @@ def cmd_render(args: argparse.Namespace) -> int:
         return _fail([str(err)], 2)
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from sustainment import pack
+    from sustainment.render import Project
+
+    try:
+        if args.what == "briefing":
+            written = pack.export_briefing(Project(), args.scenario)
+        else:
+            written = [pack.export_compare(Project(), args.scenarios or [])]
+    except pack.PackError as err:
+        return _fail([str(err)])
+    for path in written:
+        print(paths.relative(path))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sustainment", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -92,6 +108,12 @@ def build_parser() -> argparse.ArgumentParser:
     rendering.add_argument("--jobs", type=int, help="parallel notebooks (default: number of cores)")
     rendering.add_argument("--force", action="store_true", help="re-render even when up to date")
     rendering.set_defaults(run=cmd_render)
+
+    export = commands.add_parser("export", help="briefing pack: slides, PDF and figure manifest from rendered reports")
+    export.add_argument("what", choices=["briefing", "compare"])
+    export.add_argument("--scenario", action="append", help="briefing: scenario (repeatable; default: every rendered one)")
+    export.add_argument("--scenarios", nargs="+", help="compare: two or more scenarios")
+    export.set_defaults(run=cmd_export)
     return parser
 
 

@@ -45,9 +45,11 @@ STYLE = {
 plt.rcParams.update(STYLE)
 
 
-def new_chart(title: str, subtitle: str, claims: pd.DataFrame, source_ids, note: str = "") -> tuple[plt.Figure, plt.Axes]:
-    """A 16:9 figure with the finding as title, the measure as subtitle and the sources as footer."""
-    ids = sorted({s for s in source_ids if s})
+def new_chart(title: str, subtitle: str, claims: pd.DataFrame, claim_ids, note: str = "") -> tuple[plt.Figure, plt.Axes]:
+    """A 16:9 figure with the finding as title, the measure as subtitle and, as footer, the
+    sources of the claims that fed it (`claim_ids`)."""
+    used = sorted({i for i in claim_ids if i})
+    ids = sorted(set(claims.loc[claims["id"].isin(used), "source_id"]))
     figure = plt.figure(figsize=FIGSIZE)
     title_lines = textwrap.wrap(title, 82)
     subtitle_lines = textwrap.wrap(subtitle, 130)
@@ -62,7 +64,7 @@ def new_chart(title: str, subtitle: str, claims: pd.DataFrame, source_ids, note:
     axes = figure.add_axes((0.08, bottom, 0.89, top - bottom))
     figure.text(0.02, 0.015, "\n".join(footer_lines), fontsize=6.5, color=NEUTRAL, va="bottom", linespacing=1.3)
     figure._sustainment = {"title": title, "subtitle": subtitle, "source_line": source_line(claims, ids),
-                           "source_ids": ids, "note": note}
+                           "source_ids": ids, "claim_ids": used, "note": note}
     return figure, axes
 
 
@@ -88,7 +90,8 @@ def save(figure: plt.Figure, name: str, directory: str | Path | None) -> list[Pa
 
 
 def _ids(*frames: pd.DataFrame) -> set[str]:
-    return {s for frame in frames for ids in frame.get("source_ids", pd.Series(dtype=str)).dropna() for s in ids.split(";") if s}
+    """Claim ids listed in the frames' `claim_ids` columns (";"-separated)."""
+    return {i for frame in frames for ids in frame["claim_ids"].dropna() for i in ids.split(";") if i}
 
 
 def millions(value: float, _position=None) -> str:
@@ -127,10 +130,10 @@ def _missing_note(totals: pd.DataFrame) -> str:
     return ". ".join(notes)
 
 
-def ratio_band(ratio: pd.DataFrame, claims: pd.DataFrame, source_ids, title: str, claimed: pd.DataFrame | None = None) -> plt.Figure:
+def ratio_band(ratio: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: str, claimed: pd.DataFrame | None = None) -> plt.Figure:
     """Median ratio per year with its 50% and 90% Monte Carlo bands; claimed ratios as points."""
     figure, axes = new_chart(title, "Russia-side supply / Western-side supply; line = median, bands = 50% and 90% of draws",
-                             claims, set(source_ids) | (_ids(claimed) if claimed is not None else set()))
+                             claims, set(claim_ids) | (_ids(claimed) if claimed is not None else set()))
     years = ratio["year"].to_numpy()
     axes.fill_between(years, ratio["q05"], ratio["q95"], color=SIDE_COLOURS["russia"], alpha=0.15, lw=0, label="90% of draws")
     axes.fill_between(years, ratio["q25"], ratio["q75"], color=SIDE_COLOURS["russia"], alpha=0.3, lw=0, label="50% of draws")
@@ -149,10 +152,10 @@ def ratio_band(ratio: pd.DataFrame, claims: pd.DataFrame, source_ids, title: str
     return figure
 
 
-def supply_vs_fire(table: pd.DataFrame, claims: pd.DataFrame, source_ids, title: str) -> plt.Figure:
+def supply_vs_fire(table: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: str) -> plt.Figure:
     """Per side: supply (bars) vs rounds fired (points with the claims' range)."""
     figure, axes = new_chart(title, "Artillery rounds per year: supply (bars) vs rounds fired (diamonds, whiskers = range of claims)",
-                             claims, source_ids)
+                             claims, claim_ids)
     years = sorted(table["year"].unique())
     width = 0.38
     for offset, side in ((-width / 2, "russia"), (width / 2, "west")):
@@ -168,10 +171,10 @@ def supply_vs_fire(table: pd.DataFrame, claims: pd.DataFrame, source_ids, title:
 
 
 def projection(history: pd.DataFrame, paths: dict[str, pd.DataFrame], trend: pd.DataFrame | None, claims: pd.DataFrame,
-               source_ids, title: str) -> plt.Figure:
+               claim_ids, title: str) -> plt.Figure:
     """Observed side totals, the scenario's projected paths (with range) and a statistical trend."""
     figure, axes = new_chart(title, "Artillery rounds per year; solid = estimates from claims, dashed = scenario, shaded = range",
-                             claims, source_ids)
+                             claims, claim_ids)
     for side, path in sorted(paths.items()):
         observed = history[history["side"] == side]
         colour = SIDE_COLOURS[side]
@@ -191,7 +194,7 @@ def projection(history: pd.DataFrame, paths: dict[str, pd.DataFrame], trend: pd.
 def claims_over_time(claims: pd.DataFrame, selection: pd.DataFrame, title: str, subtitle: str) -> plt.Figure:
     """Each claim as a point at its period end (ranges as vertical lines), coloured by side and
     marked by claimant: the disagreement made visible."""
-    figure, axes = new_chart(title, subtitle, claims, set(selection["source_id"]))
+    figure, axes = new_chart(title, subtitle, claims, set(selection["id"]))
     for side, rows in selection.groupby("side", sort=True):
         has_range = rows["canonical_low"].notna() | rows["canonical_high"].notna()
         ranged = rows[has_range]
@@ -208,11 +211,11 @@ def claims_over_time(claims: pd.DataFrame, selection: pd.DataFrame, title: str, 
 
 
 def losses_vs_recruits(losses: pd.DataFrame, recruits: pd.DataFrame, required: pd.DataFrame, claims: pd.DataFrame,
-                       title: str) -> plt.Figure:
+                       claim_ids, title: str) -> plt.Figure:
     """Monthly rates over time: claimed losses (killed + wounded), claimed recruitment, and the
     recruitment that permanent losses require (band = permanent-loss share range)."""
     figure, axes = new_chart(title, "Persons per month; points = claims (lines = their stated ranges), band = recruits needed to replace permanent losses",
-                             claims, set(losses["source_id"]) | set(recruits["source_id"]))
+                             claims, set(losses["id"]) | set(recruits["id"]) | set(claim_ids))
     for rows, colour, label in ((losses, SIDE_COLOURS["west"], "killed + wounded (claims)"),
                                 (recruits, SIDE_COLOURS["russia"], "recruits (claims)")):
         mid = rows["period_start"] + (rows["period_end"] - rows["period_start"]) / 2
@@ -225,10 +228,10 @@ def losses_vs_recruits(losses: pd.DataFrame, recruits: pd.DataFrame, required: p
     return figure
 
 
-def fan_chart(result: pd.DataFrame, claims: pd.DataFrame, source_ids, title: str) -> plt.Figure:
+def fan_chart(result: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: str) -> plt.Figure:
     """Cumulative net change in the force: median with 50% and 90% bands."""
     figure, axes = new_chart(title, "Cumulative change in Russian personnel from the first modelled month (persons); bands = 50% and 90% of draws",
-                             claims, source_ids)
+                             claims, claim_ids)
     x = result.index.to_timestamp()
     axes.fill_between(x, result["cumulative_q05"], result["cumulative_q95"], color=SIDE_COLOURS["russia"], alpha=0.15, lw=0, label="90%")
     axes.fill_between(x, result["cumulative_q25"], result["cumulative_q75"], color=SIDE_COLOURS["russia"], alpha=0.3, lw=0, label="50%")
@@ -239,10 +242,10 @@ def fan_chart(result: pd.DataFrame, claims: pd.DataFrame, source_ids, title: str
     return figure
 
 
-def tornado_chart(table: pd.DataFrame, claims: pd.DataFrame, source_ids, title: str) -> plt.Figure:
+def tornado_chart(table: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: str) -> plt.Figure:
     """Cumulative net change at the horizon with each input at its low and high end."""
     figure, axes = new_chart(title, "Cumulative net change at the horizon (persons) when one input moves from its low to its high end, others central",
-                             claims, source_ids)
+                             claims, claim_ids)
     rows = table.iloc[::-1]
     y = np.arange(len(rows))
     baseline = rows["baseline"].iloc[0]
@@ -255,9 +258,9 @@ def tornado_chart(table: pd.DataFrame, claims: pd.DataFrame, source_ids, title: 
     return figure
 
 
-def decline_probability(result: pd.DataFrame, claims: pd.DataFrame, source_ids, title: str) -> plt.Figure:
+def decline_probability(result: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: str) -> plt.Figure:
     """P(net change < 0) per month."""
-    figure, axes = new_chart(title, "Share of Monte Carlo draws in which the force shrinks that month", claims, source_ids)
+    figure, axes = new_chart(title, "Share of Monte Carlo draws in which the force shrinks that month", claims, claim_ids)
     x = result.index.to_timestamp()
     axes.plot(x, result["p_net_negative"], color=SIDE_COLOURS["russia"], drawstyle="steps-mid")
     axes.set_ylim(-0.02, 1.02)

@@ -169,8 +169,10 @@ def _provenance_cell(job: Job):
 
     rows = "\n".join(f"| `{k}` | `{json.dumps(v)}` |" for k, v in job.provenance["parameters"].items())
     checks = "\n".join(f"| `{k}` | `{v[:16]}` |" for k, v in job.provenance["data_checksums"].items())
-    text = (f"**Rendered report.** Scenario `{job.scenario}`, git revision `{job.provenance['git_revision']}`.\n\n"
-            f"| parameter | value |\n|---|---|\n{rows}\n\n| data file | sha256 (first 16) |\n|---|---|\n{checks}\n")
+    text = (f"<details><summary><b>Rendered report</b>: scenario <code>{job.scenario}</code>, git revision "
+            f"<code>{job.provenance['git_revision']}</code>, {len(job.provenance['parameters'])} parameters, "
+            f"{len(job.provenance['data_checksums'])} data files (open for details)</summary>\n\n"
+            f"| parameter | value |\n|---|---|\n{rows}\n\n| data file | sha256 (first 16) |\n|---|---|\n{checks}\n\n</details>\n")
     cell = nbformat.v4.new_markdown_cell(text)
     cell["id"] = PROVENANCE_ID
     return cell

@@ -19,8 +19,9 @@ def _environment() -> Environment:
 
 def _charts(reports: Path, entry: dict, scenario: str) -> list[dict]:
     charts = []
-    for name in entry.get("figures", []):
-        if name.endswith(".json"):
+    files = set(entry.get("figures", []))
+    for name in sorted(files):
+        if name.endswith(".json") and name.removesuffix(".json") + ".png" in files:
             sidecar = json.loads((reports / scenario / "figures" / name).read_text(encoding="utf-8"))
             charts.append({**sidecar, "png": f"{scenario}/figures/{sidecar['name']}.png",
                            "svg": f"{scenario}/figures/{sidecar['name']}.svg", "pdf": f"{scenario}/figures/{sidecar['name']}.pdf"})

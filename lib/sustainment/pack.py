@@ -1,0 +1,346 @@
+"""The briefing pack: a 16:9 deck (.pptx), the same pages as PDF, and the figure manifest,
+built from a rendered scenario (reports/<scenario>/figures/), never from typed numbers.
+
+A deck is first a list of `Slide`s; `write_pptx` (python-pptx) and `write_pdf` (matplotlib)
+draw the same list, so the two files always have the same pages. Both are byte-stable: fixed
+document properties, fixed zip timestamps, no dates in PDF metadata. Files are written to a
+temporary name and renamed, so a failed export never leaves half a deck where a good one was.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import textwrap
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from sustainment import analyses, figures, narrative
+from sustainment.render import Project, read_manifest, write_atomic
+from sustainment.signature import Scenario, read_scenario, source_ids
+
+SLIDE_WIDTH_IN, SLIDE_HEIGHT_IN = 13.333, 7.5
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+SOURCES_PER_SLIDE = 9
+METHODS = (
+    "Estimates: each number is the median of the curated claims for that metric, actor and period; its range is the "
+    "envelope of their values and stated ranges (policy 'central'). Claims are kept separate when they disagree.",
+    "Ammunition: Russian side = Russian output + North Korean and Iranian deliveries; Western side = EU and US output + "
+    "the Czech-led initiative. A component with no claim in a year carries its latest earlier estimate (marked).",
+    "Ratio between sides: Monte Carlo, each component drawn from a PERT distribution over its range.",
+    "Manpower: monthly stock-flow. In: recruits (+ mobilization, foreign troops). Out: killed + wounded x permanent-loss "
+    "share. Losses are the Ukrainian General Staff's monthly rates rescaled to Western estimates at matching dates.",
+    "Caveats: shell counts mix calibres, new and refurbished rounds, capacity and output; North Korean deliveries are "
+    "container-capacity upper bounds; Russian recruitment claims come from interested officials.",
+)
+
+
+class PackError(ValueError):
+    """An export that cannot be made (unknown or unrendered scenario, missing figure): one line."""
+
+
+@dataclass
+class Slide:
+    kind: str  # title | table | chart | bullets | pair
+    title: str
+    subtitle: str = ""
+    rows: list[list[str]] = field(default_factory=list)  # table: header first
+    bullets: list[str] = field(default_factory=list)
+    images: list[Path] = field(default_factory=list)
+    captions: list[str] = field(default_factory=list)
+    footer: str = ""
+    notes: str = ""
+
+
+@dataclass
+class RenderedScenario:
+    """What a rendered scenario offers the pack."""
+
+    scenario: Scenario
+    meta: dict
+    key_numbers: pd.DataFrame
+    charts: list[dict]  # sidecars, in briefing order, with 'png', 'notebook', 'input_hash'
+
+
+def load_rendered(project: Project, name: str) -> RenderedScenario:
+    """A rendered scenario's briefing metadata, key numbers and chart sidecars; PackError when missing."""
+    path = project.scenarios / f"{name}.yaml"
+    if not path.exists():
+        available = ", ".join(p.stem for p in sorted(project.scenarios.glob("*.yaml")))
+        raise PackError(f"unknown scenario {name!r}; available: {available}")
+    scenario = read_scenario(path, source_ids(project.data / "sources.csv"))
+    folder = project.reports / name / "figures"
+    meta_path = folder / analyses.BRIEFING_FILE
+    if not meta_path.exists():
+        raise PackError(f"scenario {name!r} is not rendered yet ({meta_path.relative_to(project.reports.parent)} missing): "
+                        f"run `sustainment render briefing --scenario {name}` or `make reports`")
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    key_numbers = pd.read_csv(folder / analyses.KEY_NUMBERS_FILE, keep_default_na=False)
+    producers = {}
+    for key, entry in read_manifest(project.reports)["reports"].items():
+        if key.startswith(f"{name}/"):
+            for file in entry.get("figures", []):
+                producers[file] = (key.split("/", 1)[1], entry["input_hash"])
+    charts = []
+    for chart in meta["charts"]:
+        sidecar, png = folder / f"{chart}.json", folder / f"{chart}.png"
+        if not sidecar.exists() or not png.exists():
+            raise PackError(f"scenario {name!r}: figure {chart!r} is missing from {folder.relative_to(project.reports.parent)}: "
+                            f"re-render with `make reports`")
+        notebook, input_hash = producers.get(f"{chart}.png", ("", ""))
+        charts.append({**json.loads(sidecar.read_text(encoding="utf-8")), "png": png, "notebook": notebook,
+                       "input_hash": input_hash})
+    return RenderedScenario(scenario, meta, key_numbers, charts)
+
+
+def _format(value: float, unit: str) -> str:
+    return narrative.times(value) if unit == "ratio" else narrative.share(value) if unit == "share" else narrative.count(value)
+
+
+def _claim_notes(claims: pd.DataFrame, claim_ids) -> str:
+    rows = claims[claims["id"].isin(list(claim_ids))].sort_values("id")
+    lines = [f"{r.id}: {r.claimant}, {r.period_end.date()}, {r.value:,.0f} {r.unit} ({r.publisher}, {r.published.date()})"
+             for r in rows.itertuples()]
+    return "Claims used:\n" + "\n".join(lines) if lines else "No claims."
+
+
+def briefing_slides(rendered: RenderedScenario, claims: pd.DataFrame) -> list[Slide]:
+    """Title, key numbers, one slide per chart, methods and caveats, sources."""
+    meta, scenario = rendered.meta, rendered.scenario
+    slides = [Slide("title", "Russian vs Western artillery ammunition, and Russian manpower",
+                    subtitle=(f"Scenario: {scenario.title}\nClaims public by {meta['as_of']} · data vintage "
+                              f"{meta['data_vintage']} · estimate policy {meta['policy']}"),
+                    notes=scenario.description)]
+    rows = [["Key number", "Central", "Range", "Unit"]]
+    notes = []
+    for item in rendered.key_numbers.itertuples():
+        rows.append([item.number, _format(item.central, item.unit),
+                     narrative.span(item.low, item.high, lambda v, u=item.unit: _format(v, u)), item.unit])
+        notes.append(f"{item.number}: claims {item.claim_ids or 'none (model output)'}")
+    used = {s for ids in rendered.key_numbers["source_ids"] for s in str(ids).split(";") if s}
+    slides.append(Slide("table", "Key numbers", rows=rows, notes="\n".join(notes),
+                        footer="Sources: " + figures.source_line(claims, used)))
+    for chart in rendered.charts:
+        slides.append(Slide("chart", chart["title"], images=[chart["png"]], footer="Sources: " + chart["source_line"],
+                            notes=_claim_notes(claims, chart.get("claim_ids", []))))
+        used |= set(chart["source_ids"])
+    slides.append(Slide("bullets", "Methods and caveats", bullets=list(METHODS)))
+    slides.append(Slide("bullets", f"Scenario assumptions: {scenario.title}", bullets=list(scenario.assumptions),
+                        footer="Sources: " + figures.source_line(claims, scenario.source_ids)))
+    used |= set(scenario.source_ids)
+    slides += _source_slides(claims, used)
+    return slides
+
+
+def _source_slides(claims: pd.DataFrame, used: set[str]) -> list[Slide]:
+    rows = claims[claims["source_id"].isin(used)].drop_duplicates("source_id").sort_values("source_id")
+    lines = [f"{r.publisher} ({r.published.date()}): {r.title} [{r.source_id}] {r.url}" for r in rows.itertuples()]
+    pages = [lines[i:i + SOURCES_PER_SLIDE] for i in range(0, len(lines), SOURCES_PER_SLIDE)] or [[]]
+    return [Slide("bullets", f"Sources ({n} of {len(pages)})" if len(pages) > 1 else "Sources", bullets=page)
+            for n, page in enumerate(pages, start=1)]
+
+
+def compare_slides(scenarios: list[RenderedScenario], claims: pd.DataFrame) -> list[Slide]:
+    """Key numbers side by side, then one slide per headline chart with the scenarios next to each other."""
+    names = [r.scenario.title for r in scenarios]
+    slides = [Slide("title", "Scenario comparison", subtitle=" vs ".join(names) +
+                    f"\nClaims public by {scenarios[0].meta['as_of']} · data vintage {scenarios[0].meta['data_vintage']}")]
+    rows = [["Key number", *names]]
+    for index, item in enumerate(scenarios[0].key_numbers.itertuples()):
+        cells = []
+        for rendered in scenarios:
+            other = rendered.key_numbers.iloc[index]
+            cells.append(f"{_format(other['central'], other['unit'])} ({narrative.span(other['low'], other['high'], lambda v, u=other['unit']: _format(v, u))})")
+        rows.append([item.number, *cells])
+    slides.append(Slide("table", "Key numbers by scenario (central, range)", rows=rows))
+    for position, chart in enumerate(scenarios[0].charts):
+        pair = [r.charts[position] for r in scenarios]
+        used = {s for c in pair for s in c["source_ids"]}
+        slides.append(Slide("pair", chart["title"].split(":")[0] if ":" in chart["title"] else chart["name"].replace("_", " "),
+                            images=[c["png"] for c in pair], captions=[f"{n}: {c['title']}" for n, c in zip(names, pair)],
+                            footer="Sources: " + figures.source_line(claims, used),
+                            notes="\n\n".join(f"{n}:\n{_claim_notes(claims, c.get('claim_ids', []))}" for n, c in zip(names, pair))))
+    return slides
+
+
+# --- writers --------------------------------------------------------------------------------
+
+def _normalized_zip(data: bytes) -> bytes:
+    """The same zip with fixed timestamps and permissions, entries in their original order."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(item.filename))
+    return output.getvalue()
+
+
+def write_pptx(slides: list[Slide], path: Path, title: str) -> None:
+    """The slides as a 16:9 deck; text at 12 pt or more; fixed document properties."""
+    from pptx import Presentation
+    from pptx.util import Inches, Pt
+
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = Inches(SLIDE_WIDTH_IN), Inches(SLIDE_HEIGHT_IN)
+    blank = deck.slide_layouts[6]
+
+    def text_box(slide, left, top, width, height, text, size, bold=False, colour=None):
+        frame = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height)).text_frame
+        frame.word_wrap = True
+        for number, line in enumerate(text.split("\n")):
+            paragraph = frame.paragraphs[0] if number == 0 else frame.add_paragraph()
+            run = paragraph.add_run()
+            run.text = line
+            run.font.size, run.font.bold = Pt(size), bold
+            if colour:
+                from pptx.dml.color import RGBColor
+
+                run.font.color.rgb = RGBColor.from_string(colour)
+        return frame
+
+    for spec in slides:
+        slide = deck.slides.add_slide(blank)
+        if spec.kind == "title":
+            text_box(slide, 0.8, 2.2, 11.7, 1.6, spec.title, 36, bold=True)
+            text_box(slide, 0.8, 4.0, 11.7, 1.5, spec.subtitle, 20, colour="555555")
+        else:
+            text_box(slide, 0.5, 0.25, 12.3, 0.9, spec.title, 22 if len(spec.title) < 90 else 18, bold=True)
+        if spec.kind == "table":
+            shape = slide.shapes.add_table(len(spec.rows), len(spec.rows[0]), Inches(0.5), Inches(1.3), Inches(12.3),
+                                           Inches(0.45 * len(spec.rows)))
+            table = shape.table
+            first = 5.2 if len(spec.rows[0]) == 4 else 4.3
+            table.columns[0].width = Inches(first)
+            for column in range(1, len(spec.rows[0])):
+                table.columns[column].width = Inches((12.3 - first) / (len(spec.rows[0]) - 1))
+            for r, row in enumerate(spec.rows):
+                for c, value in enumerate(row):
+                    cell = table.cell(r, c)
+                    cell.text = str(value)
+                    for paragraph in cell.text_frame.paragraphs:
+                        for run in paragraph.runs:
+                            run.font.size, run.font.bold = Pt(12), r == 0
+        elif spec.kind == "chart":
+            slide.shapes.add_picture(str(spec.images[0]), Inches(1.35), Inches(1.2), width=Inches(10.6))
+        elif spec.kind == "pair":
+            for number, (image, caption) in enumerate(zip(spec.images, spec.captions)):
+                width = 12.3 / len(spec.images)
+                slide.shapes.add_picture(str(image), Inches(0.5 + number * width), Inches(1.9), width=Inches(width - 0.15))
+                text_box(slide, 0.5 + number * width, 1.1, width - 0.15, 0.8, caption, 12)
+        elif spec.kind == "bullets":
+            text_box(slide, 0.6, 1.3, 12.1, 5.4, "\n".join(f"• {b}" for b in spec.bullets), 14 if len(spec.bullets) < 7 else 12)
+        if spec.footer:
+            text_box(slide, 0.5, 6.85, 12.3, 0.6, textwrap.shorten(spec.footer, 330, placeholder=" ..."), 12 if len(spec.footer) < 160 else 9,
+                     colour="555555")
+        if spec.notes:
+            slide.notes_slide.notes_text_frame.text = spec.notes
+    fixed = datetime(2000, 1, 1)
+    properties = deck.core_properties
+    properties.title, properties.author, properties.last_modified_by = title, "sustainment", "sustainment"
+    properties.created = properties.modified = properties.last_printed = fixed
+    properties.revision = 1
+    buffer = io.BytesIO()
+    deck.save(buffer)
+    write_atomic(path, _normalized_zip(buffer.getvalue()))
+
+
+def write_pdf(slides: list[Slide], path: Path) -> None:
+    """The same slides as PDF pages (matplotlib), one page per slide, no dates in the metadata."""
+    import matplotlib.image as mpimg
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    buffer = io.BytesIO()
+    with PdfPages(buffer, metadata={"CreationDate": None, "Creator": None, "Producer": None}) as pdf:
+        for spec in slides:
+            page = plt.figure(figsize=(SLIDE_WIDTH_IN, SLIDE_HEIGHT_IN))
+            if spec.kind == "title":
+                page.text(0.06, 0.62, textwrap.fill(spec.title, 42), fontsize=30, fontweight="bold", va="top")
+                page.text(0.06, 0.4, spec.subtitle, fontsize=16, color="#555555", va="top")
+            else:
+                page.text(0.04, 0.96, textwrap.fill(spec.title, 100), fontsize=18 if len(spec.title) < 90 else 15,
+                          fontweight="bold", va="top")
+            if spec.kind == "table":
+                axes = page.add_axes((0.04, 0.12, 0.92, 0.72))
+                axes.axis("off")
+                body = [[textwrap.fill(str(v), 70 if c == 0 else 36) for c, v in enumerate(row)] for row in spec.rows]
+                first = 0.46 if len(spec.rows[0]) == 4 else 0.34
+                widths = [first] + [(1 - first) / (len(spec.rows[0]) - 1)] * (len(spec.rows[0]) - 1)
+                table = axes.table(cellText=body[1:], colLabels=body[0], loc="upper left", cellLoc="left", colWidths=widths)
+                table.auto_set_font_size(False)
+                table.set_fontsize(12)
+                table.scale(1, 2.2)
+            elif spec.kind in ("chart", "pair"):
+                width = 0.92 / len(spec.images)
+                for number, image in enumerate(spec.images):
+                    axes = page.add_axes((0.04 + number * width, 0.08, width - 0.01, 0.8 if spec.kind == "chart" else 0.66))
+                    axes.imshow(mpimg.imread(str(image)), interpolation="antialiased")
+                    axes.axis("off")
+                    if spec.captions:
+                        page.text(0.04 + number * width, 0.84, textwrap.fill(spec.captions[number], 70), fontsize=12, va="top")
+            elif spec.kind == "bullets":
+                text = "\n".join(textwrap.fill(f"• {b}", 120, subsequent_indent="   ") for b in spec.bullets)
+                page.text(0.05, 0.85, text, fontsize=12, va="top", linespacing=1.5)
+            if spec.footer:
+                page.text(0.04, 0.02, textwrap.fill(spec.footer, 190), fontsize=8, color="#555555", va="bottom")
+            pdf.savefig(page)
+            plt.close(page)
+    write_atomic(path, buffer.getvalue())
+
+
+def write_figure_manifest(rendered: RenderedScenario, path: Path) -> None:
+    """reports/<scenario>/figures/figures.csv: one row per chart of the figure pack."""
+    columns = ["file", "title", "subtitle", "source_line", "source_ids", "notebook", "scenario", "input_hash"]
+    folder = path.parent
+    sidecars = sorted(p for p in folder.glob("*.json") if p.name != analyses.BRIEFING_FILE)
+    producers = {c["name"]: c for c in rendered.charts}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for sidecar in sidecars:
+        chart = json.loads(sidecar.read_text(encoding="utf-8"))
+        known = producers.get(chart["name"], {})
+        writer.writerow([f"{chart['name']}.png", chart["title"], chart["subtitle"], chart["source_line"],
+                         ";".join(chart["source_ids"]), known.get("notebook", ""), rendered.scenario.name,
+                         known.get("input_hash", "")])
+    write_atomic(path, buffer.getvalue())
+
+
+# --- commands -------------------------------------------------------------------------------
+
+def export_briefing(project: Project, names: list[str] | None) -> list[Path]:
+    """briefing.pptx, briefing.pdf and figures/figures.csv for each scenario (default: every rendered one)."""
+    if not names:
+        names = sorted(p.parent.parent.name for p in project.reports.glob(f"*/figures/{analyses.BRIEFING_FILE}"))
+        if not names:
+            raise PackError("no rendered scenario: run `make reports` first")
+    rendered = [load_rendered(project, name) for name in names]
+    claims = figures.load(project.data)
+    written = []
+    for item in rendered:
+        slides = briefing_slides(item, claims)
+        folder = project.reports / item.scenario.name
+        write_pptx(slides, folder / "briefing.pptx", f"Briefing: {item.scenario.title}")
+        write_pdf(slides, folder / "briefing.pdf")
+        write_figure_manifest(item, folder / "figures" / "figures.csv")
+        written += [folder / "briefing.pptx", folder / "briefing.pdf", folder / "figures" / "figures.csv"]
+    return written
+
+
+def export_compare(project: Project, names: list[str]) -> Path:
+    """reports/compare_<A>_vs_<B>.pptx with the scenarios' key numbers and headline charts side by side."""
+    if len(names) < 2:
+        raise PackError("compare: give at least two scenarios")
+    rendered = [load_rendered(project, name) for name in names]
+    slides = compare_slides(rendered, figures.load(project.data))
+    path = project.reports / f"compare_{'_vs_'.join(names)}.pptx"
+    write_pptx(slides, path, "Scenario comparison: " + " vs ".join(names))
+    return path

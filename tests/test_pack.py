@@ -1,0 +1,134 @@
+"""The briefing pack, built from a small rendered scenario written here."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import subprocess
+import sys
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+from pptx import Presentation
+
+from sustainment import analyses, figures, pack, plotting
+from sustainment.render import Project, write_atomic
+
+SCENARIO = ("name: {name}\ntitle: Toy {name}\ndescription: A toy scenario.\nassumptions: [Nothing changes]\n"
+            "source_ids: [alpha-2024]\nparameters: {{}}\n")
+
+
+def render_toy(project: Project, name: str, charts: dict[str, list[str]]) -> None:
+    """What `sustainment render` leaves for one scenario: charts, sidecars, key numbers, manifest."""
+    claims = figures.load(project.data)
+    (project.scenarios / f"{name}.yaml").write_text(SCENARIO.format(name=name))
+    folder = project.reports / name / "figures"
+    for chart, ids in charts.items():
+        figure, axes = plotting.new_chart(f"{chart} finding", "what, in units", claims, ids)
+        axes.plot([0, 1], [1, 2])
+        plotting.save(figure, chart, folder)
+        plt.close(figure)
+    key_numbers = pd.DataFrame([
+        {"number": "Russian supply", "low": 2e6, "central": 3e6, "high": 3.6e6, "unit": "rounds/year",
+         "claim_ids": "ru-a;ru-b", "source_ids": "alpha-2024;beta-2024"},
+        {"number": "Ratio", "low": 2.0, "central": 3.0, "high": 3.6, "unit": "ratio", "claim_ids": "ru-a;eu-a",
+         "source_ids": "alpha-2024"}])
+    analyses.save_briefing(str(folder), scenario=name, as_of=pd.Timestamp("2024-12-31"),
+                           data_vintage=pd.Timestamp("2024-12-31"), policy="central", charts=list(charts),
+                           key_numbers=key_numbers)
+    manifest_path = project.reports / "manifest.json"
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"reports": {}}
+    manifest["reports"][f"{name}/briefing"] = {"input_hash": "ab" * 32, "figures": sorted(p.name for p in folder.iterdir())}
+    write_atomic(manifest_path, json.dumps(manifest))
+
+
+CHARTS = {"supply": ["ru-a", "ru-b"], "ratio": ["ru-a", "eu-a"], "recruits": ["ru-rec"]}
+
+
+@pytest.fixture
+def project(data_dir, tmp_path) -> Project:
+    scenarios = tmp_path / "scenarios"
+    scenarios.mkdir()
+    made = Project(notebooks=tmp_path, data=data_dir, scenarios=scenarios, reports=tmp_path / "reports")
+    render_toy(made, "alpha", CHARTS)
+    render_toy(made, "beta", CHARTS)
+    return made
+
+
+def slide_texts(slide) -> list[str]:
+    return [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
+
+
+def test_briefing_deck_order_pictures_footers_notes(project):
+    pack.export_briefing(project, ["alpha"])
+    deck = Presentation(str(project.reports / "alpha" / "briefing.pptx"))
+    slides = list(deck.slides)
+    titles = [slide_texts(s)[0] for s in slides]
+    assert titles[0].startswith("Russian vs Western") and "Toy alpha" in slide_texts(slides[0])[1]
+    assert titles[1] == "Key numbers" and titles[2:5] == ["supply finding", "ratio finding", "recruits finding"]
+    assert titles[5] == "Methods and caveats" and titles[6] == "Scenario assumptions: Toy alpha" and titles[7] == "Sources"
+    assert len(slides) == 8 and deck.slide_width / deck.slide_height == pytest.approx(16 / 9, rel=0.01)
+    table = next(shape for shape in slides[1].shapes if shape.has_table).table
+    assert table.cell(1, 0).text == "Russian supply" and table.cell(1, 1).text == "3.0 million"
+    assert table.cell(2, 2).text == "2.0x to 3.6x"
+    with (project.reports / "alpha" / "figures" / "figures.csv").open() as handle:
+        manifest = {row["file"]: row for row in csv.DictReader(handle)}
+    for slide, (chart, ids) in zip(slides[2:5], CHARTS.items()):
+        assert any(shape.shape_type == 13 for shape in slide.shapes), "a picture"
+        footer = slide_texts(slide)[-1]
+        assert footer == "Sources: " + manifest[f"{chart}.png"]["source_line"] and footer != "Sources: "
+        notes = slide.notes_slide.notes_text_frame.text
+        assert all(claim_id in notes for claim_id in ids) and "Claims used" in notes
+    assert manifest["supply.png"]["notebook"] == "briefing" and manifest["supply.png"]["input_hash"] == "ab" * 32
+    for slide in slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                for paragraph in shape.text_frame.paragraphs:
+                    for run in paragraph.runs:
+                        assert run.font.size is None or run.font.size.pt >= 9
+
+
+def test_pdf_has_one_page_per_slide(project):
+    pack.export_briefing(project, ["alpha"])
+    pages = re.findall(rb"/Type\s*/Page\b", (project.reports / "alpha" / "briefing.pdf").read_bytes())
+    assert len(pages) == len(Presentation(str(project.reports / "alpha" / "briefing.pptx")).slides)
+
+
+def test_two_exports_are_byte_identical(project):
+    outputs = ["briefing.pptx", "briefing.pdf", "figures/figures.csv"]
+    pack.export_briefing(project, ["alpha"])
+    first = {name: (project.reports / "alpha" / name).read_bytes() for name in outputs}
+    pack.export_briefing(project, ["alpha"])
+    assert first == {name: (project.reports / "alpha" / name).read_bytes() for name in outputs}
+
+
+def test_compare_deck_puts_scenarios_side_by_side(project):
+    path = pack.export_compare(project, ["alpha", "beta"])
+    slides = list(Presentation(str(path)).slides)
+    assert len(slides) == 2 + len(CHARTS)
+    table = next(shape for shape in slides[1].shapes if shape.has_table).table
+    assert [table.cell(0, c).text for c in range(3)] == ["Key number", "Toy alpha", "Toy beta"]
+    assert sum(shape.shape_type == 13 for shape in slides[2].shapes) == 2
+
+
+def test_bad_requests_are_one_line_and_keep_the_good_deck(project):
+    with pytest.raises(pack.PackError, match="unknown scenario 'gamma'"):
+        pack.export_briefing(project, ["gamma"])
+    (project.scenarios / "delta.yaml").write_text(SCENARIO.format(name="delta"))
+    with pytest.raises(pack.PackError, match="'delta' is not rendered yet"):
+        pack.export_briefing(project, ["delta"])
+    pack.export_briefing(project, ["alpha"])
+    good = (project.reports / "alpha" / "briefing.pptx").read_bytes()
+    (project.reports / "alpha" / "figures" / "ratio.png").unlink()
+    with pytest.raises(pack.PackError, match="figure 'ratio' is missing"):
+        pack.export_briefing(project, ["alpha"])
+    assert (project.reports / "alpha" / "briefing.pptx").read_bytes() == good
+    with pytest.raises(pack.PackError, match="at least two"):
+        pack.export_compare(project, ["alpha"])
+
+
+def test_cli_unknown_scenario_exits_1_in_one_line():
+    done = subprocess.run([sys.executable, "-m", "sustainment.cli", "export", "briefing", "--scenario", "gamma"],
+                          capture_output=True, text=True)
+    assert done.returncode == 1 and len(done.stderr.strip().splitlines()) == 1 and "unknown scenario 'gamma'" in done.stderr
