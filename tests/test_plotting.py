@@ -11,20 +11,21 @@ SCRIPT = """
 import sys
 from sustainment import figures, plotting
 claims = figures.load(sys.argv[2])
-figure, axes = plotting.new_chart("A finding", "what, in which unit", claims, ["beta-2024", "alpha-2024"])
+figure, axes = plotting.new_chart("A finding", "what, in which unit", claims, ["ru-b", "ru-a"])
 axes.plot([1, 2, 3], [3, 1, 2], color=plotting.SIDE_COLOURS["russia"])
 plotting.save(figure, "chart", sys.argv[1])
 """
 
 
-def test_footer_is_generated_from_source_ids(data_dir, tmp_path):
+def test_footer_is_generated_from_the_claims_sources(data_dir, tmp_path):
     claims = figures.load(data_dir)
-    figure, _ = plotting.new_chart("Title", "Subtitle", claims, ["alpha-2024", "beta-2024", ""])
+    figure, _ = plotting.new_chart("Title", "Subtitle", claims, ["ru-a", "ru-b", "ru-c", ""])
     written = plotting.save(figure, "chart", tmp_path)
     assert [p.suffix for p in written] == [".png", ".svg", ".pdf", ".json"]
     sidecar = json.loads((tmp_path / "chart.json").read_text())
     assert sidecar["source_line"] == "Alpha News (2024); Beta Times (2024)"
     assert sidecar["source_ids"] == ["alpha-2024", "beta-2024"]
+    assert sidecar["claim_ids"] == ["ru-a", "ru-b", "ru-c"]
     assert "Alpha News (2024)" in (tmp_path / "chart.svg").read_text()
 
 
@@ -39,7 +40,7 @@ def test_two_processes_write_identical_files(data_dir, tmp_path):
 
 def test_no_dates_in_metadata(data_dir, tmp_path):
     claims = figures.load(data_dir)
-    figure, _ = plotting.new_chart("T", "S", claims, ["alpha-2024"])
+    figure, _ = plotting.new_chart("T", "S", claims, ["ru-a"])
     plotting.save(figure, "chart", tmp_path)
     assert b"CreationDate" not in (tmp_path / "chart.pdf").read_bytes()
     assert "<dc:date>" not in (tmp_path / "chart.svg").read_text()

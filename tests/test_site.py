@@ -25,7 +25,7 @@ def test_source_title_with_script_is_escaped(tmp_path):
         "source_ids": ["alpha-2024"], "note": ""}))
     manifest = {"reports": {"north_korea_cutoff/toy": {
         "input_hash": "0" * 64, "parameters": {"x": "<i>1</i>"}, "git_revision": "abc", "data_checksums": {"sources.csv": "f" * 64},
-        "ipynb": "north_korea_cutoff/toy.ipynb", "html": "north_korea_cutoff/toy.html", "figures": ["chart.json"]}}}
+        "ipynb": "north_korea_cutoff/toy.ipynb", "html": "north_korea_cutoff/toy.html", "figures": ["chart.json", "chart.png"]}}}
     site.write_site(Project(data=data, scenarios=data / "scenarios", reports=reports), manifest)
     sources = (reports / "sources.html").read_text(encoding="utf-8")
     assert "<script>" not in sources and "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Shells" in sources
