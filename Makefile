@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help reports test validate lab bench clean
+.PHONY: help reports test validate lab strip bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -14,10 +14,9 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
-	$(BIN)/python -m ipykernel install --sys-prefix --name sustainment --display-name "Python (sustainment)" >/dev/null
 	@touch $(STAMP)
 
-reports: $(STAMP) ## render every notebook for every scenario into reports/ (incremental)
+reports: $(STAMP) ## render every notebook x scenario into reports/ (incremental), then the briefing decks
 	$(BIN)/sustainment validate
 	$(BIN)/sustainment render --all
 	$(BIN)/sustainment export briefing
@@ -32,6 +31,9 @@ validate: $(STAMP) ## check data/ and print one line per problem
 lab: $(STAMP) ## open JupyterLab on the project's kernel
 	$(BIN)/python -m pip install -q -e '.[dev,lab]'
 	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+strip: $(STAMP) ## clear notebook outputs before committing (the tests insist)
+	$(BIN)/jupyter nbconvert --clear-output --inplace --log-level=WARN notebooks/*.ipynb
 
 bench: $(STAMP) ## print performance figures (no assertions)
 	$(BIN)/python bench/models.py

@@ -205,7 +205,8 @@ def to_html(notebook, title: str) -> str:
 
 def _kernel_manager_class():
     """Kernels talk over local IPC sockets (nothing listens on TCP, so ipykernel has nothing to
-    warn about), each under its own random path so that parallel kernels never share a socket."""
+    warn about), each under its own random path so that parallel kernels never share a socket,
+    and are shut down without the interrupt that makes an idle kernel log an error."""
     import tempfile
     import uuid
 
@@ -218,6 +219,12 @@ def _kernel_manager_class():
         @default("ip")
         def _unique_socket_prefix(self) -> str:
             return os.path.join(tempfile.gettempdir(), f"sustainment-kernel-{uuid.uuid4().hex}")
+
+        async def _async_interrupt_kernel(self) -> None:
+            # jupyter_client interrupts before every shutdown; an idle kernel then logs a spurious
+            # "KeyboardInterrupt caught" error. The shutdown request alone stops it cleanly.
+            if not self.shutting_down:
+                await super()._async_interrupt_kernel()
 
     return IPCKernelManager
 
