@@ -1,0 +1,77 @@
+"""The shared pipelines on the project's data: scenario knobs do what they say."""
+
+import pandas as pd
+import pytest
+
+from sustainment import analyses, figures, manpower
+
+
+@pytest.fixture(scope="module")
+def claims():
+    return figures.load()
+
+
+def test_as_of_defaults_to_the_data_not_today(claims):
+    assert analyses.as_of_date(claims) == claims["known_from"].max()
+    assert analyses.as_of_date(claims, "2024-10") == pd.Timestamp("2024-10-31")
+
+
+def test_north_korea_cutoff_removes_its_supply(claims):
+    full = analyses.ammunition_analysis(claims, n_draws=200, seed=1)
+    cut = analyses.ammunition_analysis(claims, n_draws=200, seed=1, include_north_korea=False, include_iran=False)
+    assert "NK" in set(full.supply["actor"]) and not {"NK", "IR"} & set(cut.supply["actor"])
+    year = full.last_year
+    russia = lambda r: r.totals.set_index(["year", "side"]).loc[(year, "russia"), "central"]  # noqa: E731
+    assert russia(cut) < russia(full)
+    assert cut.ratio.set_index("year").loc[year, "q50"] < full.ratio.set_index("year").loc[year, "q50"]
+
+
+def test_targets_come_from_claims(claims):
+    surge = analyses.ammunition_analysis(claims, n_draws=200, seed=1, horizon_year=2027,
+                                         eu_target_claim="eu-shells-production-target-2025-12-31")
+    target = claims.set_index("id").at["eu-shells-production-target-2025-12-31", "canonical_value"]
+    assert surge.targets["rounds_per_year"].tolist() == [target]
+    flat = analyses.ammunition_analysis(claims, n_draws=200, seed=1, horizon_year=2027)
+    gain = surge.paths["west"]["central"].iloc[-1] - flat.paths["west"]["central"].iloc[-1]
+    eu_2024 = surge.supply.set_index(["year", "actor"]).loc[(2024, "EU"), "central"]
+    assert gain == pytest.approx(target - eu_2024)
+    with pytest.raises(ValueError, match="eu_target_claim: no claim with id 'nope'"):
+        analyses.ammunition_analysis(claims, n_draws=200, seed=1, eu_target_claim="nope")
+
+
+def test_mobilization_wave_adds_its_claimed_size(claims):
+    base = analyses.recruitment_analysis(claims, n_draws=200, seed=1, horizon=12)
+    wave = analyses.recruitment_analysis(claims, n_draws=200, seed=1, horizon=12,
+                                         mobilization_claim="ru-mobilized-2022-10-28", mobilization_month=6)
+    size = claims.set_index("id").at["ru-mobilized-2022-10-28", "canonical_value"]
+    difference = wave.deterministic["cumulative_net_change"] - base.deterministic["cumulative_net_change"]
+    assert list(difference.iloc[:5]) == [0] * 5 and difference.iloc[5:].tolist() == [size] * 7
+    with pytest.raises(ValueError, match="mobilization_month: must be within 1..12"):
+        analyses.recruitment_analysis(claims, n_draws=200, seed=1, horizon=12,
+                                      mobilization_claim="ru-mobilized-2022-10-28", mobilization_month=13)
+
+
+def test_recruitment_inputs_trace_to_claims(claims):
+    result = analyses.recruitment_analysis(claims, n_draws=200, seed=1)
+    assert set(result.recruits.claim_ids) <= set(claims["id"]) and set(result.claim_ids) <= set(claims["id"])
+    assert 0 < result.permanent_share.low <= result.permanent_share.central <= result.permanent_share.high <= 1
+    # killed share from sources that give both numbers on the same day
+    assert (result.killed_share["share"].between(0.1, 0.5)).all() and len(result.killed_share) >= 2
+    expected = manpower.break_even_losses(result.inputs.recruits.central, result.permanent_share.central)
+    assert result.break_even.central == pytest.approx(expected)
+
+
+def test_headline_numbers_name_their_claims(claims):
+    table = analyses.headline_numbers(claims, analyses.ammunition_analysis(claims, n_draws=200, seed=1),
+                                      analyses.recruitment_analysis(claims, n_draws=200, seed=1))
+    assert len(table) == 8 and (table["low"] <= table["central"]).all() and (table["central"] <= table["high"]).all()
+    assert table["claim_ids"].str.len().gt(0).all() and table["source_ids"].str.len().gt(0).all()
+
+
+def test_seed_claims_and_audit_tables(claims):
+    assert {"ru-casualties-killed-wounded-2024-10-28", "ru-recruits-2024-10-30", "eu-shells-produced-2024-12-31",
+            "ru-shells-production-ratio-vs-eu-2024-12-31"} <= set(analyses.seed_claims(claims)["id"])
+    spread = analyses.disagreement(claims, "2026-08-08")
+    assert (spread["spread"] >= 1).all() and (spread["claims"] >= 2).all()
+    stale = analyses.stale(claims, pd.Timestamp("2026-08-08"), 12)
+    assert stale["stale"].iloc[0] and stale["months_old"].iloc[0] > 12
