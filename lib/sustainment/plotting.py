@@ -192,21 +192,23 @@ def projection(history: pd.DataFrame, paths: dict[str, pd.DataFrame], trend: pd.
 
 
 def claims_over_time(claims: pd.DataFrame, selection: pd.DataFrame, title: str, subtitle: str) -> plt.Figure:
-    """Each claim as a point at its period end (ranges as vertical lines), coloured by side and
-    marked by claimant: the disagreement made visible."""
+    """Each claim as a point at its period end (stated ranges as vertical lines): colour = metric,
+    marker = claimant, so that both the series and the disagreement between claimants show."""
     figure, axes = new_chart(title, subtitle, claims, set(selection["id"]))
-    for side, rows in selection.groupby("side", sort=True):
-        has_range = rows["canonical_low"].notna() | rows["canonical_high"].notna()
-        ranged = rows[has_range]
-        axes.vlines(ranged["period_end"], ranged["canonical_low"].fillna(ranged["canonical_value"]),
-                    ranged["canonical_high"].fillna(ranged["canonical_value"]), color=SIDE_COLOURS.get(side, NEUTRAL), lw=2, alpha=0.5)
+    palette = ("#333333", "#e08214", "#8073ac", "#1b7837")
+    colour = {metric: palette[n % len(palette)] for n, metric in enumerate(sorted(selection["metric"].unique()))}
+    ranged = selection[selection["canonical_low"].notna() | selection["canonical_high"].notna()]
+    axes.vlines(ranged["period_end"], ranged["canonical_low"].fillna(ranged["canonical_value"]),
+                ranged["canonical_high"].fillna(ranged["canonical_value"]),
+                color=[colour[m] for m in ranged["metric"]], lw=2, alpha=0.5)
     markers = "osD^v<>ph*"
-    for number, (claimant, rows) in enumerate(selection.groupby(selection["claimant"].str.slice(0, 40), sort=True)):
+    for number, (_claimant, rows) in enumerate(selection.groupby("claimant", sort=True)):
         axes.scatter(rows["period_end"], rows["canonical_value"], marker=markers[number % len(markers)],
-                     color=[SIDE_COLOURS.get(s, NEUTRAL) for s in rows["side"]], s=30, label=claimant)
+                     color=[colour[m] for m in rows["metric"]], s=28, alpha=0.85)
+    for metric, value in colour.items():
+        axes.scatter([], [], color=value, marker="o", label=metric.replace("_", " "))
     axes.yaxis.set_major_formatter(millions if selection["canonical_value"].max() >= 1e5 else thousands)
-    if selection["claimant"].nunique() <= 12:
-        axes.legend(frameon=False, fontsize=6.5, loc="upper left", ncol=2)
+    axes.legend(frameon=False, fontsize=8, loc="upper left", title="colour = metric, marker = claimant", title_fontsize=8)
     return figure
 
 
@@ -246,6 +248,8 @@ def tornado_chart(table: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: s
     """Cumulative net change at the horizon with each input at its low and high end."""
     figure, axes = new_chart(title, "Cumulative net change at the horizon (persons) when one input moves from its low to its high end, others central",
                              claims, claim_ids)
+    left, bottom, width, height = axes.get_position().bounds
+    axes.set_position((0.2, bottom, width - (0.2 - left), height))
     rows = table.iloc[::-1]
     y = np.arange(len(rows))
     baseline = rows["baseline"].iloc[0]
