@@ -78,6 +78,7 @@ def test_briefing_deck_order_pictures_footers_notes(project):
         assert any(shape.shape_type == 13 for shape in slide.shapes), "a picture"
         footer = slide_texts(slide)[-1]
         assert footer == "Sources: " + manifest[f"{chart}.png"]["source_line"] and footer != "Sources: "
+        assert manifest[f"{chart}.png"]["source_line"] in slide.notes_slide.notes_text_frame.text
         notes = slide.notes_slide.notes_text_frame.text
         assert all(claim_id in notes for claim_id in ids) and "Claims used" in notes
     assert manifest["supply.png"]["notebook"] == "briefing" and manifest["supply.png"]["input_hash"] == "ab" * 32
@@ -86,7 +87,17 @@ def test_briefing_deck_order_pictures_footers_notes(project):
             if shape.has_text_frame:
                 for paragraph in shape.text_frame.paragraphs:
                     for run in paragraph.runs:
-                        assert run.font.size is None or run.font.size.pt >= 9
+                        assert run.font.size is None or run.font.size.pt >= 12
+
+
+def test_long_source_lines_are_shortened_in_the_footer_and_kept_in_the_notes():
+    line = "; ".join(f"Publisher number {n} (2024)" for n in range(40))
+    short = pack.footer(line)
+    # 4 sources of 26 characters fit in the 130 left beside the "+N more" note
+    assert len(short) <= pack.FOOTER_CHARACTERS and short.endswith("; +36 more (speaker notes, Sources slides)")
+    assert short.removeprefix("Sources: ").startswith("Publisher number 0 (2024); Publisher number 1 (2024)")
+    assert pack.with_sources("Claims used:", line).endswith(line)
+    assert pack.footer("A (2024)") == "Sources: A (2024)"
 
 
 def test_pdf_has_one_page_per_slide(project):

@@ -27,6 +27,7 @@ from sustainment.signature import Scenario, read_scenario, source_ids
 SLIDE_WIDTH_IN, SLIDE_HEIGHT_IN = 13.333, 7.5
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 SOURCES_PER_SLIDE = 9
+FOOTER_CHARACTERS = 190  # two lines at 12 pt across a 16:9 slide
 METHODS = (
     "Estimates: each number is the median of the curated claims for that metric, actor and period; its range is the "
     "envelope of their values and stated ranges (policy 'central'). Claims are kept separate when they disagree.",
@@ -98,6 +99,24 @@ def load_rendered(project: Project, name: str) -> RenderedScenario:
     return RenderedScenario(scenario, meta, key_numbers, charts)
 
 
+def footer(line: str) -> str:
+    """'Sources: A (2024); B (2023)'; when too long for two lines at 12 pt, the first sources
+    and '+N more': the full line then goes into the speaker notes (see `with_sources`)."""
+    items = [item for item in line.split("; ") if item]
+    shown: list[str] = []
+    for item in items:
+        if len("; ".join(shown + [item])) > FOOTER_CHARACTERS - 60:
+            break
+        shown.append(item)
+    rest = len(items) - len(shown)
+    return "Sources: " + "; ".join(shown) + (f"; +{rest} more (speaker notes, Sources slides)" if rest else "")
+
+
+def with_sources(notes: str, line: str) -> str:
+    """Notes followed by the full source line."""
+    return f"{notes}\n\nSources: {line}" if notes else f"Sources: {line}"
+
+
 def _format(value: float, unit: str) -> str:
     return narrative.times(value) if unit == "ratio" else narrative.share(value) if unit == "share" else narrative.count(value)
 
@@ -123,15 +142,15 @@ def briefing_slides(rendered: RenderedScenario, claims: pd.DataFrame) -> list[Sl
                      narrative.span(item.low, item.high, lambda v, u=item.unit: _format(v, u)), item.unit])
         notes.append(f"{item.number}: claims {item.claim_ids or 'none (model output)'}")
     used = {s for ids in rendered.key_numbers["source_ids"] for s in str(ids).split(";") if s}
-    slides.append(Slide("table", "Key numbers", rows=rows, notes="\n".join(notes),
-                        footer="Sources: " + figures.source_line(claims, used)))
+    line = figures.source_line(claims, used)
+    slides.append(Slide("table", "Key numbers", rows=rows, notes=with_sources("\n".join(notes), line), footer=footer(line)))
     for chart in rendered.charts:
-        slides.append(Slide("chart", chart["title"], images=[chart["png"]], footer="Sources: " + chart["source_line"],
-                            notes=_claim_notes(claims, chart.get("claim_ids", []))))
+        slides.append(Slide("chart", chart["title"], images=[chart["png"]], footer=footer(chart["source_line"]),
+                            notes=with_sources(_claim_notes(claims, chart.get("claim_ids", [])), chart["source_line"])))
         used |= set(chart["source_ids"])
     slides.append(Slide("bullets", "Methods and caveats", bullets=list(METHODS)))
     slides.append(Slide("bullets", f"Scenario assumptions: {scenario.title}", bullets=list(scenario.assumptions),
-                        footer="Sources: " + figures.source_line(claims, scenario.source_ids)))
+                        footer=footer(figures.source_line(claims, scenario.source_ids))))
     used |= set(scenario.source_ids)
     slides += _source_slides(claims, used)
     return slides
@@ -163,8 +182,9 @@ def compare_slides(scenarios: list[RenderedScenario], claims: pd.DataFrame) -> l
         used = {s for c in pair for s in c["source_ids"]}
         slides.append(Slide("pair", chart["title"].split(":")[0] if ":" in chart["title"] else chart["name"].replace("_", " "),
                             images=[c["png"] for c in pair], captions=[f"{n}: {c['title']}" for n, c in zip(names, pair)],
-                            footer="Sources: " + figures.source_line(claims, used),
-                            notes="\n\n".join(f"{n}:\n{_claim_notes(claims, c.get('claim_ids', []))}" for n, c in zip(names, pair))))
+                            footer=footer(figures.source_line(claims, used)),
+                            notes=with_sources("\n\n".join(f"{n}:\n{_claim_notes(claims, c.get('claim_ids', []))}"
+                                                           for n, c in zip(names, pair)), figures.source_line(claims, used))))
     return slides
 
 
@@ -229,7 +249,7 @@ def write_pptx(slides: list[Slide], path: Path, title: str) -> None:
                         for run in paragraph.runs:
                             run.font.size, run.font.bold = Pt(12), r == 0
         elif spec.kind == "chart":
-            slide.shapes.add_picture(str(spec.images[0]), Inches(1.35), Inches(1.2), width=Inches(10.6))
+            slide.shapes.add_picture(str(spec.images[0]), Inches((SLIDE_WIDTH_IN - 9.9) / 2), Inches(1.2), width=Inches(9.9))
         elif spec.kind == "pair":
             for number, (image, caption) in enumerate(zip(spec.images, spec.captions)):
                 width = 12.3 / len(spec.images)
@@ -238,8 +258,7 @@ def write_pptx(slides: list[Slide], path: Path, title: str) -> None:
         elif spec.kind == "bullets":
             text_box(slide, 0.6, 1.3, 12.1, 5.4, "\n".join(f"• {b}" for b in spec.bullets), 14 if len(spec.bullets) < 7 else 12)
         if spec.footer:
-            text_box(slide, 0.5, 6.85, 12.3, 0.6, textwrap.shorten(spec.footer, 330, placeholder=" ..."), 12 if len(spec.footer) < 160 else 9,
-                     colour="555555")
+            text_box(slide, 0.5, 6.85, 12.3, 0.6, spec.footer, 12, colour="555555")
         if spec.notes:
             slide.notes_slide.notes_text_frame.text = spec.notes
     fixed = datetime(2000, 1, 1)
@@ -281,7 +300,7 @@ def write_pdf(slides: list[Slide], path: Path) -> None:
             elif spec.kind in ("chart", "pair"):
                 width = 0.92 / len(spec.images)
                 for number, image in enumerate(spec.images):
-                    axes = page.add_axes((0.04 + number * width, 0.08, width - 0.01, 0.8 if spec.kind == "chart" else 0.66))
+                    axes = page.add_axes((0.04 + number * width, 0.11, width - 0.01, 0.77 if spec.kind == "chart" else 0.63))
                     axes.imshow(mpimg.imread(str(image)), interpolation="antialiased")
                     axes.axis("off")
                     if spec.captions:
@@ -290,7 +309,7 @@ def write_pdf(slides: list[Slide], path: Path) -> None:
                 text = "\n".join(textwrap.fill(f"• {b}", 120, subsequent_indent="   ") for b in spec.bullets)
                 page.text(0.05, 0.85, text, fontsize=12, va="top", linespacing=1.5)
             if spec.footer:
-                page.text(0.04, 0.02, textwrap.fill(spec.footer, 190), fontsize=8, color="#555555", va="bottom")
+                page.text(0.04, 0.02, textwrap.fill(spec.footer, 150), fontsize=12, color="#555555", va="bottom")
             pdf.savefig(page)
             plt.close(page)
     write_atomic(path, buffer.getvalue())
