@@ -290,13 +290,15 @@ def write_pdf(slides: list[Slide], path: Path) -> None:
             if spec.kind == "table":
                 axes = page.add_axes((0.04, 0.12, 0.92, 0.72))
                 axes.axis("off")
-                body = [[textwrap.fill(str(v), 70 if c == 0 else 36) for c, v in enumerate(row)] for row in spec.rows]
                 first = 0.46 if len(spec.rows[0]) == 4 else 0.34
                 widths = [first] + [(1 - first) / (len(spec.rows[0]) - 1)] * (len(spec.rows[0]) - 1)
+                body = [[textwrap.fill(str(v), int(108 * w)) for v, w in zip(row, widths)] for row in spec.rows]
                 table = axes.table(cellText=body[1:], colLabels=body[0], loc="upper left", cellLoc="left", colWidths=widths)
                 table.auto_set_font_size(False)
                 table.set_fontsize(12)
-                table.scale(1, 2.2)
+                for (row, _column), cell in table.get_celld().items():
+                    lines = max(text.count("\n") + 1 for text in body[row])
+                    cell.set_height(0.045 * lines + 0.03)
             elif spec.kind in ("chart", "pair"):
                 width = 0.92 / len(spec.images)
                 for number, image in enumerate(spec.images):
@@ -309,7 +311,7 @@ def write_pdf(slides: list[Slide], path: Path) -> None:
                 text = "\n".join(textwrap.fill(f"• {b}", 120, subsequent_indent="   ") for b in spec.bullets)
                 page.text(0.05, 0.85, text, fontsize=12, va="top", linespacing=1.5)
             if spec.footer:
-                page.text(0.04, 0.02, textwrap.fill(spec.footer, 150), fontsize=12, color="#555555", va="bottom")
+                page.text(0.04, 0.02, textwrap.fill(spec.footer, 125), fontsize=12, color="#555555", va="bottom")
             pdf.savefig(page)
             plt.close(page)
     write_atomic(path, buffer.getvalue())
