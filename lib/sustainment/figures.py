@@ -172,12 +172,6 @@ class Estimate:
     claim_ids: tuple[str, ...] = field(default_factory=tuple)
     source_ids: tuple[str, ...] = field(default_factory=tuple)
 
-    def as_dict(self) -> dict:
-        return {"metric": self.metric, "actor": self.actor, "period_start": self.period[0],
-                "period_end": self.period[1], "policy": self.policy, "unit": self.unit, "low": self.low,
-                "central": self.central, "high": self.high, "claim_ids": ";".join(self.claim_ids),
-                "source_ids": ";".join(self.source_ids)}
-
 
 def _policy_claims(found: pd.DataFrame, policy: str) -> pd.DataFrame:
     if policy in ("central", "low", "high"):
