@@ -153,6 +153,21 @@ def test_bad_parameters_exit_2_in_one_line(args, message):
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
 
 
+def test_bad_data_stops_the_render_before_any_kernel(tmp_path, data_dir, monkeypatch):
+    from sustainment.validation import DataError
+
+    (data_dir / "figures.csv").write_text((data_dir / "figures.csv").read_text().replace("3000000", "three"))
+    shutil.copytree(paths.SCENARIOS_DIR, data_dir / "scenarios")
+    (data_dir / "scenarios" / "baseline.yaml").write_text(
+        "name: baseline\ntitle: B\ndescription: d\nassumptions: []\nsource_ids: []\nparameters: {}\n")
+    for other in ("russian_mobilization", "western_surge", "north_korea_cutoff"):
+        (data_dir / "scenarios" / f"{other}.yaml").unlink()
+    monkeypatch.setattr(render, "ProcessPoolExecutor", None)
+    project = Project(data=data_dir, scenarios=data_dir / "scenarios", reports=tmp_path / "reports")
+    with pytest.raises(DataError, match="not a number: 'three'"):
+        render.render(project, scenarios=["baseline"])
+
+
 def test_plan_refuses_before_any_kernel(tmp_path):
     folder = tmp_path / "scenarios"
     folder.mkdir()

@@ -54,6 +54,7 @@ def cmd_import_ua_gs(args: argparse.Namespace) -> int:
 def cmd_render(args: argparse.Namespace) -> int:
     from sustainment import render
     from sustainment.signature import ParameterError
+    from sustainment.validation import DataError
 
     overrides = {}
     for item in args.parameter:
@@ -67,6 +68,8 @@ def cmd_render(args: argparse.Namespace) -> int:
                              jobs=args.jobs, force=args.force)
     except ParameterError as err:
         return _fail([str(err)], 2)
+    except DataError as err:
+        return _fail([str(p) for p in err.problems] + [f"{len(err.problems)} problem(s) in the data; nothing rendered"])
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -293,7 +293,7 @@ def render(project: Project = Project(), notebooks: list[str] | None = None, sce
            overrides: dict[str, str] | None = None, jobs: int | None = None, force: bool = False) -> int:
     """Render what is out of date; return the exit code (0 all good, 1 a notebook failed).
 
-    ParameterError propagates (the CLI turns it into exit 2) before anything runs.
+    ParameterError (exit 2 in the CLI) and DataError (exit 1) propagate before any kernel starts.
     """
     planned = plan(project, notebooks, scenarios, overrides or {})
     manifest = read_manifest(project.reports)
@@ -303,6 +303,9 @@ def render(project: Project = Project(), notebooks: list[str] | None = None, sce
             print(f"up to date  {job.key}", file=sys.stderr)
     failures = []
     if todo:
+        from sustainment import figures
+
+        figures.load(project.data)  # bad data: DataError (every problem, one line each) before any kernel
         started = time.perf_counter()
         workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
         print(f"rendering {len(todo)} report(s) with {workers} worker(s)", file=sys.stderr, flush=True)
