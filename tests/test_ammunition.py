@@ -96,9 +96,10 @@ def test_projection_refuses_bad_parameters(kwargs, message):
         ammunition.project(2024, 1e6, **kwargs)
 
 
-def test_supply_trend_needs_three_years():
-    supply = supply_rows([[y, "west", "US", "m", v, v, v, "estimated"] for y, v in ((2022, 1.0), (2023, 2.0))])
-    assert ammunition.supply_trend(supply, "US", 2026) is None
-    supply = supply_rows([[y, "west", "US", "m", v, v, v, "estimated"] for y, v in ((2022, 1.0), (2023, 2.0), (2024, 4.0))])
-    trend = ammunition.supply_trend(supply, "US", 2026)
-    assert list(trend["year"]) == [2022, 2023, 2024, 2025, 2026] and trend["mean"].iloc[-1] == pytest.approx(16)
+def test_side_trends_need_three_years():
+    totals = pd.DataFrame({"year": [2022, 2023, 2022, 2023, 2024], "side": ["west", "west", "russia", "russia", "russia"],
+                           "central": [1.0, 2.0, 1.0, 2.0, 4.0]})
+    trends = ammunition.side_trends(totals, 2026)
+    assert set(trends) == {"russia"}  # the West has two years only
+    assert list(trends["russia"]["year"]) == [2022, 2023, 2024, 2025, 2026]
+    assert trends["russia"]["mean"].iloc[-1] == pytest.approx(16)  # doubling each year

@@ -206,17 +206,18 @@ def project(base_year: int, base, horizon_year: int, growth: float | None = None
                          "high": base.high * path})
 
 
-def supply_trend(supply: pd.DataFrame, actor: str, horizon_year: int, alphas=(0.2, 0.05)) -> pd.DataFrame | None:
-    """Log-linear OLS trend of one actor's central supply by year, with prediction intervals,
-    to `horizon_year`; None when fewer than 3 years have a claim."""
+def side_trends(totals: pd.DataFrame, horizon_year: int, alphas=(0.2, 0.05)) -> dict[str, pd.DataFrame]:
+    """Per side: a log-linear OLS trend of its central annual supply, with prediction intervals,
+    to `horizon_year`; sides with fewer than 3 years of positive supply have none."""
     from sustainment.trends import log_trend
 
-    known = supply[(supply["actor"] == actor) & (supply["status"] == "estimated") & (supply["central"] > 0)]
-    if len(known) < 3:
-        return None
-    years = np.arange(known["year"].min(), horizon_year + 1)
-    trend = log_trend(known["year"].to_numpy(), known["central"].to_numpy(), years, alphas)
-    return trend.rename(columns={"x": "year"}).astype({"year": int})
+    trends = {}
+    for side, rows in totals[totals["central"] > 0].groupby("side", sort=True):
+        if len(rows) >= 3:
+            years = np.arange(rows["year"].min(), horizon_year + 1)
+            trend = log_trend(rows["year"].to_numpy(), rows["central"].to_numpy(), years, alphas)
+            trends[side] = trend.rename(columns={"x": "year"}).astype({"year": int})
+    return trends
 
 
 def scenario_paths(supply: pd.DataFrame, base_year: int, horizon_year: int, growth: dict[str, float],

@@ -54,7 +54,7 @@ class AmmunitionResult:
     balance: pd.DataFrame
     paths: dict[str, pd.DataFrame]
     targets: pd.DataFrame
-    trend: pd.DataFrame | None
+    trends: dict[str, pd.DataFrame]
 
 
 def ammunition_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str = "central", min_confidence: str = "low",
@@ -63,7 +63,7 @@ def ammunition_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str = 
                         us_target_claim: str = "", include_north_korea: bool = True, include_iran: bool = True,
                         n_draws: int = 20_000, seed: int = 0) -> AmmunitionResult:
     """Supply by actor and side, the side ratio (Monte Carlo), fire vs supply, and the
-    scenario's projection from `last_year` to `horizon_year` beside a US output trend."""
+    scenario's projection from `last_year` to `horizon_year` beside each side's statistical trend."""
     if not first_year <= last_year < horizon_year:
         raise ValueError(f"years: need first_year <= last_year < horizon_year, got {first_year}, {last_year}, {horizon_year}")
     when = as_of_date(claims, as_of)
@@ -87,9 +87,9 @@ def ammunition_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str = 
                                   "reached_by": int(r["period_end"].year), "source_id": r["source_id"]}
                                  for a, r in sorted(target_rows.items())],
                                 columns=["actor", "id", "rounds_per_year", "reached_by", "source_id"])
-    trend = ammo.supply_trend(supply, "US", horizon_year)
+    trends = ammo.side_trends(totals, horizon_year)
     return AmmunitionResult(when, last_year, horizon_year, supply, totals, ratio, claimed_ratio, fired, balance, paths,
-                            target_table, trend)
+                            target_table, trends)
 
 
 def _ratio_sentence(row: pd.Series) -> str:
@@ -124,7 +124,7 @@ def ammunition_charts(result: AmmunitionResult, claims: pd.DataFrame) -> dict:
             f"Russia fired about {narrative.count(fired)} rounds in {year}, against a supply of "
             f"{narrative.count(russia)}"),
         "ammunition_projection": plotting.projection(
-            result.totals, result.paths, result.trend, claims,
+            result.totals, result.paths, result.trends, claims,
             _ids(supply_ids, result.targets["id"]),
             f"By {result.horizon_year} the scenario puts Russia's side at {narrative.count(path_r['central'])} and the "
             f"Western side at {narrative.count(path_w['central'])} rounds a year"),

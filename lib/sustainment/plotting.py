@@ -170,24 +170,28 @@ def supply_vs_fire(table: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: 
     return figure
 
 
-def projection(history: pd.DataFrame, paths: dict[str, pd.DataFrame], trend: pd.DataFrame | None, claims: pd.DataFrame,
+def projection(history: pd.DataFrame, paths: dict[str, pd.DataFrame], trends: dict[str, pd.DataFrame], claims: pd.DataFrame,
                claim_ids, title: str) -> plt.Figure:
-    """Observed side totals, the scenario's projected paths (with range) and a statistical trend."""
-    figure, axes = new_chart(title, "Artillery rounds per year; solid = estimates from claims, dashed = scenario, shaded = range",
-                             claims, claim_ids)
+    """Observed side totals, the scenario's projected paths (with range) and each side's
+    log-linear trend (dotted; its prediction intervals are too wide to draw usefully from three
+    points and are tabled in the report instead). The view is cut above the scenario's range."""
+    figure, axes = new_chart(title, "Artillery rounds per year; solid = estimates from claims, dashed = scenario (shaded = range), "
+                             "dotted = log-linear trend of the estimates", claims, claim_ids)
     for side, path in sorted(paths.items()):
         observed = history[history["side"] == side]
         colour = SIDE_COLOURS[side]
         axes.plot(observed["year"], observed["central"], color=colour, marker="o", label=f"{SIDE_LABELS[side]}: estimated")
         axes.plot(path["year"], path["central"], color=colour, ls="--", label=f"{SIDE_LABELS[side]}: scenario")
         axes.fill_between(path["year"], path["low"], path["high"], color=colour, alpha=0.12, lw=0)
-    if trend is not None:
-        axes.plot(trend["year"], trend["mean"], color=NEUTRAL, ls=":", label="log-linear trend (US output)")
-        axes.fill_between(trend["year"], trend["lower_80"], trend["upper_80"], color=NEUTRAL, alpha=0.1, lw=0)
+    top = 1.15 * max(history["high"].max(), *(p["high"].max() for p in paths.values()))
+    for side, trend in sorted(trends.items()):
+        colour = SIDE_COLOURS[side]
+        axes.plot(trend["year"], trend["mean"], color=colour, ls=":", lw=1.5, label=f"{SIDE_LABELS[side]}: trend")
+    axes.set_ylim(0, top)
     years = sorted(set(history["year"]) | {y for p in paths.values() for y in p["year"]})
     axes.set_xticks(years, [str(y) for y in years])
     axes.yaxis.set_major_formatter(millions)
-    axes.legend(frameon=False, loc="upper left", fontsize=8)
+    axes.legend(frameon=False, loc="upper left", fontsize=8, ncol=3)
     return figure
 
 
