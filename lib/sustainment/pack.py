@@ -353,6 +353,9 @@ def export_briefing(project: Project, names: list[str] | None) -> list[Path]:
         write_pdf(slides, folder / "briefing.pdf")
         write_figure_manifest(item, folder / "figures" / "figures.csv")
         written += [folder / "briefing.pptx", folder / "briefing.pdf", folder / "figures" / "figures.csv"]
+    from sustainment.site import write_site
+
+    write_site(project, read_manifest(project.reports))  # the index now links the decks
     return written
 
 

@@ -49,8 +49,9 @@ def write_site(project, manifest: dict) -> None:
     with (project.data / "sources.csv").open(encoding="utf-8", newline="") as handle:
         sources = [dict(row, used_by=sorted(used_by.get(row["source_id"], ()))) for row in csv.DictReader(handle)]
     environment = _environment()
+    decks = {name for name in by_scenario if (reports / name / "briefing.pptx").exists()}
     index = environment.get_template("index.html.j2").render(
-        scenarios=[(scenarios.get(name), by_scenario[name]) for name in sorted(by_scenario)])
+        scenarios=[(scenarios.get(name), by_scenario[name]) for name in sorted(by_scenario)], decks=decks)
     listing = environment.get_template("sources.html.j2").render(
         sources=sorted(sources, key=lambda s: s["source_id"]), used=sum(1 for s in sources if s["used_by"]))
     write_atomic(reports / "index.html", index)
