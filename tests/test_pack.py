@@ -39,7 +39,9 @@ def render_toy(project: Project, name: str, charts: dict[str, list[str]]) -> Non
                            key_numbers=key_numbers)
     manifest_path = project.reports / "manifest.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"reports": {}}
-    manifest["reports"][f"{name}/briefing"] = {"input_hash": "ab" * 32, "figures": sorted(p.name for p in folder.iterdir())}
+    manifest["reports"][f"{name}/briefing"] = {
+        "input_hash": "ab" * 32, "figures": sorted(p.name for p in folder.iterdir()), "parameters": {"scenario": name},
+        "git_revision": "abc", "data_checksums": {}, "html": f"{name}/briefing.html", "ipynb": f"{name}/briefing.ipynb"}
     write_atomic(manifest_path, json.dumps(manifest))
 
 
@@ -62,6 +64,7 @@ def slide_texts(slide) -> list[str]:
 
 def test_briefing_deck_order_pictures_footers_notes(project):
     pack.export_briefing(project, ["alpha"])
+    assert 'href="alpha/briefing.pptx"' in (project.reports / "index.html").read_text()
     deck = Presentation(str(project.reports / "alpha" / "briefing.pptx"))
     slides = list(deck.slides)
     titles = [slide_texts(s)[0] for s in slides]
