@@ -40,7 +40,7 @@ def write_site(project, manifest: dict) -> None:
     for key, entry in manifest["reports"].items():
         scenario, notebook = key.split("/", 1)
         charts = _charts(reports, entry, scenario)
-        by_scenario.setdefault(scenario, []).append({"notebook": notebook, **entry, "charts": charts})
+        by_scenario.setdefault(scenario, []).append({**entry, "notebook": notebook, "scenario": scenario, "charts": charts})
         for chart in charts:
             for source_id in chart["source_ids"]:
                 used_by.setdefault(source_id, set()).add(key)
