@@ -118,9 +118,10 @@ def test_two_exports_are_byte_identical(project):
 
 
 def test_compare_deck_puts_scenarios_side_by_side(project):
-    path = pack.export_compare(project, ["alpha", "beta"])
+    path, pdf = pack.export_compare(project, ["alpha", "beta"])
     slides = list(Presentation(str(path)).slides)
     assert len(slides) == 2 + len(CHARTS)
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes())) == len(slides)
     table = next(shape for shape in slides[1].shapes if shape.has_table).table
     assert [table.cell(0, c).text for c in range(3)] == ["Key number", "Toy alpha", "Toy beta"]
     assert sum(shape.shape_type == 13 for shape in slides[2].shapes) == 2

@@ -80,7 +80,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         if args.what == "briefing":
             written = pack.export_briefing(Project(), args.scenario)
         else:
-            written = [pack.export_compare(Project(), args.scenarios or [])]
+            written = pack.export_compare(Project(), args.scenarios or [])
     except pack.PackError as err:
         return _fail([str(err)])
     for path in written:

@@ -359,12 +359,13 @@ def export_briefing(project: Project, names: list[str] | None) -> list[Path]:
     return written
 
 
-def export_compare(project: Project, names: list[str]) -> Path:
-    """reports/compare_<A>_vs_<B>.pptx with the scenarios' key numbers and headline charts side by side."""
+def export_compare(project: Project, names: list[str]) -> list[Path]:
+    """reports/compare_<A>_vs_<B>.pptx (and .pdf) with the scenarios' key numbers and headline charts side by side."""
     if len(names) < 2:
         raise PackError("compare: give at least two scenarios")
     rendered = [load_rendered(project, name) for name in names]
     slides = compare_slides(rendered, figures.load(project.data))
     path = project.reports / f"compare_{'_vs_'.join(names)}.pptx"
     write_pptx(slides, path, "Scenario comparison: " + " vs ".join(names))
-    return path
+    write_pdf(slides, path.with_suffix(".pdf"))
+    return [path, path.with_suffix(".pdf")]

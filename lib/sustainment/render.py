@@ -297,6 +297,9 @@ def render(project: Project = Project(), notebooks: list[str] | None = None, sce
     """
     planned = plan(project, notebooks, scenarios, overrides or {})
     manifest = read_manifest(project.reports)
+    existing = {(p.stem, s.stem) for p in project.notebooks.glob("*.ipynb") for s in project.scenarios.glob("*.yaml")}
+    manifest["reports"] = {key: entry for key, entry in manifest["reports"].items()
+                           if tuple(reversed(key.split("/", 1))) in existing}  # notebooks or scenarios since removed
     todo = [job for job in planned if force or not is_current(job, manifest)]
     for job in planned:
         if job not in todo:
