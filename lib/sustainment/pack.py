@@ -180,7 +180,7 @@ def compare_slides(scenarios: list[RenderedScenario], claims: pd.DataFrame) -> l
     for position, chart in enumerate(scenarios[0].charts):
         pair = [r.charts[position] for r in scenarios]
         used = {s for c in pair for s in c["source_ids"]}
-        slides.append(Slide("pair", chart["name"].replace("_", " ").capitalize() + ", by scenario",
+        slides.append(Slide("pair", chart["name"].replace("_", " ").capitalize() + ", by scenario (each chart on its own scale)",
                             images=[c["png"] for c in pair], captions=[f"{n}: {c['title']}" for n, c in zip(names, pair)],
                             footer=footer(figures.source_line(claims, used)),
                             notes=with_sources("\n\n".join(f"{n}:\n{_claim_notes(claims, c.get('claim_ids', []))}"
