@@ -119,3 +119,7 @@ def test_ukrainian_general_staff_month_ends_are_attributed(project):
 def test_russian_shell_production_2024_in_one_call(project):
     answer = figures.select(project, metric="shells_produced", actor="RU", period=2024)
     assert answer["claimant"].nunique() >= 3 and answer["canonical_value"].max() >= 4_000_000
+
+
+def test_id_list_flattens_joined_ids():
+    assert figures.id_list("b;a", ["c", "a;;d"], pd.Series(["e", float("nan")]), ()) == ["a", "b", "c", "d", "e"]

@@ -13,7 +13,8 @@ import pytest
 from pptx import Presentation
 
 from sustainment import analyses, figures, pack, plotting
-from sustainment.render import Project, write_atomic
+from sustainment.files import write_atomic
+from sustainment.render import Project
 
 SCENARIO = ("name: {name}\ntitle: Toy {name}\ndescription: A toy scenario.\nassumptions: [Nothing changes]\n"
             "source_ids: [alpha-2024]\nparameters: {{}}\n")

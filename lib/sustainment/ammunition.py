@@ -106,8 +106,8 @@ def side_totals(supply: pd.DataFrame) -> pd.DataFrame:
             "components": "+".join(f"{a}:{m}" for a, m in zip(present["actor"], present["metric"])),
             "missing": "+".join(group.loc[~_present(group), "actor"]),
             "carried": "+".join(f"{a} ({s.removeprefix('carried from ')})" for a, s in zip(carried["actor"], carried["status"])),
-            "claim_ids": ";".join(sorted({i for ids in present["claim_ids"] for i in ids.split(";") if i})),
-            "source_ids": ";".join(sorted({s for ids in present["source_ids"] for s in ids.split(";") if s})),
+            "claim_ids": ";".join(figures.id_list(present["claim_ids"])),
+            "source_ids": ";".join(figures.id_list(present["source_ids"])),
         })
 
     return supply.groupby(["year", "side"], sort=True)[supply.columns].apply(summarise).reset_index()

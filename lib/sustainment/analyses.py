@@ -35,10 +35,6 @@ def claim(claims: pd.DataFrame, claim_id: str, parameter: str) -> pd.Series:
     return found.iloc[0]
 
 
-def _ids(*groups) -> list[str]:
-    return sorted({i for group in groups for item in group for i in str(item).split(";") if i})
-
-
 # --- ammunition ---------------------------------------------------------------------------
 
 @dataclass
@@ -110,7 +106,7 @@ def ammunition_charts(result: AmmunitionResult, claims: pd.DataFrame) -> dict:
     ratio_row["year"] = year
     balance = result.balance.set_index(["year", "side"])
     fired = balance.loc[(year, "russia"), "central_fired"] if (year, "russia") in balance.index else np.nan
-    supply_ids = _ids(result.totals["claim_ids"])
+    supply_ids = figures.id_list(result.totals["claim_ids"])
     path_r, path_w = result.paths["russia"].iloc[-1], result.paths["west"].iloc[-1]
     return {
         "ammunition_supply_by_side": plotting.supply_by_side(
@@ -120,12 +116,12 @@ def ammunition_charts(result: AmmunitionResult, claims: pd.DataFrame) -> dict:
         "ammunition_ratio": plotting.ratio_band(result.ratio, claims, supply_ids, _ratio_sentence(ratio_row),
                                                 claimed=result.claimed_ratio),
         "ammunition_supply_vs_fire": plotting.supply_vs_fire(
-            result.balance, claims, _ids(supply_ids, result.fired["claim_ids"]),
+            result.balance, claims, figures.id_list(supply_ids, result.fired["claim_ids"]),
             f"Russia fired about {narrative.count(fired)} rounds in {year}, against a supply of "
             f"{narrative.count(russia)}"),
         "ammunition_projection": plotting.projection(
             result.totals, result.paths, result.trends, claims,
-            _ids(supply_ids, result.targets["id"]),
+            figures.id_list(supply_ids, result.targets["id"]),
             f"By {result.horizon_year} the scenario puts Russia's side at {narrative.count(path_r['central'])} and the "
             f"Western side at {narrative.count(path_w['central'])} rounds a year"),
     }
@@ -160,7 +156,7 @@ class RecruitmentResult:
     def claim_ids(self) -> list[str]:
         """Every claim the model's inputs came from."""
         share = self.killed_share
-        return _ids(self.ua_ids, self.calibration["id"], share["id_killed"], share["id_both"], self.recruits.claim_ids,
+        return figures.id_list(self.ua_ids, self.calibration["id"], share["id_killed"], share["id_both"], self.recruits.claim_ids,
                     self.one_off_ids)
 
 
@@ -261,7 +257,7 @@ def recruitment_charts(result: RecruitmentResult, claims: pd.DataFrame, scenario
     p = result.monte_carlo["p_net_negative"]
     return {
         "recruitment_losses_vs_recruits": plotting.losses_vs_recruits(
-            result.loss_claims, result.recruit_claims, required, claims, _ids(result.ua_ids, result.calibration["id"]),
+            result.loss_claims, result.recruit_claims, required, claims, figures.id_list(result.ua_ids, result.calibration["id"]),
             f"Recruiting about {narrative.count(result.inputs.recruits.central)} a month against permanent losses of "
             f"about {narrative.count(need)} a month"),
         "recruitment_fan": plotting.fan_chart(
@@ -291,7 +287,7 @@ def headline_numbers(claims: pd.DataFrame, ammunition_result: AmmunitionResult,
     ratio = ammunition_result.ratio.set_index("year").loc[year]
     r = recruitment_result
     end = r.monte_carlo.iloc[-1]
-    share_ids = _ids(r.killed_share["id_killed"], r.killed_share["id_both"])
+    share_ids = figures.id_list(r.killed_share["id_killed"], r.killed_share["id_both"])
     rows = [
         *((f"{label} artillery supply, {year}", Range(*totals.loc[(year, side), ["low", "central", "high"]]), "rounds/year",
            [totals.loc[(year, side), "claim_ids"]]) for side, label in (("russia", "Russian-side"), ("west", "Western-side"))),
@@ -299,16 +295,16 @@ def headline_numbers(claims: pd.DataFrame, ammunition_result: AmmunitionResult,
          list(ammunition_result.totals.loc[ammunition_result.totals["year"] == year, "claim_ids"])),
         ("Russian recruits per month", r.inputs.recruits, "persons/month", r.recruits.claim_ids),
         ("Russian killed + wounded per month (Ukrainian claims rescaled to Western estimates)", r.losses,
-         "persons/month", _ids(r.ua_ids, r.calibration["id"])),
+         "persons/month", figures.id_list(r.ua_ids, r.calibration["id"])),
         ("Permanent-loss share (the killed + the wounded who never return)", r.permanent_share, "share", share_ids),
         ("Break-even killed + wounded per month at the central recruitment", r.break_even, "persons/month",
-         _ids(r.recruits.claim_ids, share_ids)),
+         figures.id_list(r.recruits.claim_ids, share_ids)),
         (f"Cumulative change in Russian personnel after {r.horizon} months (90% of draws)",
          Range(end["cumulative_q05"], end["cumulative_q50"], end["cumulative_q95"]), "persons", r.claim_ids),
     ]
     table = []
     for label, value, unit, claim_ids in rows:
-        ids = _ids(claim_ids)
+        ids = figures.id_list(claim_ids)
         sources = sorted(set(claims.loc[claims["id"].isin(ids), "source_id"]))
         table.append({"number": label, "low": value.low, "central": value.central, "high": value.high, "unit": unit,
                       "claim_ids": ";".join(ids), "source_ids": ";".join(sources)})

@@ -17,7 +17,7 @@ from sustainment import units, validation
 from sustainment.paths import DATA_DIR
 from sustainment.validation import DataError, Problem
 
-__all__ = ["DataError", "Estimate", "NoClaimsError", "as_period", "estimate", "load", "select", "source_line"]
+__all__ = ["DataError", "Estimate", "NoClaimsError", "as_period", "estimate", "id_list", "load", "select", "source_line"]
 
 CONFIDENCE_RANK = {"low": 0, "medium": 1, "high": 2}
 POLICIES = ("central", "low", "high", "latest", "source:<source_id>")
@@ -205,6 +205,16 @@ def estimate(claims: pd.DataFrame, metric: str, actor: str, period, policy: str 
     central = {"low": low, "high": high}.get(policy, float(values.median()))
     return Estimate(metric, actor, (start, end), policy, used["canonical_unit"].iloc[0], low, central, high,
                     tuple(used["id"]), tuple(sorted(set(used["source_id"]))))
+
+
+def id_list(*groups) -> list[str]:
+    """Sorted unique ids from any mix of ids, ";"-joined id strings and iterables of either."""
+    found: set[str] = set()
+    for group in groups:
+        items = [group] if isinstance(group, str) else group
+        for item in items:
+            found.update(i for i in str(item).split(";") if i and item == item)  # item == item skips NaN
+    return sorted(found)
 
 
 def source_line(claims: pd.DataFrame, source_ids) -> str:

@@ -32,6 +32,16 @@ def share(value: float) -> str:
     return f"{value:.0%}"
 
 
+def by_unit(value: float, unit: str) -> str:
+    """A value as its unit reads best: ratios as '2.5x', shares as '25%', counts and rates as counts."""
+    return times(value) if unit == "ratio" else share(value) if unit == "share" else count(value)
+
+
+def span_by_unit(low: float, high: float, unit: str) -> str:
+    """`span` with the unit's formatting."""
+    return span(low, high, lambda value: by_unit(value, unit))
+
+
 def signed(value: float) -> str:
     """A change with its sign: '+7,169' / '-12.3 million'."""
     return ("+" if value >= 0 else "-") + count(abs(value))

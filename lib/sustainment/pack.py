@@ -21,7 +21,8 @@ from pathlib import Path
 import pandas as pd
 
 from sustainment import analyses, figures, narrative
-from sustainment.render import Project, read_manifest, write_atomic
+from sustainment.files import write_atomic
+from sustainment.render import Project, read_manifest
 from sustainment.signature import Scenario, read_scenario, source_ids
 
 SLIDE_WIDTH_IN, SLIDE_HEIGHT_IN = 13.333, 7.5
@@ -117,10 +118,6 @@ def with_sources(notes: str, line: str) -> str:
     return f"{notes}\n\nSources: {line}" if notes else f"Sources: {line}"
 
 
-def _format(value: float, unit: str) -> str:
-    return narrative.times(value) if unit == "ratio" else narrative.share(value) if unit == "share" else narrative.count(value)
-
-
 def _claim_notes(claims: pd.DataFrame, claim_ids) -> str:
     rows = claims[claims["id"].isin(list(claim_ids))].sort_values("id")
     lines = [f"{r.id}: {r.claimant}, {r.period_end.date()}, {r.value:,.0f} {r.unit} ({r.publisher}, {r.published.date()})"
@@ -138,10 +135,10 @@ def briefing_slides(rendered: RenderedScenario, claims: pd.DataFrame) -> list[Sl
     rows = [["Key number", "Central", "Range", "Unit"]]
     notes = []
     for item in rendered.key_numbers.itertuples():
-        rows.append([item.number, _format(item.central, item.unit),
-                     narrative.span(item.low, item.high, lambda v, u=item.unit: _format(v, u)), item.unit])
+        rows.append([item.number, narrative.by_unit(item.central, item.unit),
+                     narrative.span_by_unit(item.low, item.high, item.unit), item.unit])
         notes.append(f"{item.number}: claims {item.claim_ids or 'none (model output)'}")
-    used = {s for ids in rendered.key_numbers["source_ids"] for s in str(ids).split(";") if s}
+    used = set(figures.id_list(rendered.key_numbers["source_ids"]))
     line = figures.source_line(claims, used)
     slides.append(Slide("table", "Key numbers", rows=rows, notes=with_sources("\n".join(notes), line), footer=footer(line)))
     for chart in rendered.charts:
@@ -174,7 +171,8 @@ def compare_slides(scenarios: list[RenderedScenario], claims: pd.DataFrame) -> l
         cells = []
         for rendered in scenarios:
             other = rendered.key_numbers.iloc[index]
-            cells.append(f"{_format(other['central'], other['unit'])} ({narrative.span(other['low'], other['high'], lambda v, u=other['unit']: _format(v, u))})")
+            cells.append(f"{narrative.by_unit(other['central'], other['unit'])} "
+                         f"({narrative.span_by_unit(other['low'], other['high'], other['unit'])})")
         rows.append([item.number, *cells])
     slides.append(Slide("table", "Key numbers by scenario (central, range)", rows=rows))
     for position, chart in enumerate(scenarios[0].charts):

@@ -8,6 +8,7 @@ source line, source ids) that the index page and the briefing pack read.
 
 from __future__ import annotations
 
+import io
 import json
 import textwrap
 from pathlib import Path
@@ -16,7 +17,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from sustainment.figures import source_line
+from sustainment.figures import id_list, source_line
+from sustainment.files import write_atomic
 
 SIDE_COLOURS = {"russia": "#b2182b", "west": "#2166ac"}
 SIDE_LABELS = {"russia": "Russia side", "west": "Ukraine & Western side"}
@@ -77,21 +79,19 @@ def save(figure: plt.Figure, name: str, directory: str | Path | None) -> list[Pa
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for fmt in FORMATS:
-        target = folder / f"{name}.{fmt}"
-        temporary = folder / f".{name}.tmp.{fmt}"
-        figure.savefig(temporary, format=fmt, dpi=PNG_DPI if fmt == "png" else 100, metadata=METADATA[fmt])
-        temporary.replace(target)
-        written.append(target)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format=fmt, dpi=PNG_DPI if fmt == "png" else 100, metadata=METADATA[fmt])
+        write_atomic(folder / f"{name}.{fmt}", buffer.getvalue())
+        written.append(folder / f"{name}.{fmt}")
     sidecar = folder / f"{name}.json"
-    sidecar.write_text(json.dumps({"name": name, **figure._sustainment}, indent=1, sort_keys=True) + "\n",
-                       encoding="utf-8")
+    write_atomic(sidecar, json.dumps({"name": name, **figure._sustainment}, indent=1, sort_keys=True) + "\n")
     written.append(sidecar)
     return written
 
 
-def _ids(*frames: pd.DataFrame) -> set[str]:
-    """Claim ids listed in the frames' `claim_ids` columns (";"-separated)."""
-    return {i for frame in frames for ids in frame["claim_ids"].dropna() for i in ids.split(";") if i}
+def _ids(*frames: pd.DataFrame) -> list[str]:
+    """Claim ids listed in the frames' `claim_ids` columns."""
+    return id_list(*(frame["claim_ids"] for frame in frames))
 
 
 def millions(value: float, _position=None) -> str:
@@ -133,7 +133,7 @@ def _missing_note(totals: pd.DataFrame) -> str:
 def ratio_band(ratio: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: str, claimed: pd.DataFrame | None = None) -> plt.Figure:
     """Median ratio per year with its 50% and 90% Monte Carlo bands; claimed ratios as points."""
     figure, axes = new_chart(title, "Russia-side supply / Western-side supply; line = median, bands = 50% and 90% of draws",
-                             claims, set(claim_ids) | (_ids(claimed) if claimed is not None else set()))
+                             claims, id_list(claim_ids, _ids(claimed) if claimed is not None else []))
     years = ratio["year"].to_numpy()
     axes.fill_between(years, ratio["q05"], ratio["q95"], color=SIDE_COLOURS["russia"], alpha=0.15, lw=0, label="90% of draws")
     axes.fill_between(years, ratio["q25"], ratio["q75"], color=SIDE_COLOURS["russia"], alpha=0.3, lw=0, label="50% of draws")

@@ -25,6 +25,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from sustainment import paths
+from sustainment.files import write_atomic
 from sustainment.signature import (ParameterError, Scenario, bind, check_scenario_keys, read_scenario,
                                    read_signature, source_ids)
 
@@ -98,13 +99,6 @@ def read_manifest(reports: Path) -> dict:
     if not path.exists():
         return {"reports": {}}
     return json.loads(path.read_text(encoding="utf-8"))
-
-
-def write_atomic(path: Path, data: bytes | str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-    temporary.replace(path)
 
 
 def load_scenarios(project: Project, names: list[str] | None) -> list[Scenario]:

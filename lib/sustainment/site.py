@@ -9,6 +9,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from sustainment.files import write_atomic
 from sustainment.signature import read_scenario, source_ids
 
 
@@ -30,8 +31,6 @@ def _charts(reports: Path, entry: dict, scenario: str) -> list[dict]:
 
 def write_site(project, manifest: dict) -> None:
     """Write index.html and sources.html for what the manifest records (atomically)."""
-    from sustainment.render import write_atomic
-
     reports = project.reports
     known = source_ids(project.data / "sources.csv")
     scenarios = {p.stem: read_scenario(p, known) for p in sorted(project.scenarios.glob("*.yaml"))}

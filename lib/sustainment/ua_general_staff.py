@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from sustainment.files import write_atomic
+
 UPSTREAM_URL = ("https://raw.githubusercontent.com/PetroIvaniuk/2022-Ukraine-Russia-War-Dataset/"
                 "main/data/russia_losses_personnel.json")
 SOURCE_ID = "ua-general-staff-daily-losses"
@@ -72,7 +74,5 @@ def month_end_figures(daily: pd.DataFrame) -> pd.DataFrame:
 def write(figures: pd.DataFrame, data_dir: Path) -> Path:
     """Write the derived rows to data/figures_ua_general_staff.csv atomically; return its path."""
     target = data_dir / FILE_NAME
-    temporary = target.with_suffix(".csv.tmp")
-    figures.to_csv(temporary, index=False, lineterminator="\n")
-    temporary.replace(target)
+    write_atomic(target, figures.to_csv(index=False, lineterminator="\n"))
     return target
