@@ -86,6 +86,7 @@ def test_briefing_deck_order_pictures_footers_notes(project):
         notes = slide.notes_slide.notes_text_frame.text
         assert all(claim_id in notes for claim_id in ids) and "Claims used" in notes
     assert manifest["supply.png"]["notebook"] == "briefing" and manifest["supply.png"]["input_hash"] == "ab" * 32
+    assert all(row["notebook"] == "briefing" for row in manifest.values())
     for slide in slides:
         for shape in slide.shapes:
             if shape.has_text_frame:

@@ -67,6 +67,7 @@ class RenderedScenario:
     meta: dict
     key_numbers: pd.DataFrame
     charts: list[dict]  # sidecars, in briefing order, with 'png', 'notebook', 'input_hash'
+    producers: dict[str, tuple[str, str]]  # figure file -> (notebook, input hash) from the manifest
 
 
 def load_rendered(project: Project, name: str) -> RenderedScenario:
@@ -97,7 +98,7 @@ def load_rendered(project: Project, name: str) -> RenderedScenario:
         notebook, input_hash = producers.get(f"{chart}.png", ("", ""))
         charts.append({**json.loads(sidecar.read_text(encoding="utf-8")), "png": png, "notebook": notebook,
                        "input_hash": input_hash})
-    return RenderedScenario(scenario, meta, key_numbers, charts)
+    return RenderedScenario(scenario, meta, key_numbers, charts, producers)
 
 
 def footer(line: str) -> str:
@@ -320,16 +321,14 @@ def write_figure_manifest(rendered: RenderedScenario, path: Path) -> None:
     columns = ["file", "title", "subtitle", "source_line", "source_ids", "notebook", "scenario", "input_hash"]
     folder = path.parent
     sidecars = sorted(p for p in folder.glob("*.json") if p.name != analyses.BRIEFING_FILE)
-    producers = {c["name"]: c for c in rendered.charts}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for sidecar in sidecars:
         chart = json.loads(sidecar.read_text(encoding="utf-8"))
-        known = producers.get(chart["name"], {})
+        notebook, input_hash = rendered.producers.get(f"{chart['name']}.png", ("", ""))
         writer.writerow([f"{chart['name']}.png", chart["title"], chart["subtitle"], chart["source_line"],
-                         ";".join(chart["source_ids"]), known.get("notebook", ""), rendered.scenario.name,
-                         known.get("input_hash", "")])
+                         ";".join(chart["source_ids"]), notebook, rendered.scenario.name, input_hash])
     write_atomic(path, buffer.getvalue())
 
 
