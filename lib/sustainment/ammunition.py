@@ -48,6 +48,14 @@ def _year_estimate(claims: pd.DataFrame, metric: str, actor: str, year: int, pol
         return None
 
 
+def _estimate_columns(found: figures.Estimate | None, scale: float = 1.0) -> dict:
+    """low/central/high (times `scale`), claim and source ids and status of an estimate, or of its absence."""
+    if found is None:
+        return {"low": np.nan, "central": np.nan, "high": np.nan, "claim_ids": "", "source_ids": "", "status": "no claim"}
+    return {"low": found.low * scale, "central": found.central * scale, "high": found.high * scale,
+            "claim_ids": ";".join(found.claim_ids), "source_ids": ";".join(found.source_ids), "status": "estimated"}
+
+
 def annual_supply(claims: pd.DataFrame, years, components=DEFAULT_COMPONENTS, policy: str = "central",
                   as_of=None, min_confidence: str | None = None, carry_forward: bool = True) -> pd.DataFrame:
     """One row per year and component: the estimate used (low/central/high, rounds/year),
@@ -64,15 +72,8 @@ def annual_supply(claims: pd.DataFrame, years, components=DEFAULT_COMPONENTS, po
                                        as_of=as_of, min_confidence=min_confidence)
                 if found is not None:
                     break
-            rows.append({
-                "year": int(year), "side": side.get(component.actor, ""), "actor": component.actor,
-                "metric": found.metric if found else "",
-                "low": found.low if found else np.nan, "central": found.central if found else np.nan,
-                "high": found.high if found else np.nan,
-                "claim_ids": ";".join(found.claim_ids) if found else "",
-                "source_ids": ";".join(found.source_ids) if found else "",
-                "status": "estimated" if found else "no claim",
-            })
+            rows.append({"year": int(year), "side": side.get(component.actor, ""), "actor": component.actor,
+                         "metric": found.metric if found else "", **_estimate_columns(found)})
     supply = pd.DataFrame(rows, columns=SUPPLY_COLUMNS)
     return _carry_forward(supply) if carry_forward else supply
 
@@ -156,13 +157,7 @@ def consumption(claims: pd.DataFrame, years, policy: str = "central", as_of=None
         days = pd.Timestamp(f"{year}-12-31").day_of_year
         for side, actor in FIRING_ACTOR.items():
             found = _year_estimate(claims, "shells_fired", actor, year, policy, as_of=as_of, min_confidence=min_confidence)
-            rows.append({"year": int(year), "side": side, "actor": actor,
-                         "low": found.low * days if found else np.nan,
-                         "central": found.central * days if found else np.nan,
-                         "high": found.high * days if found else np.nan,
-                         "claim_ids": ";".join(found.claim_ids) if found else "",
-                         "source_ids": ";".join(found.source_ids) if found else "",
-                         "status": "estimated" if found else "no claim"})
+            rows.append({"year": int(year), "side": side, "actor": actor, **_estimate_columns(found, days)})
     return pd.DataFrame(rows)
 
 

@@ -223,6 +223,10 @@ def _kernel_manager_class():
     return IPCKernelManager
 
 
+def _first_line(text) -> str:
+    return str(text).splitlines()[0] if str(text) else ""
+
+
 def execute(job: Job) -> dict:
     """Run one job; write its outputs only on success. Returns a result dict (never raises
     for notebook errors: those become status 'failed' with a one-line summary)."""
@@ -238,15 +242,16 @@ def execute(job: Job) -> dict:
     started = time.perf_counter()
     error = ""
     try:
-        papermill.execute_notebook(job.notebook_path, str(executed), parameters=job.parameters, kernel_name="python3", language="python",
-                                   progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                                   cwd=str(paths.ROOT), kernel_manager_class=_kernel_manager_class())
+        papermill.execute_notebook(job.notebook_path, str(executed), parameters=job.parameters, kernel_name="python3",
+                                   language="python", progress_bar=False, log_output=False,
+                                   request_save_on_cell_execute=False, cwd=str(paths.ROOT),
+                                   kernel_manager_class=_kernel_manager_class())
     except PapermillExecutionError as err:
         cells = nbformat.read(executed, as_version=4).cells if executed.exists() else []
         cell_id = next((c.get("id", "?") for c in cells if c.get("execution_count") == err.exec_count), "?")
-        error = f"cell {cell_id} (In [{err.exec_count}]): {err.ename}: {str(err.evalue).splitlines()[0] if err.evalue else ''}"
+        error = f"cell {cell_id} (In [{err.exec_count}]): {err.ename}: {_first_line(err.evalue or '')}"
     except Exception as err:  # a kernel that dies or will not start is still one report's failure
-        error = f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"
+        error = f"{type(err).__name__}: {_first_line(err)}"
     seconds = time.perf_counter() - started
     result = {"key": job.key, "notebook": job.notebook, "scenario": job.scenario, "seconds": round(seconds, 2)}
     if error:
@@ -261,8 +266,8 @@ def execute(job: Job) -> dict:
     figures_dir = reports / job.scenario / "figures"
     figures = sorted(p.name for p in staging.iterdir() if not p.name.startswith("."))
     html = to_html(notebook, f"{job.notebook} ({job.scenario})")
+    figures_dir.mkdir(parents=True, exist_ok=True)
     for name in figures:
-        figures_dir.mkdir(parents=True, exist_ok=True)
         (staging / name).replace(figures_dir / name)
     write_atomic(reports / job.scenario / f"{job.notebook}.ipynb", nbformat.writes(notebook) + "\n")
     write_atomic(reports / job.scenario / f"{job.notebook}.html", html)

@@ -10,7 +10,6 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from sustainment.files import write_atomic
-from sustainment.signature import read_scenario, source_ids
 
 
 def _environment() -> Environment:
@@ -32,8 +31,9 @@ def _charts(reports: Path, entry: dict, scenario: str) -> list[dict]:
 def write_site(project, manifest: dict) -> None:
     """Write index.html and sources.html for what the manifest records (atomically)."""
     reports = project.reports
-    known = source_ids(project.data / "sources.csv")
-    scenarios = {p.stem: read_scenario(p, known) for p in sorted(project.scenarios.glob("*.yaml"))}
+    from sustainment.render import load_scenarios
+
+    scenarios = {scenario.name: scenario for scenario in load_scenarios(project, None)}
     by_scenario: dict[str, list[dict]] = {}
     used_by: dict[str, set[str]] = {}
     for key, entry in manifest["reports"].items():
