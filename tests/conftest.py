@@ -8,33 +8,33 @@ from pathlib import Path
 import pytest
 
 METRICS = [
-    ["name", "kind", "unit", "description"],
-    ["shells_produced", "flow", "rounds/year", "Rounds produced"],
-    ["casualties_killed_wounded", "cumulative", "persons", "Killed + wounded since the invasion"],
-    ["recruits", "flow", "persons/month", "Contract recruits"],
+    ["name", "kind", "nature", "unit", "description"],
+    ["shells_produced", "flow", "observed", "rounds/year", "Rounds produced"],
+    ["casualties_killed_wounded", "cumulative", "observed", "persons", "Killed + wounded since the invasion"],
+    ["recruits", "flow", "observed", "persons/month", "Contract recruits"],
 ]
 ACTORS = [["code", "name", "side"], ["RU", "Russia", "russia"], ["EU", "European Union", "west"]]
 SOURCES = [
     ["source_id", "publisher", "title", "url", "published", "accessed"],
-    ["alpha-2024", "Alpha News", "Shells", "https://alpha.example/a", "2024-03-01", "2026-11-28"],
-    ["beta-2024", "Beta Times", "More shells", "https://beta.example/b", "2024-07", "2026-11-28"],
+    ["alpha-2024", "Alpha News", "Shells", "https://alpha.example/a", "2025-03-01", "2026-11-28"],
+    ["beta-2024", "Beta Times", "More shells", "https://beta.example/b", "2025-07", "2026-11-28"],
 ]
 HEADER = ["id", "metric", "actor", "period_start", "period_end", "value", "low", "high", "unit", "scope",
-          "source_id", "claimant", "confidence", "quote", "reported", "notes"]
+          "source_id", "claimant", "confidence", "quote", "reported", "notes", "bound", "coverage", "statement", "forecast"]
 FIGURES = [
     HEADER,
     ["ru-a", "shells_produced", "RU", "2024-01-01", "2024-12-31", "3000000", "", "", "rounds/year", "all",
-     "alpha-2024", "Analyst A", "medium", "three million a year", "", ""],
+     "alpha-2024", "Analyst A", "medium", "three million a year", "", "", "", "", "", ""],
     ["ru-b", "shells_produced", "RU", "2024-01-01", "2024-12-31", "250000", "200000", "300000", "rounds/month",
-     "all", "beta-2024", "Analyst B", "high", "a quarter million a month", "", ""],
-    ["ru-c", "shells_produced", "RU", "2024-01-01", "2024-06-30", "2000000", "", "", "rounds/year", "152mm",
-     "alpha-2024", "Analyst C", "low", "two million", "2024-01-15", ""],
+     "all", "beta-2024", "Analyst B", "high", "a quarter million a month", "", "", "", "", "", ""],
+    ["ru-c", "shells_produced", "RU", "2024-01-01", "2024-01-15", "2000000", "", "", "rounds/year", "all",
+     "alpha-2024", "Analyst C", "low", "two million", "2024-01-15", "", "", "", "", ""],
     ["eu-a", "shells_produced", "EU", "2024-01-01", "2024-12-31", "1000000", "", "", "rounds/year", "all",
-     "alpha-2024", "EU", "medium", "one million", "", ""],
+     "alpha-2024", "EU", "medium", "one million", "", "", "", "", "", ""],
     ["ru-kw", "casualties_killed_wounded", "RU", "2022-02-24", "2024-10-28", "600000", "", "", "persons",
-     "killed + wounded", "alpha-2024", "NATO", "high", "600,000 killed or wounded", "", ""],
+     "killed + wounded", "alpha-2024", "NATO", "high", "600,000 killed or wounded", "", "", "", "", "", ""],
     ["ru-rec", "recruits", "RU", "2024-01-01", "2024-03-31", "91000", "", "", "persons", "year to date",
-     "beta-2024", "Ministry", "low", "91,000 signed", "", ""],
+     "beta-2024", "Ministry", "low", "91,000 signed", "", "", "", "", "", ""],
 ]
 
 
@@ -51,3 +51,25 @@ def data_dir(tmp_path: Path) -> Path:
     for name, rows in (("metrics", METRICS), ("actors", ACTORS), ("sources", SOURCES), ("figures", FIGURES)):
         write_csv(folder / f"{name}.csv", rows)
     return folder
+
+
+def claim_row(id: str, value: str, *, metric: str = "shells_produced", actor: str = "RU", start: str = "2024-01-01",
+              end: str = "2024-12-31", low: str = "", high: str = "", unit: str = "rounds/year", scope: str = "all",
+              source: str = "alpha-2024", claimant: str = "Analyst", confidence: str = "medium", quote: str = "",
+              reported: str = "", notes: str = "", bound: str = "", coverage: str = "", statement: str = "",
+              forecast: str = "") -> list[str]:
+    """One figures.csv row in HEADER order; the quote defaults to one naming the row."""
+    return [id, metric, actor, start, end, value, low, high, unit, scope, source, claimant, confidence,
+            quote or f"quote of {id}", reported, notes, bound, coverage, statement, forecast]
+
+
+@pytest.fixture
+def with_claims(data_dir):
+    """Replace the fixture's claims by the given rows and load them."""
+    from sustainment import figures
+
+    def load(*rows: list[str]):
+        write_csv(data_dir / "figures.csv", [HEADER, *rows])
+        return figures.load(data_dir)
+
+    return load

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from conftest import claim_row
 from sustainment import figures
 
 
@@ -27,10 +28,10 @@ def test_select_filters(claims):
     assert set(figures.select(claims, claimant="analyst b")["id"]) == {"ru-b"}
     assert set(figures.select(claims, side="west")["id"]) == {"eu-a"}
     assert set(figures.select(claims, metric="shells_produced", min_confidence="medium", actor="RU")["id"]) == {"ru-a", "ru-b"}
-    # alpha-2024 published 2024-03-01; ru-c was reported 2024-01-15; beta-2024 ("2024-07") counts from 2024-07-31
+    # alpha-2024 published 2025-03-01; ru-c was reported 2024-01-15; beta-2024 ("2025-07") counts from 2025-07-31
     assert set(figures.select(claims, as_of="2024-02-01")["id"]) == {"ru-c"}
-    assert "ru-b" not in set(figures.select(claims, as_of="2024-07-30")["id"])
-    assert "ru-b" in set(figures.select(claims, as_of="2024-07-31")["id"])
+    assert "ru-b" not in set(figures.select(claims, as_of="2025-07-30")["id"])
+    assert "ru-b" in set(figures.select(claims, as_of="2025-07-31")["id"])
     # cumulative counts are dated by their end; flows overlap
     assert set(figures.select(claims, metric="casualties_killed_wounded", period="2024-10")["id"]) == {"ru-kw"}
     assert figures.select(claims, metric="casualties_killed_wounded", period="2024-09").empty
@@ -75,7 +76,7 @@ def test_as_period():
 
 
 def test_source_line(claims):
-    assert figures.source_line(claims, ["beta-2024", "alpha-2024"]) == "Alpha News (2024); Beta Times (2024)"
+    assert figures.source_line(claims, ["beta-2024", "alpha-2024"]) == "Alpha News (2025); Beta Times (2025)"
 
 
 # --- the project's data: the seed article's figures are all there ------------------------------
@@ -123,3 +124,61 @@ def test_russian_shell_production_2024_in_one_call(project):
 
 def test_id_list_flattens_joined_ids():
     assert figures.id_list("b;a", ["c", "a;;d"], pd.Series(["e", float("nan")]), ()) == ["a", "b", "c", "d", "e"]
+
+
+# --- claim semantics: statements, bounds, coverage ---------------------------------------------
+
+def test_a_statement_counts_once(with_claims):
+    claims = with_claims(
+        claim_row("monthly", "250000", unit="rounds/month", bound="approx", statement="cnn-2024-03-11-output"),
+        claim_row("yearly", "3000000", bound="approx", statement="cnn-2024-03-11-output"),
+        claim_row("other", "4500000"))
+    found = figures.estimate(claims, "shells_produced", "RU", 2024)
+    # two claims, not three: the median of 3.0M and 4.5M, not of 3.0M, 3.0M and 4.5M
+    assert found.central == pytest.approx(3.75e6) and (found.low, found.high) == (pytest.approx(3e6), pytest.approx(4.5e6))
+    assert len(found.repeat_ids) == 1 and set(found.central_ids) | set(found.repeat_ids) == {"monthly", "yearly", "other"}
+
+
+def test_an_upper_bound_above_the_points_widens_only_the_high_end(with_claims):
+    claims = with_claims(claim_row("a", "3000000"), claim_row("b", "4000000"),
+                         claim_row("cap", "6000000", bound="up_to"))
+    found = figures.estimate(claims, "shells_produced", "RU", 2024)
+    assert (found.low, found.central, found.high) == (pytest.approx(3e6), pytest.approx(3.5e6), pytest.approx(6e6))
+    assert found.central_ids == ("a", "b") and found.bound_ids == ("cap",) and found.basis == "claims"
+
+
+def test_a_lower_bound_below_the_points_widens_only_the_low_end(with_claims):
+    claims = with_claims(claim_row("a", "3000000"), claim_row("floor", "1000000", bound="at_least"))
+    found = figures.estimate(claims, "shells_produced", "RU", 2024)
+    assert (found.low, found.central, found.high) == (pytest.approx(1e6), pytest.approx(3e6), pytest.approx(3e6))
+
+
+def test_only_bounds_say_so(with_claims):
+    caps = with_claims(claim_row("container", "1750000", low="500000", high="3000000", bound="up_to"),
+                       claim_row("cap", "4800000", bound="up_to"))
+    found = figures.estimate(caps, "shells_produced", "RU", 2024)
+    # caps 3.0M (the container statement's high end) and 4.8M: nothing below them was claimed
+    assert found.basis == "upper bounds only" and found.bounded_only and found.central_ids == ()
+    assert (found.low, found.central, found.high) == (0.0, pytest.approx(3.9e6), pytest.approx(4.8e6))
+    floors = with_claims(claim_row("f1", "300000", bound="at_least"), claim_row("f2", "400000", bound="at_least"))
+    found = figures.estimate(floors, "shells_produced", "RU", 2024)
+    assert found.basis == "lower bounds only"
+    assert (found.low, found.central, found.high) == (pytest.approx(3e5), pytest.approx(3.5e5), pytest.approx(4e5))
+
+
+def test_a_part_never_stands_for_the_whole(with_claims):
+    claims = with_claims(claim_row("calibre", "2000000", coverage="partial", scope="152mm only"),
+                         claim_row("a", "3000000"), claim_row("b", "4500000"))
+    found = figures.estimate(claims, "shells_produced", "RU", 2024)
+    assert found.central == pytest.approx(3.75e6) and found.low == pytest.approx(2e6) and found.bound_ids == ("calibre",)
+    alone = with_claims(claim_row("calibre", "2000000", coverage="partial", scope="152mm only"))
+    assert figures.estimate(alone, "shells_produced", "RU", 2024).basis == "lower bounds only"
+    cap_on_part = with_claims(claim_row("plant", "350000", coverage="partial", bound="up_to", scope="one plant"))
+    with pytest.raises(figures.NoClaimsError, match="only caps on a part"):
+        figures.estimate(cap_on_part, "shells_produced", "RU", 2024)
+
+
+def test_latest_prefers_a_claim_that_states_the_quantity(with_claims):
+    claims = with_claims(claim_row("old", "3000000", source="alpha-2024"),
+                         claim_row("newer-cap", "5000000", source="beta-2024", bound="up_to"))
+    assert figures.estimate(claims, "shells_produced", "RU", 2024, policy="latest").central_ids == ("old",)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIGURES, SOURCES, write_csv
+from conftest import FIGURES, SOURCES, claim_row, write_csv
 from sustainment import figures
 from sustainment.validation import DataError
 
@@ -68,7 +68,7 @@ def test_source_without_url_and_bad_date(data_dir):
 
 def test_missing_column(data_dir):
     write_csv(data_dir / "figures.csv", [row[:-1] for row in FIGURES])
-    assert problems(data_dir) == ["data/figures.csv:1: column 'notes': missing column"]
+    assert problems(data_dir) == ["data/figures.csv:1: column 'forecast': missing column"]
 
 
 def test_empty_file(data_dir):
@@ -84,7 +84,7 @@ def test_file_not_utf8(data_dir):
 
 def test_wrong_number_of_fields(data_dir):
     write_csv(data_dir / "figures.csv", FIGURES[:2] + [FIGURES[2][:-3]] + FIGURES[3:])
-    assert problems(data_dir) == ["data/figures.csv:3: row 'ru-b': expected 16 fields, found 13"]
+    assert problems(data_dir) == ["data/figures.csv:3: row 'ru-b': expected 20 fields, found 17"]
 
 
 def test_duplicate_across_files(data_dir):
@@ -102,3 +102,57 @@ def test_the_project_data_validates():
     claims = figures.load()
     assert len(claims) >= 80 and claims["source_id"].nunique() >= 20
     assert claims["url"].str.startswith("http").all() and claims["quote"].str.len().gt(0).all()
+
+
+# --- hard integrity checks: refused by validate --------------------------------------------------
+
+def integrity(with_claims, *rows) -> list[str]:
+    with pytest.raises(DataError) as caught:
+        with_claims(*rows)
+    return [p.message for p in caught.value.problems]
+
+
+def test_a_statement_entered_twice_needs_one_key(with_claims):
+    twice = [claim_row("a", "250000", unit="rounds/month", quote="close to 250,000 a month"),
+             claim_row("b", "3000000", quote="close to 250,000 a month")]  # same value in canonical units
+    assert any("repeats row 'a'" in m for m in integrity(with_claims, *twice))
+    twice = [row[:18] + ["cnn-2024-03-11", ""] for row in twice]
+    assert len(with_claims(*twice)) == 2
+    other_numbers = [claim_row("c", "12000000", quote="12 million in 2022 and 7 million in 2023"),
+                     claim_row("d", "7000000", quote="12 million in 2022 and 7 million in 2023")]
+    assert len(with_claims(*other_numbers)) == 2  # different numbers of one sentence are different claims
+
+
+@pytest.mark.parametrize("quote, bound, refused", [
+    ("could contain as many as 4.8 million shells", "", True),
+    ("Russia fires up to 4.8 million a year", "point", True),
+    ("at least 4.8 million rounds", "approx", True),
+    ("over 4,800,000 rounds", "", True),
+    ("could contain as many as 4.8 million shells", "up_to", False),
+    ("Ukraine is unable to fire more than 4.8 million", "up_to", False),  # the curator read the negation
+    ("about 4.8 million, but up to 6 million", "approx", False),  # the bound word is on another number
+    ("more than double the 4.8 million of last year", "", False),
+])
+def test_a_bound_in_the_quote_must_be_in_the_row(with_claims, quote, bound, refused):
+    row = claim_row("a", "4800000", quote=quote, bound=bound)
+    if refused:
+        assert any("the quote says" in m for m in integrity(with_claims, row))
+    else:
+        assert len(with_claims(row)) == 1
+
+
+def test_an_observed_claim_cannot_end_after_it_was_said(with_claims):
+    # alpha-2024 was published 2025-03-01
+    late = claim_row("a", "3000000", start="2025-01-01", end="2025-12-31")
+    assert any("after it was public (2025-03-01)" in m for m in integrity(with_claims, late))
+    said_earlier = claim_row("b", "3000000", end="2024-12-31", reported="2024-06-01")
+    assert any("after it was public (2024-06-01)" in m for m in integrity(with_claims, said_earlier))
+    forecast = claim_row("c", "3000000", start="2025-01-01", end="2025-12-31", forecast="yes")
+    run_rate = claim_row("d", "250000", start="2025-03-01", end="2025-03-01", unit="rounds/month")
+    assert len(with_claims(forecast, run_rate)) == 2
+
+
+def test_a_range_needs_both_ends(with_claims):
+    assert any("needs both low and high" in m for m in integrity(with_claims, claim_row("a", "3000000", low="2000000",
+                                                                                        bound="range")))
+    assert any("unknown value 'roughly'" in m for m in integrity(with_claims, claim_row("a", "3000000", bound="roughly")))

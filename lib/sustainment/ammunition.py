@@ -38,7 +38,8 @@ WESTERN_SIDE = (
     Component("CZ", ("shells_delivered",)),
 )
 DEFAULT_COMPONENTS = RUSSIA_SIDE + WESTERN_SIDE
-SUPPLY_COLUMNS = ["year", "side", "actor", "metric", "low", "central", "high", "claim_ids", "source_ids", "status"]
+SUPPLY_COLUMNS = ["year", "side", "actor", "metric", "low", "central", "high", "claim_ids", "central_ids", "bound_ids",
+                  "source_ids", "basis", "status"]
 
 
 def _year_estimate(claims: pd.DataFrame, metric: str, actor: str, year: int, policy: str, **filters):
@@ -49,11 +50,14 @@ def _year_estimate(claims: pd.DataFrame, metric: str, actor: str, year: int, pol
 
 
 def _estimate_columns(found: figures.Estimate | None, scale: float = 1.0) -> dict:
-    """low/central/high (times `scale`), claim and source ids and status of an estimate, or of its absence."""
+    """low/central/high (times `scale`), claim and source ids, basis and status of an estimate, or of its absence."""
     if found is None:
-        return {"low": np.nan, "central": np.nan, "high": np.nan, "claim_ids": "", "source_ids": "", "status": "no claim"}
+        return {"low": np.nan, "central": np.nan, "high": np.nan, "claim_ids": "", "central_ids": "", "bound_ids": "",
+                "source_ids": "", "basis": "", "status": "no claim"}
     return {"low": found.low * scale, "central": found.central * scale, "high": found.high * scale,
-            "claim_ids": ";".join(found.claim_ids), "source_ids": ";".join(found.source_ids), "status": "estimated"}
+            "claim_ids": ";".join(found.claim_ids), "central_ids": ";".join(found.central_ids),
+            "bound_ids": ";".join(found.bound_ids), "source_ids": ";".join(found.source_ids), "basis": found.basis,
+            "status": "estimated"}
 
 
 def annual_supply(claims: pd.DataFrame, years, components=DEFAULT_COMPONENTS, policy: str = "central",
@@ -80,7 +84,7 @@ def annual_supply(claims: pd.DataFrame, years, components=DEFAULT_COMPONENTS, po
 
 def _carry_forward(supply: pd.DataFrame) -> pd.DataFrame:
     carried = supply.copy()
-    values = ["metric", "low", "central", "high", "claim_ids", "source_ids"]
+    values = ["metric", "low", "central", "high", "claim_ids", "central_ids", "bound_ids", "source_ids", "basis"]
     for actor, rows in carried.sort_values("year").groupby("actor", sort=False):
         last = None
         for index in rows.index:
@@ -96,9 +100,13 @@ def _present(supply: pd.DataFrame) -> pd.Series:
     return supply["status"] != "no claim"
 
 
-def side_totals(supply: pd.DataFrame) -> pd.DataFrame:
+def side_totals(supply: pd.DataFrame, nature: dict[str, str] | None = None) -> pd.DataFrame:
     """Per year and side: sums of the components' low, central and high, the components
-    included, those with no claim (counted as zero: `missing`) and those carried forward."""
+    included, those with no claim (counted as zero: `missing`), those carried forward, those
+    whose estimate rests on bounds only (`bounded`) and those measured by a capacity metric
+    (`capacity`, from `nature`: metric -> nature, as in metrics.csv)."""
+    nature = nature or {}
+
     def summarise(group: pd.DataFrame) -> pd.Series:
         present = group[_present(group)]
         carried = group[group["status"].str.startswith("carried")]
@@ -107,7 +115,11 @@ def side_totals(supply: pd.DataFrame) -> pd.DataFrame:
             "components": "+".join(f"{a}:{m}" for a, m in zip(present["actor"], present["metric"])),
             "missing": "+".join(group.loc[~_present(group), "actor"]),
             "carried": "+".join(f"{a} ({s.removeprefix('carried from ')})" for a, s in zip(carried["actor"], carried["status"])),
+            "bounded": "+".join(f"{a} ({b})" for a, b in zip(present["actor"], present["basis"]) if b != "claims"),
+            "capacity": "+".join(present.loc[present["metric"].map(nature) == "capacity", "actor"]),
             "claim_ids": ";".join(figures.id_list(present["claim_ids"])),
+            "central_ids": ";".join(figures.id_list(present["central_ids"])),
+            "bound_ids": ";".join(figures.id_list(present["bound_ids"])),
             "source_ids": ";".join(figures.id_list(present["source_ids"])),
         })
 

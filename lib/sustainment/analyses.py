@@ -20,6 +20,8 @@ from sustainment.manpower import Manpower
 from sustainment.uncertainty import Range
 
 UA_SOURCE = "ua-general-staff-daily-losses"
+FIRST_YEAR = 2022  # the first full year of the war: where the ammunition comparison starts by default
+WINDOW_MONTHS = 24  # months before as_of whose claims set recruitment and losses by default
 
 
 def as_of_date(claims: pd.DataFrame, as_of: str = "") -> pd.Timestamp:
@@ -53,21 +55,37 @@ class AmmunitionResult:
     trends: dict[str, pd.DataFrame]
 
 
+def latest_supply_year(claims: pd.DataFrame, as_of: pd.Timestamp, components=ammo.DEFAULT_COMPONENTS) -> int:
+    """The latest year for which any supply component has a claim public by `as_of`."""
+    known = figures.select(claims, metric=sorted({m for c in components for m in c.metrics}),
+                           actor=sorted({c.actor for c in components}), as_of=as_of)
+    if known.empty:
+        raise ValueError(f"last_year: no supply claim public by {as_of.date()}")
+    return int(known["period_end"].dt.year.max())
+
+
+def metric_natures(claims: pd.DataFrame) -> dict[str, str]:
+    """metric -> nature (observed, capacity, target, need), as metrics.csv says."""
+    return claims.drop_duplicates("metric").set_index("metric")["nature"].to_dict()
+
+
 def ammunition_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str = "central", min_confidence: str = "low",
-                        first_year: int = 2022, last_year: int = 2024, horizon_year: int = 2027,
+                        first_year: int = FIRST_YEAR, last_year: int = 0, horizon_year: int = 2027,
                         russia_growth: float = 0.0, west_growth: float = 0.0, eu_target_claim: str = "",
                         us_target_claim: str = "", include_north_korea: bool = True, include_iran: bool = True,
                         n_draws: int = 20_000, seed: int = 0) -> AmmunitionResult:
     """Supply by actor and side, the side ratio (Monte Carlo), fire vs supply, and the
-    scenario's projection from `last_year` to `horizon_year` beside each side's statistical trend."""
-    if not first_year <= last_year < horizon_year:
-        raise ValueError(f"years: need first_year <= last_year < horizon_year, got {first_year}, {last_year}, {horizon_year}")
+    scenario's projection from `last_year` (0: the latest year with a supply claim public by
+    `as_of`) to `horizon_year` beside each side's statistical trend."""
     when = as_of_date(claims, as_of)
     dropped = {actor for actor, included in (("NK", include_north_korea), ("IR", include_iran)) if not included}
     components = [c for c in ammo.DEFAULT_COMPONENTS if c.actor not in dropped]
+    last_year = last_year or latest_supply_year(claims, when, components)
+    if not first_year <= last_year < horizon_year:
+        raise ValueError(f"years: need first_year <= last_year < horizon_year, got {first_year}, {last_year}, {horizon_year}")
     years = range(first_year, last_year + 1)
     supply = ammo.annual_supply(claims, years, components, policy=policy, as_of=when, min_confidence=min_confidence)
-    totals = ammo.side_totals(supply)
+    totals = ammo.side_totals(supply, metric_natures(claims))
     ratio = ammo.side_ratio(supply, n_draws=n_draws, seed=seed)
     stated = figures.select(claims, metric=["shells_production_ratio_vs_eu", "shells_production_ratio_vs_nato"], actor="RU",
                             as_of=when, min_confidence="medium" if min_confidence == "low" else min_confidence)
@@ -177,8 +195,14 @@ def _range_of(values: pd.Series, parameter: str) -> Range:
     return Range(float(values.min()), float(values.median()), float(values.max()))
 
 
+def recruitment_window(as_of: pd.Timestamp, months: int) -> tuple[str, str]:
+    """The `months` before `as_of` (both days included), as ISO dates."""
+    start = as_of - pd.DateOffset(months=months) + pd.Timedelta(days=1)
+    return start.strftime("%Y-%m-%d"), as_of.strftime("%Y-%m-%d")
+
+
 def recruitment_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str = "central", min_confidence: str = "low",
-                         window_months: int = 24, horizon: int = 36, wounded_not_returning: float = 0.3,
+                         window_months: int = WINDOW_MONTHS, horizon: int = 36, wounded_not_returning: float = 0.3,
                          wounded_not_returning_spread: float = 0.15, loss_growth: float = 0.0,
                          recruit_change: float = 0.0, mobilization_claim: str = "", mobilization_month: int = 6,
                          foreign_troops_claim: str = "", foreign_troops_month: int = 1, n_draws: int = 20_000,
@@ -188,7 +212,7 @@ def recruitment_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str =
     from paired claims + an assumed share of wounded who never return), then the stock-flow
     model, its Monte Carlo, tornado and break-even."""
     when = as_of_date(claims, as_of)
-    window = (when - pd.DateOffset(months=window_months) + pd.Timedelta(days=1), when)
+    window = tuple(map(pd.Timestamp, recruitment_window(when, window_months)))
     ua = figures.select(claims, metric="casualties_killed_wounded_claimed_ua", source_id=UA_SOURCE, as_of=when)
     cumulative = pd.Series(ua["canonical_value"].to_numpy(), index=pd.DatetimeIndex(ua["period_end"]))
     rates = trends.monthly_rates(cumulative)
@@ -204,8 +228,8 @@ def recruitment_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str =
     loss_trend = trends.loss_rate_trend(rates[rates.index >= pd.Period("2023-01", "M")], horizon)
     loss_trend[["mean", "lower_80", "upper_80", "lower_95", "upper_95", "observed"]] *= factor.central
 
-    found = figures.estimate(claims, "recruits", "RU", (window[0].strftime("%Y-%m-%d"), window[1].strftime("%Y-%m-%d")),
-                             policy=policy, as_of=when, min_confidence=min_confidence)
+    found = figures.estimate(claims, "recruits", "RU", recruitment_window(when, window_months), policy=policy, as_of=when,
+                             min_confidence=min_confidence)
     recruits = Range(found.low, found.central, found.high).scaled(1 + recruit_change)
 
     shares = killed_share(claims, when, min_confidence)
@@ -309,6 +333,19 @@ def headline_numbers(claims: pd.DataFrame, ammunition_result: AmmunitionResult,
         table.append({"number": label, "low": value.low, "central": value.central, "high": value.high, "unit": unit,
                       "claim_ids": ";".join(ids), "source_ids": ";".join(sources)})
     return pd.DataFrame(table)
+
+
+def headline_inputs(claims: pd.DataFrame, as_of: str = "") -> pd.DataFrame:
+    """The estimates the headline numbers rest on (each supply component per year, recruitment
+    over the default window), with the claims that set their central values: `estimate`, `central_ids`."""
+    when = as_of_date(claims, as_of)
+    supply = ammo.annual_supply(claims, range(FIRST_YEAR, latest_supply_year(claims, when) + 1), as_of=when,
+                                carry_forward=False)
+    rows = [(f"{r.metric} / {r.actor} {r.year}", r.central_ids) for r in supply.itertuples() if r.status == "estimated"]
+    window = recruitment_window(when, WINDOW_MONTHS)
+    found = figures.estimate(claims, "recruits", "RU", window, as_of=when)
+    rows.append((f"recruits / RU {window[0]}..{window[1]}", ";".join(found.central_ids)))
+    return pd.DataFrame(rows, columns=["estimate", "central_ids"])
 
 
 def seed_claims(claims: pd.DataFrame) -> pd.DataFrame:

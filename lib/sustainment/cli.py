@@ -30,6 +30,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    from sustainment import analyses, figures, integrity
+
+    try:
+        claims = figures.load(args.data_dir)
+    except figures.DataError as err:
+        return _fail([str(p) for p in err.problems] + [f"{len(err.problems)} hard problem(s): fix them first (`sustainment validate`)"])
+    findings = integrity.soft_findings(claims, analyses.headline_inputs(claims), SHARED_DAILY_FILE)
+    for finding in findings:
+        print(finding)
+    print(f"{len(findings)} finding(s) to review; no hard problem")
+    return 0
+
+
 def cmd_import_ua_gs(args: argparse.Namespace) -> int:
     from sustainment import ua_general_staff as ua
 
@@ -95,6 +109,10 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check data/ and print one line per problem")
     validate.add_argument("data_dir", nargs="?", type=Path, help="folder with the CSV tables (default: data/)")
     validate.set_defaults(run=cmd_validate)
+
+    audit = commands.add_parser("audit", help="list soft integrity findings (file:line, row, reason); exit 0 unless the data is invalid")
+    audit.add_argument("data_dir", nargs="?", type=Path, help="folder with the CSV tables (default: data/)")
+    audit.set_defaults(run=cmd_audit)
 
     imports = commands.add_parser("import-ua-gs", help="derive month-end Ukrainian General Staff claims")
     imports.add_argument("--from", dest="origin", help="daily JSON file or URL (default: shared copy, else upstream)")

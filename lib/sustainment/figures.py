@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from sustainment import units, validation
@@ -35,7 +36,7 @@ def figure_files(data_dir: Path) -> list[Path]:
 def load(data_dir: Path | str | None = None) -> pd.DataFrame:
     """All claims, validated, with values also in their metric's canonical unit.
 
-    Columns: the figures.csv columns (numbers as floats, dates as Timestamps), plus `kind`,
+    Columns: the figures.csv columns (numbers as floats, dates as Timestamps), plus `kind`, `nature`,
     `canonical_unit`, `canonical_value`, `canonical_low`, `canonical_high`, `side`, the
     source's `publisher`, `title`, `url`, `published`, and `known_from` (the date the claim was
     public: `reported` if given, else the source's publication date), `file` and `line`.
@@ -80,13 +81,11 @@ def _tidy(claims: pd.DataFrame, metrics: pd.DataFrame, actors: pd.DataFrame, sou
     """Join the vocabularies and sources, and add the canonical-unit columns."""
     metric = metrics.set_index("name")
     claims["kind"] = claims["metric"].map(metric["kind"])
+    claims["nature"] = claims["metric"].map(metric["nature"])
     claims["canonical_unit"] = claims["metric"].map(metric["unit"])
     claims["side"] = claims["actor"].map(actors.set_index("code")["side"])
     days = (claims["period_end"] - claims["period_start"]).dt.days + 1
-    multiplier = pd.Series(1.0, index=claims.index)
-    for (unit, canonical), rows in claims.groupby(["unit", "canonical_unit"]).groups.items():
-        factor, spread = units.conversion(unit, canonical)
-        multiplier[rows] = factor / days[rows] if spread else factor
+    multiplier = units.canonical_multiplier(claims["unit"], claims["canonical_unit"], days)
     for column in ("value", "low", "high"):
         claims[f"canonical_{column}"] = claims[column] * multiplier
     source = sources.set_index("source_id")[["publisher", "title", "url", "published"]]
@@ -159,7 +158,14 @@ def select(claims: pd.DataFrame, metric=None, actor=None, side: str | None = Non
 
 @dataclass(frozen=True)
 class Estimate:
-    """low / central / high for one metric, actor and period, in the metric's canonical unit."""
+    """low / central / high for one metric, actor and period, in the metric's canonical unit.
+
+    `central_ids` are the claims whose values set the central figure; `bound_ids` only bounded
+    the range ("up to", "at least", or a part such as one plant or one calibre); `repeat_ids` were
+    left out because another row of the same statement was counted. `basis` says whether any claim
+    stated the quantity itself ("claims") or only bounds did ("upper bounds only", "lower bounds
+    only", "bounds only"): then the central figure is a bound, and charts and findings say so.
+    """
 
     metric: str
     actor: str
@@ -169,42 +175,114 @@ class Estimate:
     low: float
     central: float
     high: float
-    claim_ids: tuple[str, ...] = field(default_factory=tuple)
+    central_ids: tuple[str, ...] = field(default_factory=tuple)
+    bound_ids: tuple[str, ...] = field(default_factory=tuple)
+    repeat_ids: tuple[str, ...] = field(default_factory=tuple)
     source_ids: tuple[str, ...] = field(default_factory=tuple)
+    basis: str = "claims"
+
+    @property
+    def claim_ids(self) -> tuple[str, ...]:
+        """Every claim that fed the estimate: those that set the central figure and those that bounded it."""
+        return tuple(sorted(self.central_ids + self.bound_ids))
+
+    @property
+    def bounded_only(self) -> bool:
+        return self.basis != "claims"
+
+
+ROLES = ("central", "upper", "lower", "unused")
+
+
+def roles(claims: pd.DataFrame) -> pd.Series:
+    """What each claim can say about the whole quantity its metric names for its actor and period:
+    `central` (a full-coverage point, approximate figure or range), `upper` (a full-coverage "up
+    to"), `lower` (a full-coverage "at least", or any part of the whole that is not a cap: the whole
+    is at least the part) or `unused` (a cap on a part says nothing about the whole)."""
+    full = claims["coverage"] == "full"
+    point = claims["bound"].isin(validation.POINT_LIKE)
+    role = pd.Series("unused", index=claims.index)
+    role[~full & (claims["bound"] != "up_to")] = "lower"
+    role[full & (claims["bound"] == "at_least")] = "lower"
+    role[full & (claims["bound"] == "up_to")] = "upper"
+    role[full & point] = "central"
+    return role
+
+
+def one_per_statement(claims: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(kept, repeats): one row per `statement` key, preferring a row that can set the central
+    figure, then higher confidence, then the earliest public, then the id; rows without a key stand alone."""
+    ranked = claims.assign(_role=roles(claims).map(ROLES.index), _confidence=-claims["confidence"].map(CONFIDENCE_RANK))
+    ranked = ranked.sort_values(["_role", "_confidence", "known_from", "id"], kind="stable")
+    repeat = ranked["statement"].ne("") & ranked.duplicated("statement")
+    kept = ranked[~repeat].drop(columns=["_role", "_confidence"])
+    return kept.loc[claims.index.intersection(kept.index)], claims.loc[ranked.index[repeat]]
 
 
 def _policy_claims(found: pd.DataFrame, policy: str) -> pd.DataFrame:
     if policy in ("central", "low", "high"):
         return found
     if policy == "latest":
-        latest = found.sort_values(["known_from", "period_end", "id"], kind="stable").iloc[[-1]]
-        return latest
+        preferred = found[roles(found) == "central"]
+        pool = preferred if len(preferred) else found
+        return pool.sort_values(["known_from", "period_end", "id"], kind="stable").iloc[[-1]]
     if policy.startswith("source:"):
         return found[found["source_id"] == policy.removeprefix("source:")]
     raise ValueError(f"policy: expected one of {list(POLICIES)}, got {policy!r}")
 
 
+def combine(used: pd.DataFrame) -> tuple[float, float, float, str]:
+    """(low, central, high, basis) from claims already reduced to one per statement.
+
+    Central: the median of the values of the claims that state the quantity (`central` role).
+    Range: the envelope of those claims' values and stated ranges and of every bound: an "up to"
+    counts with its cap, an "at least" or a part with its floor, so a bound above the points
+    raises only the high end and one below them lowers only the low end. With no central claim
+    the median bound is the central figure and `basis` says so; caps alone leave the low end at 0.
+    """
+    role = roles(used)
+    centre = role == "central"
+    bound = (used["canonical_high"].where(role == "upper").fillna(used["canonical_low"].where(role == "lower"))
+             .fillna(used["canonical_value"]))[~centre]
+    if centre.any():
+        low = min(used.loc[centre, "canonical_low"].fillna(used["canonical_value"]).min(), bound.min() if len(bound) else np.inf)
+        high = max(used.loc[centre, "canonical_high"].fillna(used["canonical_value"]).max(), bound.max() if len(bound) else -np.inf)
+        return float(low), float(used.loc[centre, "canonical_value"].median()), float(high), "claims"
+    lower = role[~centre] == "lower"
+    basis = "lower bounds only" if lower.all() else "bounds only" if lower.any() else "upper bounds only"
+    low = float(bound.min()) if lower.any() else 0.0
+    return low, float(bound.median()), float(bound.max()), basis
+
+
 def estimate(claims: pd.DataFrame, metric: str, actor: str, period, policy: str = "central", as_of=None,
              min_confidence: str | None = None) -> Estimate:
-    """Combine the matching claims into low / central / high (canonical unit).
+    """Combine the matching claims into low / central / high (canonical unit); see `combine`.
 
-    Policies: `central` = median of the claims' values, low/high = the envelope of their
-    values and stated ranges; `low` / `high` = the envelope's end as the central figure;
-    `latest` = the most recently public claim alone, with its own range; `source:<id>` = the
-    claims of that source alone (median, envelope). Raises NoClaimsError when nothing matches.
+    A statement repeated by several rows counts once (`one_per_statement`). Policies: `central`
+    = the median of the claims that state the quantity; `low` / `high` = an end of the range as the
+    central figure; `latest` = the most recently public claim alone (one that states the quantity
+    if any does); `source:<id>` = that source's claims alone. Raises NoClaimsError when nothing
+    matches or only caps on a part of the quantity do.
     """
     found = select(claims, metric=metric, actor=actor, period=period, as_of=as_of, min_confidence=min_confidence)
-    used = _policy_claims(found, policy) if len(found) else found
     start, end = as_period(period)
+    where = f"{metric} / {actor} in {start.date()}..{end.date()}"
+    chosen = _policy_claims(found, policy) if len(found) else found
+    if chosen.empty:
+        raise NoClaimsError(f"no claim for {where}" + (f" under policy {policy!r}" if len(found) else ""))
+    kept, repeats = one_per_statement(chosen)
+    if policy == "latest":
+        kept = _policy_claims(kept, policy)
+    role = roles(kept)
+    used = kept[role != "unused"]
     if used.empty:
-        raise NoClaimsError(f"no claim for {metric} / {actor} in {start.date()}..{end.date()}"
-                            + (f" under policy {policy!r}" if len(found) else ""))
-    values = used["canonical_value"]
-    low = float(used["canonical_low"].fillna(values).min())
-    high = float(used["canonical_high"].fillna(values).max())
-    central = {"low": low, "high": high}.get(policy, float(values.median()))
+        raise NoClaimsError(f"no claim for {where} that bounds the whole: only caps on a part ({', '.join(kept['id'])})")
+    low, central, high, basis = combine(used)
+    central = {"low": low, "high": high}.get(policy, central)
+    role = role[used.index]
     return Estimate(metric, actor, (start, end), policy, used["canonical_unit"].iloc[0], low, central, high,
-                    tuple(used["id"]), tuple(sorted(set(used["source_id"]))))
+                    tuple(sorted(used.loc[role == "central", "id"])), tuple(sorted(used.loc[role != "central", "id"])),
+                    tuple(sorted(repeats["id"])), tuple(sorted(set(used["source_id"]))), basis)
 
 
 def id_list(*groups) -> list[str]:

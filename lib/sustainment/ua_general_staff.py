@@ -68,6 +68,10 @@ def month_end_figures(daily: pd.DataFrame) -> pd.DataFrame:
         "quote": '{"date": "' + day + '", "personnel": ' + count.astype(str) + ', "personnel*": "about"}',
         "reported": day,
         "notes": "Derived by `sustainment import-ua-gs` from the daily series; claimant with an interest.",
+        "bound": "approx",  # the series marks every count "about"
+        "coverage": "full",
+        "statement": "",
+        "forecast": "",
     }).reset_index(drop=True)
 
 

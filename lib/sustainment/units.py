@@ -79,3 +79,16 @@ def conversion(from_unit: str, to_unit: str) -> tuple[float, bool]:
             except UnitError:
                 pass
         raise UnitError(f"cannot convert {from_unit!r} to {to_unit!r}") from None
+
+
+def canonical_multiplier(unit, canonical, days):
+    """Per row, the multiplier taking a value in `unit` to its metric's `canonical` unit (totals
+    spread over the period's `days`, see `conversion`). Series in, Series out, one conversion per
+    distinct pair of units."""
+    import pandas as pd
+
+    multiplier = pd.Series(1.0, index=unit.index)
+    for (source, target), rows in pd.DataFrame({"u": unit, "c": canonical}).groupby(["u", "c"]).groups.items():
+        factor_, spread = conversion(source, target)
+        multiplier[rows] = factor_ / days[rows] if spread else factor_
+    return multiplier

@@ -15,20 +15,26 @@ from pathlib import Path
 
 import pandas as pd
 
-from sustainment import units
+from sustainment import quotes, units
 from sustainment.paths import relative
 
 LINE = "_line"  # column holding each record's line number in its file
 FILE = "_file"
 
-METRIC_COLUMNS = ["name", "kind", "unit", "description"]
+METRIC_COLUMNS = ["name", "kind", "nature", "unit", "description"]
 ACTOR_COLUMNS = ["code", "name", "side"]
 SOURCE_COLUMNS = ["source_id", "publisher", "title", "url", "published", "accessed"]
 FIGURE_COLUMNS = [
     "id", "metric", "actor", "period_start", "period_end", "value", "low", "high", "unit",
-    "scope", "source_id", "claimant", "confidence", "quote", "reported", "notes",
+    "scope", "source_id", "claimant", "confidence", "quote", "reported", "notes", "bound", "coverage", "statement",
+    "forecast",
 ]
 KINDS = ("flow", "stock", "cumulative")
+NATURES = ("observed", "capacity", "target", "need")  # only `observed` metrics report what has happened
+BOUNDS = ("point", "approx", "at_least", "up_to", "range")
+POINT_LIKE = ("point", "approx", "range")  # bounds whose value can stand for the quantity itself
+COVERAGES = ("full", "partial")
+DEFAULTS = {"bound": "point", "coverage": "full"}
 SIDES = ("russia", "west")
 CONFIDENCE = ("high", "medium", "low")
 ID_PATTERN = r"^[a-z0-9][a-z0-9._+-]*$"
@@ -197,6 +203,7 @@ def validate_metrics(frame: pd.DataFrame) -> list[Problem]:
     schema = pa.DataFrameSchema({
         "name": _text(r"^[a-z][a-z0-9_]*$", unique=True),
         "kind": _text(options=KINDS),
+        "nature": _text(options=NATURES),
         "unit": pa.Column(str, checks=[pa.Check.str_length(min_value=1), known_unit]),
         "description": _text(),
     })
@@ -237,6 +244,8 @@ def validate_figures(frame: pd.DataFrame, metrics: pd.DataFrame, actors: pd.Data
     problems = parse_numbers(frame, ["value", "low", "high"], ["value"], "id")
     problems += parse_dates(frame, ["period_start", "period_end"], ["period_start", "period_end"], "id")
     problems += parse_dates(frame, ["reported"], [], "id")
+    for column, default in DEFAULTS.items():
+        frame[column] = frame[column].mask(frame[column] == "", default)
     canonical = frame["metric"].map(metrics.set_index("name")["unit"])
     nonnegative = pa.Check.ge(0, ignore_na=True)
     wide = {
@@ -244,6 +253,7 @@ def validate_figures(frame: pd.DataFrame, metrics: pd.DataFrame, actors: pd.Data
         "value is above high": "high",
         "period_end is before period_start": "period_end",
         "unit does not convert to the metric's unit": "unit",
+        "bound 'range' needs both low and high": "bound",
     }
 
     def convertible(df: pd.DataFrame) -> pd.Series:
@@ -264,15 +274,58 @@ def validate_figures(frame: pd.DataFrame, metrics: pd.DataFrame, actors: pd.Data
             "claimant": _text(),
             "confidence": _text(options=CONFIDENCE),
             "quote": _text(),
+            "bound": _text(options=BOUNDS),
+            "coverage": _text(options=COVERAGES),
+            "statement": _text(ID_PATTERN + "|^$", required=False),
+            "forecast": _text(options=("", "yes"), required=False),
         },
         checks=[
             pa.Check(lambda d: ~(d["low"] > d["value"]), error="low is above value"),
             pa.Check(lambda d: ~(d["value"] > d["high"]), error="value is above high"),
             pa.Check(lambda d: ~(d["period_end"] < d["period_start"]), error="period_end is before period_start"),
             pa.Check(convertible, error="unit does not convert to the metric's unit"),
+            pa.Check(lambda d: ~((d["bound"] == "range") & (d["low"].isna() | d["high"].isna())),
+                     error="bound 'range' needs both low and high"),
         ],
     )
-    return problems + schema_problems(schema, frame, "id", wide)
+    problems += schema_problems(schema, frame, "id", wide)
+    return problems or integrity_problems(frame, metrics, sources)
+
+
+def integrity_problems(claims: pd.DataFrame, metrics: pd.DataFrame, sources: pd.DataFrame) -> list[Problem]:
+    """The hard integrity checks, on claims that passed the cell checks: a statement entered
+    twice without a shared `statement` key, a bound the quote plainly states but the row does not,
+    and an observed claim whose period ends after the day it was public."""
+    problems = []
+    canonical = claims["metric"].map(metrics.set_index("name")["unit"])
+    days = (claims["period_end"] - claims["period_start"]).dt.days + 1
+    value = claims["value"] * units.canonical_multiplier(claims["unit"], canonical, days)
+    keyed = claims.assign(_value=value.round(6).map("{:.6g}".format))
+    for _, rows in keyed.groupby(["quote", "metric", "actor", "_value"], sort=False):
+        if len(rows) > 1 and (rows["statement"].eq("").any() or rows["statement"].nunique() > 1):
+            first = rows.iloc[0]
+            for index in rows.index[1:]:
+                problems.append(_problem(claims, index, "id", "statement",
+                                         f"repeats row {first['id']!r} (same quote, metric, actor and value): one "
+                                         "statement counts once, give both rows the same `statement` key"))
+    plain = claims["bound"].isin(("point", "approx"))
+    for index in claims.index[plain]:
+        row = claims.loc[index]
+        said = quotes.stated_bound(row["quote"], row["value"])
+        if said:
+            words = "up to" if said == "up_to" else "at least"
+            problems.append(_problem(claims, index, "id", "bound",
+                                     f"the quote says '{words}' this number but bound is {row['bound']!r}: set it to {said!r}"))
+    nature = claims["metric"].map(metrics.set_index("name")["nature"])
+    published = claims["source_id"].map(sources.set_index("source_id")["published"])
+    known_from = claims["reported"].fillna(published)
+    late = (nature == "observed") & (claims["forecast"] != "yes") & (claims["period_end"] > known_from)
+    for index in claims.index[late]:
+        problems.append(_problem(claims, index, "id", "period_end",
+                                 f"an observed claim's period ends {claims.at[index, 'period_end'].date()}, after it was "
+                                 f"public ({known_from[index].date()}): end the period on the day it describes, "
+                                 "or mark the row forecast=yes"))
+    return problems
 
 
 def _converts(unit: str, canonical) -> bool:

@@ -1,0 +1,161 @@
+"""Soft integrity checks: what an analyst should look at before trusting a claim, listed by
+`sustainment audit` with file:line, row id and the reason. (The hard checks, which `validate`
+refuses, live in `validation.integrity_problems`.)
+
+- a claim relaying the Ukrainian General Staff that disagrees with its daily series by > 5%;
+- a period that does not match what the quote says ("in 2023", "since the invasion", "per day");
+- a low-confidence claim that sets the central value of a headline estimate;
+- a stated rate that implies more than a total stated for the same period;
+- an outlier, more than 3x from the median of its metric, actor and year.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sustainment import figures, quotes
+from sustainment.validation import Problem
+
+TOLERANCE = 0.05
+OUTLIER_FACTOR = 3.0
+RELAYS_UA = re.compile(r"general staff of the armed forces of ukraine|ukrain\w* general staff|general staff of ukraine|"
+                       r"ua general staff", re.IGNORECASE)
+COMPARABLE_TO_UA = ("casualties_killed_wounded", "casualties_killed_wounded_rate",
+                    "casualties_killed_wounded_claimed_ua", "casualties_killed_wounded_claimed_ua_rate")
+
+
+def _finding(row, column: str, message: str) -> Problem:
+    return Problem(row["file"], int(row["line"]), row["id"], column, message)
+
+
+def ua_series(claims: pd.DataFrame, daily_file: Path | None = None) -> pd.Series:
+    """The Ukrainian General Staff's cumulative count by date: the daily file when given and
+    present, else the month-end claims derived from it."""
+    from sustainment import ua_general_staff as ua
+
+    if daily_file is not None and Path(daily_file).exists():
+        daily = ua.parse(Path(daily_file).read_text(encoding="utf-8"))
+        return pd.Series(daily["personnel"].to_numpy(float), index=pd.DatetimeIndex(daily["date"]))
+    month_ends = claims[claims["source_id"] == ua.SOURCE_ID]
+    return pd.Series(month_ends["canonical_value"].to_numpy(float), index=pd.DatetimeIndex(month_ends["period_end"]))
+
+
+def _at(series: pd.Series, when: pd.Timestamp) -> float:
+    """The cumulative series at a date, interpolated linearly in time; NaN outside its span."""
+    if series.empty or when < series.index.min() or when > series.index.max():
+        return np.nan
+    days = series.index.values.astype("datetime64[D]").astype(float)
+    return float(np.interp(np.datetime64(when.date(), "D").astype(float), days, series.to_numpy()))
+
+
+def ua_disagreements(claims: pd.DataFrame, series: pd.Series) -> list[Problem]:
+    """Claims attributed to or relayed from the General Staff that differ from its own series."""
+    from sustainment import ua_general_staff as ua
+    from sustainment.units import DAYS_PER_MONTH
+
+    relayed = claims[(claims["claimant"].str.contains(RELAYS_UA) | claims["metric"].str.endswith("claimed_ua")
+                      | claims["metric"].str.endswith("claimed_ua_rate"))
+                     & claims["metric"].isin(COMPARABLE_TO_UA) & (claims["source_id"] != ua.SOURCE_ID)]
+    found = []
+    for _, row in relayed.iterrows():
+        end = _at(series, row["period_end"])
+        if row["kind"] == "cumulative":
+            expected, what = end, f"its total on {row['period_end'].date()}"
+        else:
+            start = _at(series, row["period_start"] - pd.Timedelta(days=1))
+            days = (row["period_end"] - row["period_start"]).days + 1
+            expected = (end - start) / days * DAYS_PER_MONTH
+            what = f"its rate over {row['period_start'].date()}..{row['period_end'].date()}"
+        if np.isnan(expected) or expected <= 0:
+            continue
+        gap = row["canonical_value"] / expected - 1
+        if abs(gap) > TOLERANCE:
+            found.append(_finding(row, "value", f"differs from the Ukrainian General Staff's daily series by "
+                                                f"{gap:+.0%} ({what}: {expected:,.0f} {row['canonical_unit']})"))
+    return found
+
+
+def _time_unit(unit: str) -> str:
+    denominator = unit.split("/", 1)[1].strip().lower() if "/" in unit else ""
+    return {"d": "day", "days": "day", "months": "month", "years": "year", "yr": "year"}.get(denominator, denominator)
+
+
+def period_mismatches(claims: pd.DataFrame) -> list[Problem]:
+    """A period longer or shorter than the quote says: "in 2023" that is not the calendar year,
+    "since the invasion" that does not start on 2022-02-24, "per day" on a row kept per month."""
+    found = []
+    invasion = pd.Timestamp("2022-02-24")
+    for _, row in claims.iterrows():
+        quote, start, end = row["quote"], row["period_start"], row["period_end"]
+        for year in quotes.calendar_years(quote):
+            whole = (start == pd.Timestamp(f"{year}-01-01")) and (end == pd.Timestamp(f"{year}-12-31"))
+            if end.year == year and not whole and not (year == 2022 and start == invasion):
+                found.append(_finding(row, "period_start", f"the quote says 'in {year}' but the period is "
+                                                           f"{start.date()}..{end.date()}"))
+        if quotes.says_since_invasion(quote) and abs((start - invasion).days) > 3 and row["kind"] != "stock":
+            found.append(_finding(row, "period_start", f"the quote counts since the invasion but the period starts {start.date()}"))
+        stated, kept = quotes.per_period(quote), _time_unit(row["unit"])
+        if stated and kept and kept not in stated:
+            found.append(_finding(row, "unit", f"the quote states a rate per {' / '.join(sorted(stated))} but the row "
+                                               f"is kept per {kept}"))
+    return found
+
+
+def low_confidence_centrals(claims: pd.DataFrame, headline: pd.DataFrame) -> list[Problem]:
+    """Low-confidence claims that set the central value of a headline estimate (`headline`:
+    columns `estimate`, a label, and `central_ids`, ";"-joined)."""
+    rows = claims.set_index("id")
+    found = []
+    for label, ids in zip(headline["estimate"], headline["central_ids"]):
+        for claim_id in figures.id_list(ids):
+            if rows.at[claim_id, "confidence"] == "low":
+                row = rows.loc[claim_id].to_dict() | {"id": claim_id}
+                found.append(_finding(row, "confidence", f"confidence low, yet it sets the central value of {label}"))
+    return found
+
+
+def rates_beyond_totals(claims: pd.DataFrame) -> list[Problem]:
+    """A rate claim (metric `X_rate`) that, over its own period, implies more than a total of `X`
+    stated by the same source for a period that contains it."""
+    from sustainment.units import DAYS_PER_MONTH
+
+    found = []
+    totals = claims[claims["kind"] == "cumulative"]
+    for _, rate in claims[claims["metric"].str.endswith("_rate") & (claims["kind"] == "flow")].iterrows():
+        days = (rate["period_end"] - rate["period_start"]).days + 1
+        implied = rate["canonical_value"] * days / DAYS_PER_MONTH
+        same = totals[(totals["metric"] == rate["metric"].removesuffix("_rate")) & (totals["actor"] == rate["actor"])
+                      & (totals["source_id"] == rate["source_id"]) & (totals["period_start"] <= rate["period_start"])
+                      & (totals["period_end"] >= rate["period_end"])]
+        for _, total in same.iterrows():
+            if implied > total["canonical_value"] * (1 + TOLERANCE):
+                found.append(_finding(rate, "value", f"{rate['canonical_value']:,.0f} {rate['canonical_unit']} over "
+                                                     f"{days} days is {implied:,.0f}, more than the total "
+                                                     f"{total['canonical_value']:,.0f} of {total['id']!r}"))
+    return found
+
+
+def outliers(claims: pd.DataFrame, factor: float = OUTLIER_FACTOR) -> list[Problem]:
+    """Claims more than `factor` times above or below the median of their metric, actor and year
+    (groups of three claims or more; statements counted once)."""
+    kept, _ = figures.one_per_statement(claims[claims["canonical_value"] > 0])
+    year = kept["period_end"].dt.year
+    median = kept.groupby([kept["metric"], kept["actor"], year])["canonical_value"].transform("median")
+    size = kept.groupby([kept["metric"], kept["actor"], year])["canonical_value"].transform("size")
+    ratio = kept["canonical_value"] / median
+    flagged = kept[(size >= 3) & ((ratio > factor) | (ratio < 1 / factor))]
+    return [_finding(row, "value", f"{ratio[index]:.1f}x the median of the {int(size[index])} claims for "
+                                   f"{row['metric']} / {row['actor']} in {row['period_end'].year} "
+                                   f"({median[index]:,.0f} {row['canonical_unit']})")
+            for index, row in flagged.iterrows()]
+
+
+def soft_findings(claims: pd.DataFrame, headline: pd.DataFrame, daily_file: Path | None = None) -> list[Problem]:
+    """Every soft finding, sorted by file and line (`headline`: see `low_confidence_centrals`)."""
+    found = (ua_disagreements(claims, ua_series(claims, daily_file)) + period_mismatches(claims)
+             + low_confidence_centrals(claims, headline) + rates_beyond_totals(claims) + outliers(claims))
+    return sorted(found, key=lambda p: (p.file, p.line, p.column, p.message))

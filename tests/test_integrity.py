@@ -1,0 +1,84 @@
+"""Soft integrity checks, each on a fixture that trips it and one that does not."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from conftest import claim_row
+from sustainment import integrity
+
+RATE_METRIC = "casualties_killed_wounded_rate,flow,observed,persons/month,Killed + wounded per month\n"
+
+
+@pytest.fixture
+def with_rates(data_dir, with_claims):
+    with (data_dir / "metrics.csv").open("a", encoding="utf-8") as handle:
+        handle.write(RATE_METRIC)
+    return with_claims
+
+
+def messages(found) -> list[str]:
+    return [f"{p.row_id}: {p.message}" for p in found]
+
+
+def test_a_relay_of_the_ukrainian_series_is_checked_against_it(with_rates):
+    claims = with_rates(
+        claim_row("far", "700000", metric="casualties_killed_wounded", start="2022-02-24", end="2024-11-10",
+                  unit="persons", claimant="UK Ministry of Defence (relaying Ukrainian General Staff)"),
+        claim_row("near", "610000", metric="casualties_killed_wounded", start="2022-02-24", end="2024-11-10",
+                  unit="persons", claimant="General Staff of the Armed Forces of Ukraine"),
+        claim_row("rate", "1500", metric="casualties_killed_wounded_rate", start="2024-10-01", end="2024-10-31",
+                  unit="persons/day", claimant="UK MoD citing the Ukrainian General Staff"),
+        claim_row("western", "100", metric="casualties_killed_wounded", start="2022-02-24", end="2024-11-10",
+                  unit="persons", claimant="CIA"))
+    series = pd.Series([570_000.0, 600_000.0, 612_000.0],
+                       index=pd.DatetimeIndex(["2024-09-30", "2024-10-31", "2024-11-10"]))
+    found = messages(integrity.ua_disagreements(claims, series))
+    # far: 700,000 vs 612,000 (+14%); near: within 1%;
+    # rate: 1,500/day = 45,656/month vs 30,000 over October's 31 days = 29,456/month (+55%)
+    assert len(found) == 2
+    assert found[0].startswith("far: differs from the Ukrainian General Staff's daily series by +14%")
+    assert found[1].startswith("rate: differs") and "+55%" in found[1]
+
+
+def test_periods_that_do_not_match_the_quote(with_claims):
+    claims = with_claims(
+        claim_row("part-year", "7000000", start="2023-03-01", end="2023-12-31", quote="Russia fired 7 million in 2023"),
+        claim_row("year", "7000000", start="2023-01-01", end="2023-12-31", quote="Russia used 7 million in 2023"),
+        claim_row("since", "600000", metric="casualties_killed_wounded", start="2023-01-01", end="2024-10-28",
+                  unit="persons", quote="600,000 killed or wounded since the start of the war"),
+        claim_row("per-day", "300000", start="2024-03-01", end="2024-03-01", unit="rounds/month",
+                  quote="Russia fires 10,000 shells a day"),
+        claim_row("per-month", "250000", start="2024-03-01", end="2024-03-01", unit="rounds/month",
+                  quote="close to 250,000 a month"))
+    found = sorted(messages(integrity.period_mismatches(claims)))
+    assert found == ["part-year: the quote says 'in 2023' but the period is 2023-03-01..2023-12-31",
+                     "per-day: the quote states a rate per day but the row is kept per month",
+                     "since: the quote counts since the invasion but the period starts 2023-01-01"]
+
+
+def test_low_confidence_claims_that_set_a_headline(with_claims):
+    claims = with_claims(claim_row("weak", "3000000", confidence="low"), claim_row("strong", "2000000"))
+    headline = pd.DataFrame({"estimate": ["shells_produced / RU 2024"], "central_ids": ["strong;weak"]})
+    assert messages(integrity.low_confidence_centrals(claims, headline)) == [
+        "weak: confidence low, yet it sets the central value of shells_produced / RU 2024"]
+
+
+def test_a_rate_that_implies_more_than_the_total(with_rates):
+    claims = with_rates(
+        claim_row("total", "300000", metric="casualties_killed_wounded", start="2022-02-24", end="2025-05-03",
+                  unit="persons", source="beta-2024"),
+        claim_row("too-fast", "100000", metric="casualties_killed_wounded_rate", start="2025-01-01", end="2025-04-30",
+                  unit="persons/month", source="beta-2024"),
+        claim_row("fine", "20000", metric="casualties_killed_wounded_rate", start="2025-01-01", end="2025-04-30",
+                  unit="persons/month", source="beta-2024"))
+    found = messages(integrity.rates_beyond_totals(claims))
+    assert len(found) == 1 and found[0].startswith("too-fast: 100,000 persons/month over 120 days is 394,251")
+
+
+def test_outliers_are_three_times_off_the_median(with_claims):
+    claims = with_claims(claim_row("a", "1000000"), claim_row("b", "1100000"), claim_row("c", "1200000"),
+                         claim_row("far", "5000000"), claim_row("eu", "9000000", actor="EU"))
+    assert messages(integrity.outliers(claims)) == [
+        "far: 4.3x the median of the 4 claims for shells_produced / RU in 2024 (1,150,000 rounds/year)"]
