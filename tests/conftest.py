@@ -15,9 +15,12 @@ METRICS = [
 ]
 ACTORS = [["code", "name", "side"], ["RU", "Russia", "russia"], ["EU", "European Union", "west"]]
 SOURCES = [
-    ["source_id", "publisher", "title", "url", "published", "accessed"],
-    ["alpha-2024", "Alpha News", "Shells", "https://alpha.example/a", "2025-03-01", "2026-11-28"],
-    ["beta-2024", "Beta Times", "More shells", "https://beta.example/b", "2025-07", "2026-11-28"],
+    ["source_id", "publisher", "title", "url", "published", "accessed", "kind", "original_publisher", "original_title",
+     "original_published", "original_url"],
+    ["alpha-2024", "Alpha News", "Shells", "https://alpha.example/a", "2025-03-01", "2026-11-28", "primary", "Alpha News",
+     "Shells", "2025-03-01", "https://alpha.example/a"],
+    ["beta-2024", "Beta Times", "More shells", "https://beta.example/b", "2025-07", "2026-11-28", "relay", "Gamma Wire",
+     "Shells, more", "2025-07-30", ""],
 ]
 HEADER = ["id", "metric", "actor", "period_start", "period_end", "value", "low", "high", "unit", "scope",
           "source_id", "claimant", "confidence", "quote", "reported", "notes", "bound", "coverage", "statement", "forecast"]

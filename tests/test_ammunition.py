@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import FIGURES, write_csv
+from conftest import FIGURES, claim_row, write_csv
 from sustainment import ammunition, figures
 from sustainment.ammunition import Component
 
@@ -56,12 +56,11 @@ def test_scenario_paths_follow_targets_and_growth():
 
 
 def test_consumption_is_daily_fire_times_days(data_dir):
-    rows = [list(r) for r in FIGURES] + [
-        ["ru-fire", "shells_fired", "RU", "2024-01-01", "2024-12-31", "10000", "", "", "rounds/day", "all",
-         "alpha-2024", "X", "medium", "ten thousand a day", "", ""]]
+    rows = [list(r) for r in FIGURES] + [claim_row("ru-fire", "10000", metric="shells_fired", unit="rounds/day",
+                                                   quote="ten thousand a day")]
     write_csv(data_dir / "figures.csv", rows)
     with (data_dir / "metrics.csv").open("a") as handle:
-        handle.write("shells_fired,flow,rounds/day,Rounds fired\n")
+        handle.write("shells_fired,flow,observed,rounds/day,Rounds fired\n")
     fired = ammunition.consumption(figures.load(data_dir), [2024]).set_index("side")
     assert fired.at["russia", "central"] == pytest.approx(10_000 * 366)  # 2024 is a leap year
     assert fired.at["west", "status"] == "no claim"
@@ -103,3 +102,13 @@ def test_side_trends_need_three_years():
     assert set(trends) == {"russia"}  # the West has two years only
     assert list(trends["russia"]["year"]) == [2022, 2023, 2024, 2025, 2026]
     assert trends["russia"]["mean"].iloc[-1] == pytest.approx(16)  # doubling each year
+
+
+def test_a_component_counts_from_its_first_claim(with_claims):
+    claims = with_claims(claim_row("ru", "3000000"),
+                         claim_row("late", "1200000", actor="EU", start="2024-10-01", end="2024-12-31", unit="rounds"))
+    components = [Component("RU", ("shells_produced",)), Component("EU", ("shells_produced",), begins_with_claims=True)]
+    supply = ammunition.annual_supply(claims, [2024], components).set_index("actor")
+    # 1.2M over 92 days is 4.77M/year, but only the 92 days from 2024-10-01 of the 366 of 2024 count
+    assert supply.at["EU", "central"] == pytest.approx(1.2e6 / 92 * 365.25 * 92 / 366)
+    assert supply.at["EU", "active_from"] == "2024-10-01" and supply.at["RU", "active_from"] == ""

@@ -76,7 +76,7 @@ def test_as_period():
 
 
 def test_source_line(claims):
-    assert figures.source_line(claims, ["beta-2024", "alpha-2024"]) == "Alpha News (2025); Beta Times (2025)"
+    assert figures.source_line(claims, ["beta-2024", "alpha-2024"]) == "Alpha News (2025); Gamma Wire (2025)"  # credit the original, not the relay
 
 
 # --- the project's data: the seed article's figures are all there ------------------------------
@@ -182,3 +182,13 @@ def test_latest_prefers_a_claim_that_states_the_quantity(with_claims):
     claims = with_claims(claim_row("old", "3000000", source="alpha-2024"),
                          claim_row("newer-cap", "5000000", source="beta-2024", bound="up_to"))
     assert figures.estimate(claims, "shells_produced", "RU", 2024, policy="latest").central_ids == ("old",)
+
+
+def test_a_forecast_sets_the_central_value_only_where_nothing_was_observed(with_claims):
+    claims = with_claims(claim_row("observed", "3000000", end="2024-03-11"),
+                         claim_row("projected", "4500000", forecast="yes"))
+    found = figures.estimate(claims, "shells_produced", "RU", 2024)
+    assert (found.low, found.central, found.high) == (pytest.approx(3e6), pytest.approx(3e6), pytest.approx(4.5e6))
+    assert found.central_ids == ("observed",) and found.bound_ids == ("projected",)
+    alone = with_claims(claim_row("projected", "4500000", forecast="yes"))
+    assert figures.estimate(alone, "shells_produced", "RU", 2024).central_ids == ("projected",)

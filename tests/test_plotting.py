@@ -23,10 +23,10 @@ def test_footer_is_generated_from_the_claims_sources(data_dir, tmp_path):
     written = plotting.save(figure, "chart", tmp_path)
     assert [p.suffix for p in written] == [".png", ".svg", ".pdf", ".json"]
     sidecar = json.loads((tmp_path / "chart.json").read_text())
-    assert sidecar["source_line"] == "Alpha News (2024); Beta Times (2024)"
+    assert sidecar["source_line"] == "Alpha News (2025); Gamma Wire (2025)"  # beta-2024 relays Gamma Wire
     assert sidecar["source_ids"] == ["alpha-2024", "beta-2024"]
     assert sidecar["claim_ids"] == ["ru-a", "ru-b", "ru-c"]
-    assert "Alpha News (2024)" in (tmp_path / "chart.svg").read_text()
+    assert "Alpha News (2025)" in (tmp_path / "chart.svg").read_text()
 
 
 def test_two_processes_write_identical_files(data_dir, tmp_path):

@@ -21,25 +21,30 @@ from sustainment.uncertainty import Range, pert
 
 @dataclass(frozen=True)
 class Component:
-    """One actor's contribution to its side's supply, and which metrics may measure it."""
+    """One actor's contribution to its side's supply, and which metrics may measure it.
+
+    `begins_with_claims`: deliveries that began during the war (North Korea's, Iran's, the Czech
+    initiative's) count from the start of their earliest claim, not for the whole year before it.
+    """
 
     actor: str
     metrics: tuple[str, ...]
+    begins_with_claims: bool = False
 
 
 RUSSIA_SIDE = (
     Component("RU", ("shells_produced", "shells_production_capacity")),
-    Component("NK", ("shells_delivered",)),
-    Component("IR", ("shells_delivered",)),
+    Component("NK", ("shells_delivered",), begins_with_claims=True),
+    Component("IR", ("shells_delivered",), begins_with_claims=True),
 )
 WESTERN_SIDE = (
     Component("EU", ("shells_produced", "shells_production_capacity")),
     Component("US", ("shells_produced",)),
-    Component("CZ", ("shells_delivered",)),
+    Component("CZ", ("shells_delivered",), begins_with_claims=True),
 )
 DEFAULT_COMPONENTS = RUSSIA_SIDE + WESTERN_SIDE
 SUPPLY_COLUMNS = ["year", "side", "actor", "metric", "low", "central", "high", "claim_ids", "central_ids", "bound_ids",
-                  "source_ids", "basis", "status"]
+                  "source_ids", "basis", "status", "active_from"]
 
 
 def _year_estimate(claims: pd.DataFrame, metric: str, actor: str, year: int, policy: str, **filters):
@@ -65,26 +70,44 @@ def annual_supply(claims: pd.DataFrame, years, components=DEFAULT_COMPONENTS, po
     """One row per year and component: the estimate used (low/central/high, rounds/year),
     the metric it came from, the claims behind it, and its status: 'estimated', 'carried from
     YYYY' (no claim that year: with `carry_forward`, the latest earlier year's estimate is
-    reused, and says so) or 'no claim'."""
+    reused, and says so) or 'no claim'.
+
+    The first of the component's metrics whose claims state the quantity is used; where none
+    does, the first one with bounds. A component that `begins_with_claims` counts from the start
+    of its earliest claim (`active_from`): deliveries that began in August count for the five
+    months after, not for the whole year at their rate.
+    """
     side = claims.drop_duplicates("actor").set_index("actor")["side"]
     rows = []
-    for year in years:
-        for component in components:
-            found = None
-            for metric in component.metrics:
-                found = _year_estimate(claims, metric, component.actor, year, policy,
-                                       as_of=as_of, min_confidence=min_confidence)
-                if found is not None:
-                    break
+    for component in components:
+        known = figures.select(claims, metric=list(component.metrics), actor=component.actor, as_of=as_of)
+        first = known["period_start"].min() if len(known) and component.begins_with_claims else pd.NaT
+        for year in years:
+            found = [_year_estimate(claims, metric, component.actor, year, policy, as_of=as_of,
+                                    min_confidence=min_confidence) for metric in component.metrics]
+            found = next((f for f in found if f is not None and not f.bounded_only),
+                         next((f for f in found if f is not None), None))
+            start, end = pd.Timestamp(f"{year}-01-01"), pd.Timestamp(f"{year}-12-31")
+            share = ((end - first).days + 1) / ((end - start).days + 1) if start < first <= end else 1.0
             rows.append({"year": int(year), "side": side.get(component.actor, ""), "actor": component.actor,
-                         "metric": found.metric if found else "", **_estimate_columns(found)})
-    supply = pd.DataFrame(rows, columns=SUPPLY_COLUMNS)
+                         "metric": found.metric if found else "", **_estimate_columns(found, share),
+                         "active_from": first.strftime("%Y-%m-%d") if share < 1 else ""})
+    supply = pd.DataFrame(rows, columns=SUPPLY_COLUMNS).sort_values(["year", "actor"], kind="stable",
+                                                                     key=_component_order(components))
+    supply = supply.reset_index(drop=True)
     return _carry_forward(supply) if carry_forward else supply
+
+
+def _component_order(components):
+    """Sort key keeping the components in their declared order within a year."""
+    rank = {c.actor: n for n, c in enumerate(components)}
+    return lambda column: column.map(rank) if column.name == "actor" else column
 
 
 def _carry_forward(supply: pd.DataFrame) -> pd.DataFrame:
     carried = supply.copy()
-    values = ["metric", "low", "central", "high", "claim_ids", "central_ids", "bound_ids", "source_ids", "basis"]
+    values = ["metric", "low", "central", "high", "claim_ids", "central_ids", "bound_ids", "source_ids", "basis",
+              "active_from"]
     for actor, rows in carried.sort_values("year").groupby("actor", sort=False):
         last = None
         for index in rows.index:

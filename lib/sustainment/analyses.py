@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from sustainment import ammunition as ammo
-from sustainment import figures, manpower, narrative, trends
+from sustainment import figures, manpower, narrative, trends, ua_general_staff
 from sustainment.manpower import Manpower
 from sustainment.uncertainty import Range
 
@@ -56,12 +56,14 @@ class AmmunitionResult:
 
 
 def latest_supply_year(claims: pd.DataFrame, as_of: pd.Timestamp, components=ammo.DEFAULT_COMPONENTS) -> int:
-    """The latest year for which any supply component has a claim public by `as_of`."""
+    """The latest year in which every side has a supply claim (not a forecast) public by `as_of`."""
     known = figures.select(claims, metric=sorted({m for c in components for m in c.metrics}),
                            actor=sorted({c.actor for c in components}), as_of=as_of)
-    if known.empty:
-        raise ValueError(f"last_year: no supply claim public by {as_of.date()}")
-    return int(known["period_end"].dt.year.max())
+    known = known[known["forecast"] != "yes"]
+    years = known.groupby("side")["period_end"].max().dt.year
+    if known.empty or len(years) < 2:
+        raise ValueError(f"last_year: no supply claim for both sides public by {as_of.date()}")
+    return int(years.min())
 
 
 def metric_natures(claims: pd.DataFrame) -> dict[str, str]:
@@ -217,6 +219,7 @@ def recruitment_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str =
     cumulative = pd.Series(ua["canonical_value"].to_numpy(), index=pd.DatetimeIndex(ua["period_end"]))
     rates = trends.monthly_rates(cumulative)
     western = figures.select(claims, metric="casualties_killed_wounded", actor="RU", as_of=when, min_confidence=min_confidence)
+    western = western[~ua_general_staff.relays(western)]  # a relay of the claimed series would calibrate it against itself
     calibration = trends.calibration(cumulative, western[["period_end", "canonical_value", "id"]].set_axis(["date", "value", "id"], axis=1))
     calibration["source_id"] = calibration["id"].map(western.set_index("id")["source_id"])
     factor = _range_of(calibration["factor"], "calibration")

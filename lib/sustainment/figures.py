@@ -38,8 +38,10 @@ def load(data_dir: Path | str | None = None) -> pd.DataFrame:
 
     Columns: the figures.csv columns (numbers as floats, dates as Timestamps), plus `kind`, `nature`,
     `canonical_unit`, `canonical_value`, `canonical_low`, `canonical_high`, `side`, the
-    source's `publisher`, `title`, `url`, `published`, and `known_from` (the date the claim was
-    public: `reported` if given, else the source's publication date), `file` and `line`.
+    source's `publisher`, `title`, `url`, `published`, `source_kind` and `original_*` columns,
+    `credit` and `credit_year` (who first published the claim, and when: the original publisher
+    for a relay), `known_from` (the date the claim was public: `reported` if given, else the
+    source's publication date), `file` and `line`.
     Raises DataError listing every problem when the data is not valid.
     """
     data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
@@ -88,8 +90,11 @@ def _tidy(claims: pd.DataFrame, metrics: pd.DataFrame, actors: pd.DataFrame, sou
     multiplier = units.canonical_multiplier(claims["unit"], claims["canonical_unit"], days)
     for column in ("value", "low", "high"):
         claims[f"canonical_{column}"] = claims[column] * multiplier
-    source = sources.set_index("source_id")[["publisher", "title", "url", "published"]]
-    claims = claims.join(source, on="source_id")
+    source = sources.set_index("source_id")[["publisher", "title", "url", "published", "kind", "original_publisher",
+                                             "original_title", "original_published", "original_url"]]
+    claims = claims.join(source.rename(columns={"kind": "source_kind"}), on="source_id")
+    claims["credit"] = claims["original_publisher"].mask(claims["original_publisher"] == "", claims["publisher"])
+    claims["credit_year"] = claims["original_published"].fillna(claims["published"]).dt.year
     claims["known_from"] = claims["reported"].fillna(claims["published"])
     claims = claims.rename(columns={validation.FILE: "file", validation.LINE: "line"})
     return claims.sort_values(["metric", "actor", "period_end", "id"], kind="stable").reset_index(drop=True)
@@ -161,7 +166,8 @@ class Estimate:
     """low / central / high for one metric, actor and period, in the metric's canonical unit.
 
     `central_ids` are the claims whose values set the central figure; `bound_ids` only bounded
-    the range ("up to", "at least", or a part such as one plant or one calibre); `repeat_ids` were
+    the range ("up to", "at least", a part such as one plant or one calibre, or a forecast beside
+    observed claims); `repeat_ids` were
     left out because another row of the same statement was counted. `basis` says whether any claim
     stated the quantity itself ("claims") or only bounds did ("upper bounds only", "lower bounds
     only", "bounds only"): then the central figure is a bound, and charts and findings say so.
@@ -194,11 +200,16 @@ class Estimate:
 ROLES = ("central", "upper", "lower", "unused")
 
 
+ROLES = ("central", "forecast", "upper", "lower", "unused")
+
+
 def roles(claims: pd.DataFrame) -> pd.Series:
     """What each claim can say about the whole quantity its metric names for its actor and period:
-    `central` (a full-coverage point, approximate figure or range), `upper` (a full-coverage "up
-    to"), `lower` (a full-coverage "at least", or any part of the whole that is not a cap: the whole
-    is at least the part) or `unused` (a cap on a part says nothing about the whole)."""
+    `central` (a full-coverage point, approximate figure or range said once the period had
+    begun to be observed), `forecast` (the same, projected: it sets the central figure only where
+    no observed claim does), `upper` (a full-coverage "up to"), `lower` (a full-coverage "at
+    least", or any part of the whole that is not a cap: the whole is at least the part) or `unused`
+    (a cap on a part says nothing about the whole)."""
     full = claims["coverage"] == "full"
     point = claims["bound"].isin(validation.POINT_LIKE)
     role = pd.Series("unused", index=claims.index)
@@ -206,6 +217,7 @@ def roles(claims: pd.DataFrame) -> pd.Series:
     role[full & (claims["bound"] == "at_least")] = "lower"
     role[full & (claims["bound"] == "up_to")] = "upper"
     role[full & point] = "central"
+    role[full & point & (claims["forecast"] == "yes")] = "forecast"
     return role
 
 
@@ -223,7 +235,7 @@ def _policy_claims(found: pd.DataFrame, policy: str) -> pd.DataFrame:
     if policy in ("central", "low", "high"):
         return found
     if policy == "latest":
-        preferred = found[roles(found) == "central"]
+        preferred = found[roles(found).isin(("central", "forecast"))]
         pool = preferred if len(preferred) else found
         return pool.sort_values(["known_from", "period_end", "id"], kind="stable").iloc[[-1]]
     if policy.startswith("source:"):
@@ -234,19 +246,24 @@ def _policy_claims(found: pd.DataFrame, policy: str) -> pd.DataFrame:
 def combine(used: pd.DataFrame) -> tuple[float, float, float, str]:
     """(low, central, high, basis) from claims already reduced to one per statement.
 
-    Central: the median of the values of the claims that state the quantity (`central` role).
-    Range: the envelope of those claims' values and stated ranges and of every bound: an "up to"
-    counts with its cap, an "at least" or a part with its floor, so a bound above the points
-    raises only the high end and one below them lowers only the low end. With no central claim
-    the median bound is the central figure and `basis` says so; caps alone leave the low end at 0.
+    Central: the median of the values of the claims that state the quantity (`central` role, or
+    `forecast` where no claim is observed). Range: the envelope of those claims' values and stated
+    ranges, of the forecasts' and of every bound: an "up to" counts with its cap, an "at least" or
+    a part with its floor, so a bound above the points raises only the high end and one below them
+    lowers only the low end. With no central claim the median bound is the central figure and
+    `basis` says so; caps alone leave the low end at 0.
     """
     role = roles(used)
+    if not (role == "central").any():
+        role = role.replace("forecast", "central")
     centre = role == "central"
+    spread = role == "forecast"  # projections beside observed claims: they widen the range only
     bound = (used["canonical_high"].where(role == "upper").fillna(used["canonical_low"].where(role == "lower"))
-             .fillna(used["canonical_value"]))[~centre]
+             .fillna(used["canonical_value"]))[~centre & ~spread]
     if centre.any():
-        low = min(used.loc[centre, "canonical_low"].fillna(used["canonical_value"]).min(), bound.min() if len(bound) else np.inf)
-        high = max(used.loc[centre, "canonical_high"].fillna(used["canonical_value"]).max(), bound.max() if len(bound) else -np.inf)
+        ranged = centre | spread
+        low = min(used.loc[ranged, "canonical_low"].fillna(used["canonical_value"]).min(), bound.min() if len(bound) else np.inf)
+        high = max(used.loc[ranged, "canonical_high"].fillna(used["canonical_value"]).max(), bound.max() if len(bound) else -np.inf)
         return float(low), float(used.loc[centre, "canonical_value"].median()), float(high), "claims"
     lower = role[~centre] == "lower"
     basis = "lower bounds only" if lower.all() else "bounds only" if lower.any() else "upper bounds only"
@@ -280,6 +297,8 @@ def estimate(claims: pd.DataFrame, metric: str, actor: str, period, policy: str 
     low, central, high, basis = combine(used)
     central = {"low": low, "high": high}.get(policy, central)
     role = role[used.index]
+    if not (role == "central").any():
+        role = role.replace("forecast", "central")
     return Estimate(metric, actor, (start, end), policy, used["canonical_unit"].iloc[0], low, central, high,
                     tuple(sorted(used.loc[role == "central", "id"])), tuple(sorted(used.loc[role != "central", "id"])),
                     tuple(sorted(repeats["id"])), tuple(sorted(set(used["source_id"]))), basis)
@@ -296,7 +315,8 @@ def id_list(*groups) -> list[str]:
 
 
 def source_line(claims: pd.DataFrame, source_ids) -> str:
-    """'Publisher (2024); Other (2023)' for the given source ids, sorted, each publisher once per year."""
+    """'The Economist (2024); UK Ministry of Defence (2025)' for the given source ids: who first
+    published each (the original publisher of a relay, never the relay), sorted, once per year."""
     rows = claims[claims["source_id"].isin(list(source_ids))].drop_duplicates("source_id")
-    labels = sorted({f"{p} ({d.year})" for p, d in zip(rows["publisher"], rows["published"])})
+    labels = sorted({f"{credit} ({int(year)})" for credit, year in zip(rows["credit"], rows["credit_year"])})
     return "; ".join(labels)

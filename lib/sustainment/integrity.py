@@ -11,7 +11,6 @@ refuses, live in `validation.integrity_problems`.)
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np
@@ -22,8 +21,6 @@ from sustainment.validation import Problem
 
 TOLERANCE = 0.05
 OUTLIER_FACTOR = 3.0
-RELAYS_UA = re.compile(r"general staff of the armed forces of ukraine|ukrain\w* general staff|general staff of ukraine|"
-                       r"ua general staff", re.IGNORECASE)
 COMPARABLE_TO_UA = ("casualties_killed_wounded", "casualties_killed_wounded_rate",
                     "casualties_killed_wounded_claimed_ua", "casualties_killed_wounded_claimed_ua_rate")
 
@@ -57,9 +54,7 @@ def ua_disagreements(claims: pd.DataFrame, series: pd.Series) -> list[Problem]:
     from sustainment import ua_general_staff as ua
     from sustainment.units import DAYS_PER_MONTH
 
-    relayed = claims[(claims["claimant"].str.contains(RELAYS_UA) | claims["metric"].str.endswith("claimed_ua")
-                      | claims["metric"].str.endswith("claimed_ua_rate"))
-                     & claims["metric"].isin(COMPARABLE_TO_UA) & (claims["source_id"] != ua.SOURCE_ID)]
+    relayed = claims[ua.relays(claims) & claims["metric"].isin(COMPARABLE_TO_UA) & (claims["source_id"] != ua.SOURCE_ID)]
     found = []
     for _, row in relayed.iterrows():
         end = _at(series, row["period_end"])
@@ -85,15 +80,17 @@ def _time_unit(unit: str) -> str:
 
 
 def period_mismatches(claims: pd.DataFrame) -> list[Problem]:
-    """A period longer or shorter than the quote says: "in 2023" that is not the calendar year,
+    """A period longer or shorter than the quote says: "in 2023" for a period inside 2023 that
+    neither starts on 1 January (a year to date) nor is named in the quote ("in the second quarter"),
     "since the invasion" that does not start on 2022-02-24, "per day" on a row kept per month."""
     found = []
     invasion = pd.Timestamp("2022-02-24")
     for _, row in claims.iterrows():
         quote, start, end = row["quote"], row["period_start"], row["period_end"]
         for year in quotes.calendar_years(quote):
-            whole = (start == pd.Timestamp(f"{year}-01-01")) and (end == pd.Timestamp(f"{year}-12-31"))
-            if end.year == year and not whole and not (year == 2022 and start == invasion):
+            inside = start.year == end.year == year
+            from_new_year = start == pd.Timestamp(f"{year}-01-01") or (year == 2022 and start == invasion)
+            if inside and not from_new_year and not quotes.names_part_of_year(quote):
                 found.append(_finding(row, "period_start", f"the quote says 'in {year}' but the period is "
                                                            f"{start.date()}..{end.date()}"))
         if quotes.says_since_invasion(quote) and abs((start - invasion).days) > 3 and row["kind"] != "stock":
@@ -141,8 +138,8 @@ def rates_beyond_totals(claims: pd.DataFrame) -> list[Problem]:
 
 def outliers(claims: pd.DataFrame, factor: float = OUTLIER_FACTOR) -> list[Problem]:
     """Claims more than `factor` times above or below the median of their metric, actor and year
-    (groups of three claims or more; statements counted once)."""
-    kept, _ = figures.one_per_statement(claims[claims["canonical_value"] > 0])
+    (groups of three claims or more; statements counted once; not totals since a date, which grow)."""
+    kept, _ = figures.one_per_statement(claims[(claims["canonical_value"] > 0) & (claims["kind"] != "cumulative")])
     year = kept["period_end"].dt.year
     median = kept.groupby([kept["metric"], kept["actor"], year])["canonical_value"].transform("median")
     size = kept.groupby([kept["metric"], kept["actor"], year])["canonical_value"].transform("size")

@@ -1,8 +1,9 @@
 """Can Russian recruitment sustain Russian losses? A monthly stock-flow model with uncertainty.
 
 Inflow per month: contract recruits + mobilization waves (size, month) + foreign troops
-(size, month). Outflow: killed-or-wounded x permanent-loss share (the killed plus the wounded
-who do not return) + other exits. All rates are persons/month (pint's month: 365.25/12 days).
+(size, month). Outflow: killed-or-wounded (growing at `loss_growth` a year from the first month)
+x permanent-loss share (the killed plus the wounded who do not return) + other exits. All rates
+are persons/month (pint's month: 365.25/12 days).
 The model tracks the change in the force, not its size: no claim gives a reliable starting
 strength.
 """
@@ -16,12 +17,14 @@ import pandas as pd
 
 from sustainment.uncertainty import QUANTILES, Range, check_range, pert, quantile_frame
 
-INPUTS = ("recruits", "losses", "permanent_loss_share", "other_exits")
+INPUTS = ("recruits", "losses", "loss_growth", "permanent_loss_share", "other_exits")
 
 
 @dataclass(frozen=True)
 class Manpower:
-    """Inputs of the model. Rates in persons/month; waves and foreign troops as {"YYYY-MM": persons}."""
+    """Inputs of the model. Rates in persons/month; `losses` is the rate in the first modelled
+    month and `loss_growth` its yearly growth (0.1 = +10 %/year); waves and foreign troops as
+    {"YYYY-MM": persons}."""
 
     recruits: Range
     losses: Range
@@ -29,18 +32,19 @@ class Manpower:
     other_exits: Range = Range.exact(0.0)
     mobilization: dict[str, float] = field(default_factory=dict)
     foreign_troops: dict[str, float] = field(default_factory=dict)
-    loss_growth: float = 0.0
+    loss_growth: Range = Range.exact(0.0)
 
     def __post_init__(self) -> None:
         for name in INPUTS:
             object.__setattr__(self, name, Range.of(getattr(self, name)))
-            check_range(name, getattr(self, name), 0.0, 1.0 if name == "permanent_loss_share" else None)
+            if name != "loss_growth":
+                check_range(name, getattr(self, name), 0.0, 1.0 if name == "permanent_loss_share" else None)
         for name in ("mobilization", "foreign_troops"):
             for month, size in getattr(self, name).items():
                 if size < 0:
                     raise ValueError(f"{name}: size for {month} must be >= 0, got {size}")
-        if self.loss_growth <= -1:
-            raise ValueError(f"loss_growth: must be > -1 (a yearly rate), got {self.loss_growth}")
+        if self.loss_growth.low <= -1:
+            raise ValueError(f"loss_growth: must be > -1 (a yearly rate), got {self.loss_growth.low}")
 
     def central(self) -> Manpower:
         """The same inputs with every range collapsed to its central value."""
@@ -67,9 +71,9 @@ def _one_offs(events: dict[str, float], index: pd.PeriodIndex, name: str) -> np.
 def _flows(inputs: Manpower, index: pd.PeriodIndex, draws: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Inflow and outflow, draws x months."""
     waves = _one_offs(inputs.mobilization, index, "mobilization") + _one_offs(inputs.foreign_troops, index, "foreign_troops")
-    growth = (1 + inputs.loss_growth) ** (np.arange(len(index)) / 12)
+    growth = (1 + draws["loss_growth"][:, None]) ** (np.arange(len(index))[None, :] / 12)
     inflow = draws["recruits"][:, None] + waves[None, :]
-    outflow = (draws["losses"] * draws["permanent_loss_share"])[:, None] * growth[None, :] + draws["other_exits"][:, None]
+    outflow = (draws["losses"] * draws["permanent_loss_share"])[:, None] * growth + draws["other_exits"][:, None]
     return inflow, outflow
 
 

@@ -111,7 +111,9 @@ def supply_by_side(totals: pd.DataFrame, claims: pd.DataFrame, title: str) -> pl
     for offset, side in ((-width / 2, "russia"), (width / 2, "west")):
         rows = totals[totals["side"] == side].set_index("year").reindex(years)
         x = np.arange(len(years)) + offset
-        axes.bar(x, rows["central"], width, color=SIDE_COLOURS[side], label=SIDE_LABELS[side])
+        bounded = rows["bounded"].fillna("").ne("") if "bounded" in rows else pd.Series(False, index=rows.index)
+        axes.bar(x, rows["central"], width, color=SIDE_COLOURS[side], label=SIDE_LABELS[side],
+                 hatch=["//" if b else "" for b in bounded], edgecolor="white", lw=0)
         axes.errorbar(x, rows["central"], yerr=[rows["central"] - rows["low"], rows["high"] - rows["central"]],
                       fmt="none", ecolor="#222222", capsize=4, lw=1)
     axes.set_xticks(np.arange(len(years)), [str(y) for y in years])
@@ -122,7 +124,11 @@ def supply_by_side(totals: pd.DataFrame, claims: pd.DataFrame, title: str) -> pl
 
 def _missing_note(totals: pd.DataFrame) -> str:
     notes = []
-    for column, label in (("missing", "No claim (counted as zero)"), ("carried", "Carried forward from an earlier year")):
+    for column, label in (("missing", "No claim (counted as zero)"), ("carried", "Carried forward from an earlier year"),
+                          ("bounded", "Hatched: a component rests on bounds only (its figure is a cap or a floor)"),
+                          ("capacity", "Capacity, not output")):
+        if column not in totals:
+            continue
         rows = totals[totals[column] != ""]
         if len(rows):
             notes.append(f"{label}: " + "; ".join(f"{row.year} {SIDE_LABELS[row.side]}: {getattr(row, column).replace('+', ', ')}"

@@ -100,6 +100,15 @@ def calendar_years(quote: str) -> list[int]:
     return [int(year) for year in YEAR_WORDS.findall(quote)]
 
 
+PART_OF_YEAR = re.compile(r"\b(?:january|february|march|april|may|june|july|august|september|october|november|"
+                          r"december|quarter|half|month|week|since|from|between|until|through)\b", re.IGNORECASE)
+
+
+def names_part_of_year(quote: str) -> bool:
+    """True when the quote names a part of a year (a month, a quarter, "since ...")."""
+    return bool(PART_OF_YEAR.search(quote))
+
+
 def says_since_invasion(quote: str) -> bool:
     return bool(SINCE_INVASION.search(quote))
 

@@ -53,7 +53,9 @@ def log_trend(x: np.ndarray, y: np.ndarray, x_new: np.ndarray, alphas=(0.2, 0.05
         level = round((1 - alpha) * 100)
         out[f"lower_{level}"] = np.exp(frame["obs_ci_lower"].to_numpy())
         out[f"upper_{level}"] = np.exp(frame["obs_ci_upper"].to_numpy())
+    slope_low, slope_high = fit.conf_int(alpha=0.1)[1]
     out.attrs["growth_per_step"] = float(np.exp(fit.params[1]) - 1)
+    out.attrs["growth_per_step_90"] = (float(np.exp(slope_low) - 1), float(np.exp(slope_high) - 1))
     return out
 
 
@@ -69,6 +71,15 @@ def loss_rate_trend(rates: pd.DataFrame, horizon: int, alphas=(0.2, 0.05), hac_l
     trend.index = pd.Index(index, name="month")
     trend["observed"] = rates["rate"].reindex(index)
     return trend.drop(columns="x")
+
+
+def yearly_growth(trend: pd.DataFrame):
+    """The trend's growth per year as a Range (central = the fitted slope, low/high = its 90%
+    confidence interval), from a monthly `loss_rate_trend`."""
+    from sustainment.uncertainty import Range
+
+    low, high = trend.attrs["growth_per_step_90"]
+    return Range(*((1 + g) ** 12 - 1 for g in (low, trend.attrs["growth_per_step"], high)))
 
 
 def calibration(claimed: pd.Series, estimates: pd.DataFrame) -> pd.DataFrame:

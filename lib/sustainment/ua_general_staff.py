@@ -8,6 +8,7 @@ committed: only the month-end readings, each attributed like any other claim.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +21,16 @@ SOURCE_ID = "ua-general-staff-daily-losses"
 CLAIMANT = "General Staff of the Armed Forces of Ukraine"
 FILE_NAME = "figures_ua_general_staff.csv"
 INVASION = pd.Timestamp("2022-02-24")
+
+
+CLAIMANT_PATTERN = re.compile(r"general staff of the armed forces of ukraine|ukrain\w* general staff|general staff of ukraine|"
+                              r"ua general staff", re.IGNORECASE)
+
+
+def relays(claims: pd.DataFrame) -> pd.Series:
+    """True for claims attributed to, or relayed from, the General Staff (its own series included):
+    they are not independent of its count."""
+    return claims["claimant"].str.contains(CLAIMANT_PATTERN) | claims["metric"].str.contains("claimed_ua")
 
 
 class DatasetError(ValueError):

@@ -23,7 +23,9 @@ FILE = "_file"
 
 METRIC_COLUMNS = ["name", "kind", "nature", "unit", "description"]
 ACTOR_COLUMNS = ["code", "name", "side"]
-SOURCE_COLUMNS = ["source_id", "publisher", "title", "url", "published", "accessed"]
+SOURCE_COLUMNS = ["source_id", "publisher", "title", "url", "published", "accessed", "kind", "original_publisher",
+                  "original_title", "original_published", "original_url"]
+SOURCE_KINDS = ("primary", "relay")  # relay: a repost, mirror, summary or aggregator of someone else's report
 FIGURE_COLUMNS = [
     "id", "metric", "actor", "period_start", "period_end", "value", "low", "high", "unit",
     "scope", "source_id", "claimant", "confidence", "quote", "reported", "notes", "bound", "coverage", "statement",
@@ -35,6 +37,7 @@ BOUNDS = ("point", "approx", "at_least", "up_to", "range")
 POINT_LIKE = ("point", "approx", "range")  # bounds whose value can stand for the quantity itself
 COVERAGES = ("full", "partial")
 DEFAULTS = {"bound": "point", "coverage": "full"}
+SIGNED_SUFFIX = "_change"  # metrics named *_change (a net change) may be negative; every other count may not
 SIDES = ("russia", "west")
 CONFIDENCE = ("high", "medium", "low")
 ID_PATTERN = r"^[a-z0-9][a-z0-9._+-]*$"
@@ -151,8 +154,6 @@ def _message(check: str, failure_case) -> str:
         return f"unknown value {failure_case!r}"
     if check == "field_uniqueness":
         return f"duplicate id {failure_case!r}"
-    if check.startswith("greater_than_or_equal_to"):
-        return f"negative value {failure_case!r}: counts cannot be below zero"
     if check.startswith("str_length"):
         return "missing text"
     if check.startswith("str_matches"):
@@ -222,18 +223,26 @@ def validate_actors(frame: pd.DataFrame) -> list[Problem]:
 
 
 def validate_sources(frame: pd.DataFrame) -> list[Problem]:
-    """Sources need an id, a publisher, a title, an http(s) URL and dates (`published` may be partial)."""
+    """Sources need an id, a publisher, a title, an http(s) URL, dates (`published` may be
+    partial) and a kind; a relay must name the original publisher of what it relays."""
     import pandera.pandas as pa
 
-    problems = parse_dates(frame, ["published"], ["published"], "source_id", partial=True)
+    problems = parse_dates(frame, ["published", "original_published"], ["published"], "source_id", partial=True)
     problems += parse_dates(frame, ["accessed"], ["accessed"], "source_id")
-    schema = pa.DataFrameSchema({
-        "source_id": _text(ID_PATTERN, unique=True),
-        "publisher": _text(),
-        "title": _text(),
-        "url": _text(r"^https?://\S+$"),
-    })
-    return problems + schema_problems(schema, frame, "source_id", {})
+    schema = pa.DataFrameSchema(
+        {
+            "source_id": _text(ID_PATTERN, unique=True),
+            "publisher": _text(),
+            "title": _text(),
+            "url": _text(r"^https?://\S+$"),
+            "kind": _text(options=SOURCE_KINDS),
+            "original_url": _text(r"^$|^https?://\S+$", required=False),
+        },
+        checks=[pa.Check(lambda d: ~((d["kind"] == "relay") & (d["original_publisher"] == "")),
+                         error="a relay must name its original publisher")],
+    )
+    return problems + schema_problems(schema, frame, "source_id",
+                                      {"a relay must name its original publisher": "original_publisher"})
 
 
 def validate_figures(frame: pd.DataFrame, metrics: pd.DataFrame, actors: pd.DataFrame,
@@ -247,7 +256,11 @@ def validate_figures(frame: pd.DataFrame, metrics: pd.DataFrame, actors: pd.Data
     for column, default in DEFAULTS.items():
         frame[column] = frame[column].mask(frame[column] == "", default)
     canonical = frame["metric"].map(metrics.set_index("name")["unit"])
-    nonnegative = pa.Check.ge(0, ignore_na=True)
+    signed = frame["metric"].str.endswith(SIGNED_SUFFIX)
+    for column in ("value", "low", "high"):
+        for index in frame.index[(frame[column] < 0) & ~signed]:
+            problems.append(_problem(frame, index, "id", column,
+                                     f"negative value {float(frame.at[index, column])!r}: counts cannot be below zero"))
     wide = {
         "low is above value": "low",
         "value is above high": "high",
@@ -265,9 +278,9 @@ def validate_figures(frame: pd.DataFrame, metrics: pd.DataFrame, actors: pd.Data
             "id": _text(ID_PATTERN, unique=True),
             "metric": _text(options=metrics["name"]),
             "actor": _text(options=actors["code"]),
-            "value": pa.Column(float, checks=nonnegative, nullable=True),
-            "low": pa.Column(float, checks=nonnegative, nullable=True),
-            "high": pa.Column(float, checks=nonnegative, nullable=True),
+            "value": pa.Column(float, nullable=True),
+            "low": pa.Column(float, nullable=True),
+            "high": pa.Column(float, nullable=True),
             "unit": pa.Column(str, checks=[pa.Check.str_length(min_value=1),
                                            pa.Check(lambda s: s.map(units.is_known), error="unknown unit")]),
             "source_id": _text(options=sources["source_id"]),
