@@ -35,3 +35,19 @@ def test_import_refuses_a_bad_file_in_one_line(tmp_path):
     done = run("import-ua-gs", "--from", str(bad), "--data-dir", str(tmp_path))
     assert done.returncode == 1 and len(done.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "figures_ua_general_staff.csv").exists()
+
+
+def test_audit_of_the_project_data_lists_findings_and_exits_0():
+    done = run("audit")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert lines[-1].endswith("finding(s) to review; no hard problem") and "Traceback" not in done.stderr
+    assert all(": row '" in line for line in lines[:-1])
+
+
+def test_audit_refuses_data_that_validate_refuses(data_dir):
+    rows = [list(r) for r in FIGURES]
+    rows[1][13] = "Russia produces up to 3,000,000 a year"  # ru-a's quote now states a bound its row does not
+    write_csv(data_dir / "figures.csv", rows)
+    done = run("audit", str(data_dir))
+    assert done.returncode == 1 and "the quote says 'up to' this number" in done.stderr
