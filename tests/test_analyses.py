@@ -55,9 +55,10 @@ def test_recruitment_inputs_trace_to_claims(claims):
     result = analyses.recruitment_analysis(claims, n_draws=200, seed=1)
     assert set(result.recruits.claim_ids) <= set(claims["id"]) and set(result.claim_ids) <= set(claims["id"])
     assert 0 < result.permanent_share.low <= result.permanent_share.central <= result.permanent_share.high <= 1
-    # killed share from sources that give both numbers on the same day
+    # killed share from statements that give both numbers, and from stated wounded-per-killed ratios
     assert (result.killed_share["share"].between(0.1, 0.5)).all() and len(result.killed_share) >= 2
-    expected = manpower.break_even_losses(result.inputs.recruits.central, result.permanent_share.central)
+    expected = manpower.break_even_losses(result.inputs.recruits.central, result.permanent_share.central,
+                                          result.other_exits.central)
     assert result.break_even.central == pytest.approx(expected)
 
 

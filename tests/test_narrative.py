@@ -1,17 +1,59 @@
+"""The rounding rule, the likelihood scale and the links from numbers to claims."""
+
 import math
+
+import pandas as pd
+import pytest
 
 from sustainment import narrative
 
 
-def test_formats():
-    assert narrative.count(3_000_000) == "3.0 million" and narrative.count(30_000) == "30,000"
-    assert narrative.count(math.nan) == "n/a"
+@pytest.mark.parametrize("value, text", [
+    (709_396, "710,000"), (177_314, "180,000"), (1_258_510, "1.3 million"), (3_000_000, "3.0 million"),
+    (6_370_000, "6.4 million"), (12_600_000, "13 million"), (612, "610"), (0, "0"), (math.nan, "n/a"),
+])
+def test_modelled_numbers_keep_two_significant_figures(value, text):
+    assert narrative.count(value) == text
+
+
+def test_other_formats():
+    assert narrative.times(2.54) == "2.5x" and narrative.times(10.66) == "11x" and narrative.times(1.09) == "1.1x"
+    assert narrative.share(0.253) == "25%" and narrative.share(0.004) == "under 1%" and narrative.share(0.996) == "over 99%"
+    assert narrative.signed(-12_300_000) == "-12 million" and narrative.signed(7168.75) == "+7,200"
     assert narrative.span(2e6, 4.5e6) == "2.0 million to 4.5 million" and narrative.span(5, 5.2) == "5"
-    assert narrative.times(2.54) == "2.5x" and narrative.share(0.253) == "25%"
-    assert narrative.signed(-12_300_000) == "-12.3 million" and narrative.signed(7168.75) == "+7,169"
+    assert narrative.stated(422_704) == "422,704" and narrative.stated(1_100_000) == "1.1 million"
+    assert narrative.by_unit(0.48, "share") == "48%" and narrative.span_by_unit(2.0, 3.2, "ratio") == "2.0x to 3.2x"
 
 
-def test_by_unit():
-    assert narrative.by_unit(2.54, "ratio") == "2.5x" and narrative.by_unit(0.48, "share") == "48%"
-    assert narrative.by_unit(35_000, "persons/month") == "35,000"
-    assert narrative.span_by_unit(2.0, 3.2, "ratio") == "2.0x to 3.2x"
+@pytest.mark.parametrize("probability, word", [
+    (0.0, "almost no chance"), (0.05, "almost no chance"), (0.18, "very unlikely"), (0.2, "very unlikely"),
+    (0.3, "unlikely"), (0.5, "roughly even chance"), (0.7, "likely"), (0.9, "very likely"), (0.99, "almost certain"),
+    (1.0, "almost certain"),
+])
+def test_likelihood_words_follow_icd_203(probability, word):
+    assert narrative.likelihood(probability) == word
+
+
+def test_the_scale_covers_zero_to_one_without_gaps():
+    table = narrative.likelihood_table()
+    assert table["probability"].iloc[0].startswith("0% to") and table["probability"].iloc[-1].endswith("to 100%")
+    with pytest.raises(ValueError):
+        narrative.likelihood(1.5)
+
+
+def test_a_number_links_to_its_claims():
+    claims = pd.DataFrame({"id": ["a", "b"], "claimant": ["NATO", "UK MoD"],
+                           "known_from": pd.to_datetime(["2024-10-28", "2025-06-12"])})
+    one = narrative.link("600,000", claims, ["a"])
+    assert one.startswith('<a class="claim" href="../claims.html#claim-a" title="NATO (2024-10-28)" data-claims="a">')
+    both = narrative.link("<600k>", claims, ["b", "a", ""])
+    assert narrative.claims_anchor(["a", "b"]) in both and 'data-claims="a b"' in both and "&lt;600k&gt;" in both
+    assert narrative.link("n/a", claims, []) == "n/a"
+
+
+def test_tables_for_readers_have_no_index_and_no_nan():
+    frame = pd.DataFrame({"year": [2024, 2025], "central": [3_000_000.0, math.nan]}, index=[7, 8])
+    html = narrative.table(frame, {"year": "Year", "central": "Rounds a year"}, {"year": lambda v, _row: str(v)},
+                           missing_note="no claim that year")
+    assert "<th>Year</th><th>Rounds a year</th>" in html and "3,000,000" in html and "nan" not in html.lower()
+    assert ">7<" not in html and narrative.DASH in html and "no claim that year" in html

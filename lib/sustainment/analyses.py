@@ -111,8 +111,41 @@ def ammunition_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str = 
 def _ratio_sentence(row: pd.Series) -> str:
     lead, factor = ("Russia's side", row["q50"]) if row["q50"] >= 1 else ("The Western side", 1 / row["q50"])
     band = (row["q05"], row["q95"]) if row["q50"] >= 1 else (1 / row["q95"], 1 / row["q05"])
-    return (f"{lead} had about {narrative.times(factor)} the other side's artillery supply in {int(row['year'])} "
-            f"(90% of draws: {narrative.times(band[0])} to {narrative.times(band[1])})")
+    spread = ("one claim per component, so no range" if row["q05"] == row["q95"] else
+              f"90% of draws: {narrative.times(band[0])} to {narrative.times(band[1])}")
+    return f"{lead} had about {narrative.times(factor)} the other side's artillery supply in {int(row['year'])} ({spread})"
+
+
+def ammunition_bottom_line(result: AmmunitionResult, claims: pd.DataFrame, link=narrative.link) -> str:
+    """The answer to "does the Russian side out-supply the West?" for the last observed year, with
+    its range, a likelihood word on the ICD 203 scale and what would change it (`link`: how a
+    number links to its claims; `narrative.link` for HTML, a plain function for the deck)."""
+    year = result.last_year
+    totals = result.totals.set_index(["year", "side"])
+    russia, west = totals.loc[(year, "russia")], totals.loc[(year, "west")]
+    ratio = result.ratio.set_index("year").loc[year]
+    ids = figures.id_list(russia["claim_ids"], west["claim_ids"])
+    p = float(ratio["p_above_1"])
+    word = narrative.likelihood(p)
+    band = ("(one claim per component: no range)" if ratio["q05"] == ratio["q95"] else
+            f"(90% of draws {narrative.times(ratio['q05'])} to {narrative.times(ratio['q95'])})")
+    caveats = []
+    for side, row in (("Russian", russia), ("Western", west)):
+        if row["bounded"]:
+            caveats.append(f"the {side} side includes figures that are only caps or floors ({row['bounded'].replace('+', ', ')})")
+        if row["capacity"]:
+            caveats.append(f"the {side} side counts capacity, not output, for {row['capacity'].replace('+', ', ')}")
+    supply = result.supply[result.supply["year"] == year].set_index("actor")
+    widest = (supply["high"] - supply["low"]).idxmax()
+    change = (f"What would change it: {widest}'s supply, the widest range ({link(narrative.span(supply.at[widest, 'low'], supply.at[widest, 'high']), claims, figures.id_list(supply.at[widest, 'claim_ids']))} rounds a year)"
+              + (f"; {'; '.join(caveats)}" if caveats else "") + ".")
+    return (f"**Bottom line.** In {year} the Russian side {'had more' if ratio['q50'] >= 1 else 'had less'} artillery "
+            f"ammunition than the Western side: about {link(narrative.times(ratio['q50']), claims, ids)} as much {band}. "
+            f"It is {word} ({narrative.share(p)} of draws) that Russia's side out-supplied the West that year. "
+            f"Russian side about {link(narrative.count(russia['central']), claims, figures.id_list(russia['claim_ids']))} "
+            f"rounds ({narrative.span(russia['low'], russia['high'])}), Western side about "
+            f"{link(narrative.count(west['central']), claims, figures.id_list(west['claim_ids']))} "
+            f"({narrative.span(west['low'], west['high'])}). {change}")
 
 
 def ammunition_charts(result: AmmunitionResult, claims: pd.DataFrame) -> dict:
@@ -149,6 +182,11 @@ def ammunition_charts(result: AmmunitionResult, claims: pd.DataFrame) -> dict:
 
 # --- recruitment vs losses ------------------------------------------------------------------
 
+LOSS_PATHS = ("trend", "flat", "growth")
+TREND_START = "2023-01"  # the loss-rate trend is fitted from here: the war's second year, after the 2022 swings
+PAIR_DAYS = 7  # claims of one statement made days apart still pair (a killed figure and its total)
+
+
 @dataclass
 class RecruitmentResult:
     as_of: pd.Timestamp
@@ -158,10 +196,17 @@ class RecruitmentResult:
     calibration: pd.DataFrame
     factor: Range
     losses: Range
+    loss_path: str
+    loss_growth: Range
     loss_trend: pd.DataFrame
     recruits: figures.Estimate
     killed_share: pd.DataFrame
+    killed: Range
+    permanent_evidence: pd.DataFrame
     permanent_share: Range
+    permanent_basis: str
+    exits: pd.DataFrame
+    other_exits: Range
     inputs: Manpower
     deterministic: pd.DataFrame
     monte_carlo: pd.DataFrame
@@ -169,26 +214,116 @@ class RecruitmentResult:
     break_even: Range
     loss_claims: pd.DataFrame
     recruit_claims: pd.DataFrame
+    rate_check: pd.DataFrame
     ua_ids: list[str]
     one_off_ids: list[str]
 
     @property
+    def loss_ids(self) -> list[str]:
+        """The claims behind the loss rate: the Ukrainian series and the Western estimates that rescale it."""
+        return figures.id_list(self.ua_ids, self.calibration["id"])
+
+    @property
+    def share_ids(self) -> list[str]:
+        """The claims behind the permanent-loss share."""
+        return figures.id_list(self.killed_share["claim_ids"], self.permanent_evidence["claim_ids"])
+
+    @property
     def claim_ids(self) -> list[str]:
         """Every claim the model's inputs came from."""
-        share = self.killed_share
-        return figures.id_list(self.ua_ids, self.calibration["id"], share["id_killed"], share["id_both"], self.recruits.claim_ids,
-                    self.one_off_ids)
+        return figures.id_list(self.loss_ids, self.share_ids, self.exits["claim_ids"], self.recruits.claim_ids,
+                               self.one_off_ids)
+
+
+def _speaker(claims: pd.DataFrame) -> pd.Series:
+    """The claimant's first word ("UK", "CSIS", "NATO"): enough to tell one update from another
+    within days of each other."""
+    return claims["claimant"].str.split().str[0].str.lower()
+
+
+def _pairs(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
+    """Rows of `first` and `second` (suffixes _1, _2) from one statement or update: the same source,
+    or the same speaker, with period ends at most PAIR_DAYS apart."""
+    pairs = first.assign(speaker=_speaker(first)).merge(second.assign(speaker=_speaker(second)), how="cross",
+                                                         suffixes=("_1", "_2"))
+    close = (pairs["period_end_1"] - pairs["period_end_2"]).abs() <= pd.Timedelta(days=PAIR_DAYS)
+    same = (pairs["source_id_1"] == pairs["source_id_2"]) | (pairs["speaker_1"] == pairs["speaker_2"])
+    return pairs[close & same]
 
 
 def killed_share(claims: pd.DataFrame, as_of, min_confidence: str | None = None) -> pd.DataFrame:
-    """Killed / (killed + wounded) where one source gives both for Russia at the same date."""
+    """Evidence on killed / (killed + wounded) for Russia: a killed and a killed-or-wounded total
+    from one statement (see `_pairs`), and stated wounded-per-killed ratios
+    (share = 1 / (1 + ratio)). Columns: evidence, date, share, claim_ids, source_ids."""
     killed = figures.select(claims, metric="casualties_killed", actor="RU", as_of=as_of, min_confidence=min_confidence)
     both = figures.select(claims, metric="casualties_killed_wounded", actor="RU", as_of=as_of, min_confidence=min_confidence)
-    pairs = killed.merge(both, on=["source_id", "period_end"], suffixes=("_killed", "_both"))
-    return pd.DataFrame({"source_id": pairs["source_id"], "date": pairs["period_end"], "id_killed": pairs["id_killed"],
-                         "id_both": pairs["id_both"],
-                         "killed": pairs["canonical_value_killed"], "killed_wounded": pairs["canonical_value_both"],
-                         "share": pairs["canonical_value_killed"] / pairs["canonical_value_both"]})
+    pairs = _pairs(killed, both)
+    ratios = figures.select(claims, metric="wounded_per_killed_ratio", actor="RU", as_of=as_of, min_confidence=min_confidence)
+    rows = [("killed and killed-or-wounded in one statement", p.period_end_1, p.canonical_value_1 / p.canonical_value_2,
+             f"{p.id_1};{p.id_2}", ";".join(sorted({p.source_id_1, p.source_id_2}))) for p in pairs.itertuples()]
+    rows += [("wounded per killed", r.period_end, 1 / (1 + r.canonical_value), r.id, r.source_id) for r in ratios.itertuples()]
+    return pd.DataFrame(rows, columns=["evidence", "date", "share", "claim_ids", "source_ids"]).sort_values("date", kind="stable")
+
+
+def permanent_share_evidence(claims: pd.DataFrame, as_of, min_confidence: str | None = None) -> pd.DataFrame:
+    """Permanent losses (killed, missing, irrevocably wounded) as a share of killed-or-wounded,
+    where one statement gives both (see `_pairs`): columns date, low, share, high, claim_ids, source_ids."""
+    lost = figures.select(claims, metric="casualties_irrecoverable", actor="RU", as_of=as_of, min_confidence=min_confidence)
+    both = figures.select(claims, metric="casualties_killed_wounded", actor="RU", as_of=as_of, min_confidence=min_confidence)
+    pairs = _pairs(lost, both)
+    rows = [(p.period_end_1, p.canonical_low_1 / p.canonical_value_2 if p.canonical_low_1 == p.canonical_low_1 else
+             p.canonical_value_1 / p.canonical_value_2, p.canonical_value_1 / p.canonical_value_2,
+             p.canonical_high_1 / p.canonical_value_2 if p.canonical_high_1 == p.canonical_high_1 else
+             p.canonical_value_1 / p.canonical_value_2, f"{p.id_1};{p.id_2}", ";".join(sorted({p.source_id_1, p.source_id_2})))
+            for p in pairs.itertuples()]
+    return pd.DataFrame(rows, columns=["date", "low", "share", "high", "claim_ids", "source_ids"])
+
+
+def exits_evidence(claims: pd.DataFrame, window: tuple[str, str], recruits: float, as_of,
+                   min_confidence: str | None = None) -> pd.DataFrame:
+    """Exits other than death and wounds, persons a month, from claims in the window: soldiers
+    taken prisoner, and desertion (court cases are a floor; leaked rosters and shares of the
+    intake give higher readings). Columns: exit, evidence, rate, claim_ids."""
+    found = figures.select(claims, actor="RU", period=window, as_of=as_of, min_confidence=min_confidence,
+                           metric=["captured_pow_rate", "desertion_prosecutions_rate", "desertion_share"])
+    rows = []
+    for row in found.itertuples():
+        if row.metric == "desertion_share":
+            rows.append(("desertion", f"{row.claimant}: share of the intake that deserts, x recruitment",
+                         row.canonical_value * recruits, row.id))
+        else:
+            what = "prisoners taken" if row.metric == "captured_pow_rate" else "desertion"
+            rows.append((what, f"{row.claimant}: {row.scope}", row.canonical_value, row.id))
+    return pd.DataFrame(rows, columns=["exit", "evidence", "rate", "claim_ids"])
+
+
+def _exits_range(exits: pd.DataFrame) -> Range:
+    """Other exits as a Range: per kind of exit, the lowest, median and highest reading, summed."""
+    if exits.empty:
+        return Range.exact(0.0)
+    by_kind = exits.groupby("exit")["rate"].agg(["min", "median", "max"]).sum()
+    return Range(float(by_kind["min"]), float(by_kind["median"]), float(by_kind["max"]))
+
+
+def rate_check(claims: pd.DataFrame, rates: pd.DataFrame, factor: Range, killed: Range, window: tuple[str, str],
+               as_of, min_confidence: str | None = None) -> pd.DataFrame:
+    """Western killed and killed-or-wounded rate claims in the window against the model's losses
+    over the same months (the Ukrainian series rescaled by the calibration factor; killed = that x
+    the killed share): claim, model and the claim's gap to it."""
+    found = figures.select(claims, metric=["casualties_killed_wounded_rate", "casualties_killed_rate"], actor="RU",
+                           period=window, as_of=as_of, min_confidence=min_confidence)
+    found = found[~ua_general_staff.relays(found)]
+    rows = []
+    for row in found.itertuples():
+        months = pd.period_range(row.period_start.to_period("M"), row.period_end.to_period("M"), freq="M")
+        model = float(rates.loc[rates.index.isin(months), "rate"].mean() * factor.central)
+        is_killed = row.metric == "casualties_killed_rate"
+        if is_killed:
+            model *= killed.central
+        rows.append({"id": row.id, "claimant": row.claimant, "what": "killed" if is_killed else "killed or wounded",
+                     "from": row.period_start, "to": row.period_end, "claimed": row.canonical_value,
+                     "bound": row.bound, "model": model, "gap": row.canonical_value / model - 1 if model > 0 else np.nan})
+    return pd.DataFrame(rows, columns=["id", "claimant", "what", "from", "to", "claimed", "bound", "model", "gap"])
 
 
 def _range_of(values: pd.Series, parameter: str) -> Range:
@@ -204,17 +339,22 @@ def recruitment_window(as_of: pd.Timestamp, months: int) -> tuple[str, str]:
 
 
 def recruitment_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str = "central", min_confidence: str = "low",
-                         window_months: int = WINDOW_MONTHS, horizon: int = 36, wounded_not_returning: float = 0.3,
-                         wounded_not_returning_spread: float = 0.15, loss_growth: float = 0.0,
-                         recruit_change: float = 0.0, mobilization_claim: str = "", mobilization_month: int = 6,
-                         foreign_troops_claim: str = "", foreign_troops_month: int = 1, n_draws: int = 20_000,
-                         seed: int = 0) -> RecruitmentResult:
-    """Losses (the Ukrainian General Staff's monthly rates rescaled to Western estimates),
-    recruitment (claims in the window before as_of), the permanent-loss share (killed share
-    from paired claims + an assumed share of wounded who never return), then the stock-flow
-    model, its Monte Carlo, tornado and break-even."""
+                         window_months: int = WINDOW_MONTHS, horizon: int = 36, losses_path: str = "trend",
+                         loss_growth: float = 0.0, wounded_not_returning: float = 0.3,
+                         wounded_not_returning_spread: float = 0.15, recruit_change: float = 0.0,
+                         mobilization_claim: str = "", mobilization_month: int = 6, foreign_troops_claim: str = "",
+                         foreign_troops_month: int = 1, n_draws: int = 20_000, seed: int = 0) -> RecruitmentResult:
+    """Losses (the Ukrainian General Staff's monthly rates rescaled to Western estimates, from
+    the level of their fitted trend in the first modelled month, then following that trend with
+    its 90% interval (`losses_path` "trend"), flat, or growing at `loss_growth` a year),
+    recruitment (claims in the window before as_of), the permanent-loss share (from claims that
+    give permanent losses and their total where any exist, else the killed share from paired
+    claims + an assumed share of wounded who never return) and other exits (prisoners, desertion:
+    claims in the window), then the stock-flow model, its Monte Carlo, tornado and break-even."""
+    if losses_path not in LOSS_PATHS:
+        raise ValueError(f"losses_path: expected one of {list(LOSS_PATHS)}, got {losses_path!r}")
     when = as_of_date(claims, as_of)
-    window = tuple(map(pd.Timestamp, recruitment_window(when, window_months)))
+    window = recruitment_window(when, window_months)
     ua = figures.select(claims, metric="casualties_killed_wounded_claimed_ua", source_id=UA_SOURCE, as_of=when)
     cumulative = pd.Series(ua["canonical_value"].to_numpy(), index=pd.DatetimeIndex(ua["period_end"]))
     rates = trends.monthly_rates(cumulative)
@@ -223,26 +363,34 @@ def recruitment_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str =
     calibration = trends.calibration(cumulative, western[["period_end", "canonical_value", "id"]].set_axis(["date", "value", "id"], axis=1))
     calibration["source_id"] = calibration["id"].map(western.set_index("id")["source_id"])
     factor = _range_of(calibration["factor"], "calibration")
-    in_window = rates[(rates["end"] > window[0]) & (rates["end"] <= window[1])]
-    if in_window.empty:
-        raise ValueError(f"window_months: no Ukrainian General Staff reading between {window[0].date()} and {window[1].date()}")
-    mean_rate = float(np.average(in_window["rate"], weights=in_window["days"]))
-    losses = Range(mean_rate * factor.low, mean_rate * factor.central, mean_rate * factor.high)
-    loss_trend = trends.loss_rate_trend(rates[rates.index >= pd.Period("2023-01", "M")], horizon)
+    start = (when + pd.offsets.MonthBegin(1)).to_period("M")
+    fitted = rates[rates.index >= pd.Period(TREND_START, "M")]
+    if len(fitted) < 3:
+        raise ValueError(f"as_of: the loss trend needs three months of Ukrainian General Staff readings from {TREND_START}")
+    loss_trend = trends.loss_rate_trend(fitted, horizon + (start - fitted.index[-1]).n)
+    level = float(loss_trend.loc[start, "mean"])
+    losses = Range(level * factor.low, level * factor.central, level * factor.high)
     loss_trend[["mean", "lower_80", "upper_80", "lower_95", "upper_95", "observed"]] *= factor.central
+    growth = {"trend": trends.yearly_growth(loss_trend), "flat": Range.exact(0.0),
+              "growth": Range.exact(loss_growth)}[losses_path]
 
-    found = figures.estimate(claims, "recruits", "RU", recruitment_window(when, window_months), policy=policy, as_of=when,
-                             min_confidence=min_confidence)
+    found = figures.estimate(claims, "recruits", "RU", window, policy=policy, as_of=when, min_confidence=min_confidence)
     recruits = Range(found.low, found.central, found.high).scaled(1 + recruit_change)
 
     shares = killed_share(claims, when, min_confidence)
     killed = _range_of(shares["share"], "killed share")
-    low_w = max(0.0, wounded_not_returning - wounded_not_returning_spread)
-    high_w = min(1.0, wounded_not_returning + wounded_not_returning_spread)
-    permanent = Range(killed.low + (1 - killed.low) * low_w, killed.central + (1 - killed.central) * wounded_not_returning,
-                      killed.high + (1 - killed.high) * high_w)
+    evidence = permanent_share_evidence(claims, when, min_confidence)
+    if len(evidence):
+        permanent = Range(float(evidence["low"].min()), float(evidence["share"].median()), float(evidence["high"].max()))
+        basis = "claims"
+    else:
+        low_w = max(0.0, wounded_not_returning - wounded_not_returning_spread)
+        high_w = min(1.0, wounded_not_returning + wounded_not_returning_spread)
+        permanent = Range(killed.low + (1 - killed.low) * low_w, killed.central + (1 - killed.central) * wounded_not_returning,
+                          killed.high + (1 - killed.high) * high_w)
+        basis = "assumption"
+    exits = exits_evidence(claims, window, recruits.central, when, min_confidence)
 
-    start = (when + pd.offsets.MonthBegin(1)).to_period("M")
     index = manpower.months(str(start), horizon)
     one_offs, ids = {}, []
     for claim_id, month, parameter in ((mobilization_claim, mobilization_month, "mobilization_claim"),
@@ -255,18 +403,78 @@ def recruitment_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str =
         row = claim(claims, claim_id, parameter)
         one_offs[parameter] = {str(index[month - 1]): float(row["canonical_value"])}
         ids.append(row["id"])
-    inputs = Manpower(recruits=recruits, losses=losses, permanent_loss_share=permanent,
+    inputs = Manpower(recruits=recruits, losses=losses, permanent_loss_share=permanent, other_exits=_exits_range(exits),
                       mobilization=one_offs["mobilization_claim"], foreign_troops=one_offs["foreign_troops_claim"],
-                      loss_growth=loss_growth)
-    break_even = Range(*sorted(manpower.break_even_losses(recruits.central, s) for s in
+                      loss_growth=growth)
+    break_even = Range(*sorted(manpower.break_even_losses(recruits.central, s, inputs.other_exits.central) for s in
                                (permanent.high, permanent.central, permanent.low)))
     return RecruitmentResult(
-        when, str(start), horizon, rates, calibration, factor, losses, loss_trend, found, shares, permanent, inputs,
+        when, str(start), horizon, rates, calibration, factor, losses, losses_path, growth, loss_trend, found, shares,
+        killed, evidence, permanent, basis, exits, inputs.other_exits, inputs,
         manpower.stock_flow(inputs, str(start), horizon), manpower.monte_carlo(inputs, str(start), horizon, n_draws, seed),
         manpower.tornado(inputs, str(start), horizon), break_even,
-        figures.select(claims, metric="casualties_killed_wounded_rate", actor="RU", as_of=when, min_confidence=min_confidence),
+        figures.select(claims, metric=["casualties_killed_wounded_rate", "casualties_killed_rate"], actor="RU", as_of=when,
+                       min_confidence=min_confidence, period=window),
         figures.select(claims, metric="recruits", actor="RU", as_of=when, min_confidence=min_confidence),
-        list(ua["id"]), ids)
+        rate_check(claims, rates, factor, killed, window, when, min_confidence), list(ua["id"]), ids)
+
+
+PATH_WORDS = {"trend": "following their fitted trend", "flat": "held flat", "growth": "growing at a set rate"}
+INPUT_WORDS = {"recruits": "recruitment", "losses": "the loss rate", "loss_growth": "the growth of losses",
+               "permanent_loss_share": "the share of losses that are permanent", "other_exits": "desertion and capture"}
+
+
+def recruitment_alternatives(result: RecruitmentResult) -> pd.DataFrame:
+    """The outcome at the horizon (central inputs, deterministic) when one assumption changes:
+    losses held flat instead of the trend (or the reverse), and the killed share implied by the
+    Western killed-a-month claims in the window instead of the paired totals. Columns: change,
+    value, outcome, claim_ids."""
+    from dataclasses import replace
+
+    base = result.inputs.central()
+    rows = []
+    other_path = "flat" if result.loss_path != "flat" else "trend"
+    growth = Range.exact(0.0) if other_path == "flat" else Range.exact(trends.yearly_growth(result.loss_trend).central)
+    flows = manpower.stock_flow(replace(base, loss_growth=growth), result.start_month, result.horizon)
+    rows.append((f"losses {PATH_WORDS[other_path]}", growth.central, flows["cumulative_net_change"].iloc[-1],
+                 ";".join(result.loss_ids)))
+    killed_claims = result.rate_check[result.rate_check["what"] == "killed"]
+    if len(killed_claims):
+        implied = float(np.clip((killed_claims["claimed"] / (killed_claims["model"] / result.killed.central)).median(), 0, 1))
+        wounded = (result.permanent_share.central - result.killed.central) / (1 - result.killed.central)
+        permanent = implied + (1 - implied) * max(0.0, wounded)
+        flows = manpower.stock_flow(replace(base, permanent_loss_share=Range.exact(min(1.0, permanent))),
+                                    result.start_month, result.horizon)
+        rows.append(("the killed share implied by the Western killed-a-month claims", implied,
+                     flows["cumulative_net_change"].iloc[-1], ";".join(killed_claims["id"])))
+    return pd.DataFrame(rows, columns=["change", "value", "outcome", "claim_ids"])
+
+
+def recruitment_bottom_line(result: RecruitmentResult, claims: pd.DataFrame, link=narrative.link) -> str:
+    """The answer to "can recruitment sustain the losses?" over the horizon, with its range, a
+    likelihood word on the ICD 203 scale and the assumptions that would change it."""
+    end = result.monte_carlo.iloc[-1]
+    p = float(end["p_cumulative_negative"])
+    first, last = result.deterministic.iloc[0], result.deterministic.iloc[-1]
+    permanent_ids = figures.id_list(result.loss_ids, result.share_ids)
+    top = result.tornado.iloc[0]
+    alternatives = recruitment_alternatives(result)
+    changes = [f"{INPUT_WORDS[top['input']]}, whose range alone moves the outcome from "
+               f"{narrative.signed(min(top['outcome_at_low'], top['outcome_at_high']))} to "
+               f"{narrative.signed(max(top['outcome_at_low'], top['outcome_at_high']))}"]
+    for row in alternatives.itertuples():
+        changes.append(f"{link(row.change, claims, figures.id_list(row.claim_ids))} "
+                       f"({'a killed share of ' + narrative.share(row.value) if 'killed' in row.change else 'instead'}) would give "
+                       f"{narrative.signed(row.outcome)}")
+    return (f"**Bottom line.** Over the {result.horizon} months from {result.start_month}, it is "
+            f"{narrative.likelihood(p)} ({narrative.share(p)} of draws) that Russia's forces end smaller than they "
+            f"start. Recruitment of about {link(narrative.count(result.inputs.recruits.central), claims, result.recruits.claim_ids)} "
+            f"a month meets permanent losses of about "
+            f"{link(narrative.count(first['outflow']), claims, permanent_ids)} a month at the start, "
+            f"{PATH_WORDS[result.loss_path]} to about {narrative.count(last['outflow'])} by month {result.horizon}. "
+            f"Median change: {link(narrative.signed(end['cumulative_q50']), claims, result.claim_ids)} "
+            f"(90% of draws {narrative.signed(end['cumulative_q05'])} to {narrative.signed(end['cumulative_q95'])}). "
+            f"What would change it: " + "; ".join(changes) + ".")
 
 
 def recruitment_charts(result: RecruitmentResult, claims: pd.DataFrame, scenario: str) -> dict:

@@ -93,7 +93,8 @@ def monte_carlo(inputs: Manpower, start: str, horizon: int, n_draws: int, seed: 
 
     Each draw takes every uncertain input once from its PERT distribution (parameter
     uncertainty: the rates are unknown, not noisy month to month); the draws are seeded.
-    Columns: net_qNN, cumulative_qNN for each quantile, p_net_negative.
+    Columns: net_qNN, cumulative_qNN for each quantile, p_net_negative (the force shrinks that
+    month), p_cumulative_negative (it is smaller than at the start).
     """
     if n_draws <= 0:
         raise ValueError(f"n_draws: must be > 0, got {n_draws}")
@@ -107,6 +108,7 @@ def monte_carlo(inputs: Manpower, start: str, horizon: int, n_draws: int, seed: 
     result = pd.concat([quantile_frame(net, month, quantiles).add_prefix("net_"),
                         quantile_frame(cumulative, month, quantiles).add_prefix("cumulative_")], axis=1)
     result["p_net_negative"] = (net < 0).mean(axis=0)
+    result["p_cumulative_negative"] = (cumulative < 0).mean(axis=0)
     return result
 
 

@@ -1,35 +1,89 @@
-"""Words from numbers: formatting for findings, titles and key-number tables.
+"""Words from numbers: formatting for findings, titles, tables and decks, the likelihood scale,
+and links from every number to the claims behind it.
 
-Nothing here holds a figure: every function formats what the models computed.
+One rounding rule for modelled numbers: two significant figures ("about 710,000", "6.4 million",
+"2.1x"), because the inputs are claims that rarely agree to better than that. A claim keeps the
+precision its claimant stated (`stated`). Nothing here holds a figure: every function formats what
+the models computed.
 """
 
 from __future__ import annotations
 
+import hashlib
+import html
 import math
+
+import pandas as pd
+
+SIGNIFICANT = 2
+CLAIMS_PAGE = "claims.html"  # reports/claims.html: one anchor per claim and per set of claims
+DASH = "–"  # what a table shows for a missing value (with a footnote)
+
+# US intelligence community, ICD 203 (2015): probability ranges and the words that express them.
+LIKELIHOOD_SCALE = (
+    (0.05, "almost no chance"),
+    (0.20, "very unlikely"),
+    (0.45, "unlikely"),
+    (0.55, "roughly even chance"),
+    (0.80, "likely"),
+    (0.95, "very likely"),
+    (1.00, "almost certain"),
+)
+LIKELIHOOD_SOURCE = "US Intelligence Community Directive 203 (2015)"
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def round_sig(value: float, digits: int = SIGNIFICANT) -> float:
+    """`value` rounded to `digits` significant figures (0 stays 0)."""
+    if value == 0 or _missing(value) or math.isinf(value):
+        return value
+    return round(value, digits - 1 - int(math.floor(math.log10(abs(value)))))
 
 
 def count(value: float) -> str:
-    """3,000,000 -> '3.0 million'; 30,000 -> '30,000'; 612 -> '612'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """A modelled count, two significant figures: 709,396 -> '710,000'; 6,370,000 -> '6.4 million'."""
+    if _missing(value):
         return "n/a"
-    if abs(value) >= 1e6:
-        return f"{value / 1e6:.1f} million"
-    return f"{value:,.0f}"
+    rounded = round_sig(value)
+    if abs(rounded) >= 1e6:
+        return f"{rounded / 1e6:.{max(0, SIGNIFICANT - len(str(int(abs(rounded) // 1e6))))}f} million"
+    return f"{rounded:,.0f}"
+
+
+def stated(value: float) -> str:
+    """A claim's number as its claimant stated it: 422,704 stays '422,704'; 1,100,000 -> '1.1 million'."""
+    if _missing(value):
+        return "n/a"
+    if abs(value) >= 1e6 and value % 1e5 == 0:
+        return f"{value / 1e6:g} million"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 def span(low: float, high: float, formatter=count) -> str:
-    """'2.0 million to 4.5 million', or one value when both ends agree."""
+    """'2.0 million to 4.5 million', or one value when both ends read the same."""
     return formatter(low) if formatter(low) == formatter(high) else f"{formatter(low)} to {formatter(high)}"
 
 
 def times(value: float) -> str:
-    """2.54 -> '2.5x'."""
-    return "n/a" if value is None or math.isnan(value) else f"{value:.1f}x"
+    """2.54 -> '2.5x'; 10.66 -> '11x'."""
+    if _missing(value):
+        return "n/a"
+    rounded = round_sig(value)
+    return f"{rounded:.{max(0, SIGNIFICANT - 1 - int(math.floor(math.log10(abs(rounded)))))}f}x" if rounded else "0x"
 
 
 def share(value: float) -> str:
-    """0.253 -> '25%'."""
-    return f"{value:.0%}"
+    """0.253 -> '25%'; 0.004 -> 'under 1%'; 0.996 -> 'over 99%'."""
+    if _missing(value):
+        return "n/a"
+    if 0 < value < 0.01:
+        return "under 1%"
+    if 0.99 < value < 1:
+        return "over 99%"
+    return f"{round_sig(value * 100):g}%"
 
 
 def by_unit(value: float, unit: str) -> str:
@@ -43,5 +97,70 @@ def span_by_unit(low: float, high: float, unit: str) -> str:
 
 
 def signed(value: float) -> str:
-    """A change with its sign: '+7,169' / '-12.3 million'."""
+    """A change with its sign: '+7,200' / '-12 million'."""
     return ("+" if value >= 0 else "-") + count(abs(value))
+
+
+def likelihood(probability: float) -> str:
+    """The ICD 203 word for a probability: 0.18 -> 'very unlikely'."""
+    for upper, word in LIKELIHOOD_SCALE:
+        if probability <= upper:
+            return word
+    raise ValueError(f"probability: expected 0..1, got {probability}")
+
+
+def likelihood_table() -> pd.DataFrame:
+    """The scale as a table, for the reports' methods sections."""
+    lower = [0.0] + [upper for upper, _ in LIKELIHOOD_SCALE[:-1]]
+    return pd.DataFrame({"term": [word for _, word in LIKELIHOOD_SCALE],
+                         "probability": [f"{low:.0%} to {upper:.0%}" for low, (upper, _) in zip(lower, LIKELIHOOD_SCALE)]})
+
+
+# --- links to claims -----------------------------------------------------------------------
+
+def claims_anchor(claim_ids) -> str:
+    """The anchor on the claims page for one claim (`claim-<id>`) or a set of them (`claims-<digest>`)."""
+    ids = sorted({i for i in claim_ids if i})
+    if len(ids) == 1:
+        return f"claim-{ids[0]}"
+    return "claims-" + hashlib.sha1("\n".join(ids).encode()).hexdigest()[:12]
+
+
+def link(text: str, claims: pd.DataFrame, claim_ids, page: str = f"../{CLAIMS_PAGE}") -> str:
+    """`text` as an HTML link to the claims behind it; hovering shows claimant and date; the ids
+    travel in `data-claims` so that the claims page can list every set the reports use."""
+    ids = sorted({i for i in claim_ids if i})
+    if not ids:
+        return html.escape(text)
+    rows = claims[claims["id"].isin(ids)].sort_values(["known_from", "id"])
+    shown = [f"{r.claimant} ({r.known_from:%Y-%m-%d})" for r in rows.head(3).itertuples()]
+    more = f"; +{len(rows) - 3} more" if len(rows) > 3 else ""
+    return (f'<a class="claim" href="{page}#{claims_anchor(ids)}" title="{html.escape("; ".join(shown) + more)}" '
+            f'data-claims="{" ".join(ids)}">{html.escape(text)}</a>')
+
+
+# --- tables --------------------------------------------------------------------------------
+
+def table(frame: pd.DataFrame, columns: dict[str, str], formats: dict | None = None, missing_note: str = "") -> str:
+    """An HTML table for readers: the `columns` given (name -> heading), no index, each value
+    through its formatter (`formats`: column -> callable(value, row) -> text, HTML allowed), numbers
+    with thousands separators, a dash where a value is missing and a footnote saying why."""
+    formats = formats or {}
+    head = "".join(f"<th>{html.escape(heading)}</th>" for heading in columns.values())
+    body, dashes = [], False
+    for _, row in frame.iterrows():
+        cells = []
+        for name in columns:
+            value = row[name]
+            if name not in formats and (value is None or (not isinstance(value, str) and pd.isna(value))):
+                cells.append(DASH)
+                dashes = True
+            elif name in formats:
+                cells.append(formats[name](value, row))
+            elif isinstance(value, float | int) and not isinstance(value, bool):
+                cells.append(f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}")
+            else:
+                cells.append(html.escape(str(value)))
+        body.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
+    note = f'<p class="note">{DASH}: {html.escape(missing_note or "no value")}</p>' if dashes else ""
+    return f'<table class="readable"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{note}'

@@ -229,6 +229,8 @@ def validate_sources(frame: pd.DataFrame) -> list[Problem]:
 
     problems = parse_dates(frame, ["published", "original_published"], ["published"], "source_id", partial=True)
     problems += parse_dates(frame, ["accessed"], ["accessed"], "source_id")
+    # a page seen on `accessed` was public by then, whatever the last day of its partial date
+    frame["published"] = frame["published"].where(~(frame["published"] > frame["accessed"]), frame["accessed"])
     schema = pa.DataFrameSchema(
         {
             "source_id": _text(ID_PATTERN, unique=True),
