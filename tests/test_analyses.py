@@ -65,7 +65,7 @@ def test_recruitment_inputs_trace_to_claims(claims):
 def test_headline_numbers_name_their_claims(claims):
     table = analyses.headline_numbers(claims, analyses.ammunition_analysis(claims, n_draws=200, seed=1),
                                       analyses.recruitment_analysis(claims, n_draws=200, seed=1))
-    assert len(table) == 8 and (table["low"] <= table["central"]).all() and (table["central"] <= table["high"]).all()
+    assert len(table) == 10 and (table["low"] <= table["central"]).all() and (table["central"] <= table["high"]).all()
     assert table["claim_ids"].str.len().gt(0).all() and table["source_ids"].str.len().gt(0).all()
 
 
@@ -76,3 +76,44 @@ def test_seed_claims_and_audit_tables(claims):
     assert (spread["spread"] >= 1).all() and (spread["claims"] >= 2).all()
     stale = analyses.stale(claims, pd.Timestamp("2026-08-08"), 12)
     assert stale["stale"].iloc[0] and stale["months_old"].iloc[0] > 12
+
+
+def test_losses_follow_their_trend_unless_a_scenario_holds_them_flat(claims):
+    trend = analyses.recruitment_analysis(claims, n_draws=200, seed=1)
+    flat = analyses.recruitment_analysis(claims, n_draws=200, seed=1, losses_path="flat")
+    assert trend.loss_growth.low < trend.loss_growth.central < trend.loss_growth.high and flat.loss_growth.width == 0
+    assert trend.losses == flat.losses, "both start from the trend's level in the first modelled month"
+    rising = trend.deterministic["outflow"]
+    assert rising.iloc[-1] > rising.iloc[0] and flat.deterministic["outflow"].nunique() == 1
+    assert trend.monte_carlo["p_cumulative_negative"].iloc[-1] > flat.monte_carlo["p_cumulative_negative"].iloc[-1]
+    with pytest.raises(ValueError, match="losses_path"):
+        analyses.recruitment_analysis(claims, n_draws=200, seed=1, losses_path="rising")
+
+
+def test_permanent_share_and_exits_come_from_claims_where_they_exist(claims):
+    result = analyses.recruitment_analysis(claims, n_draws=200, seed=1)
+    assert result.permanent_basis == "claims" and len(result.permanent_evidence) >= 1
+    assert set(figures.id_list(result.permanent_evidence["claim_ids"])) <= set(claims["id"])
+    before = analyses.recruitment_analysis(claims, as_of="2024-12-31", n_draws=200, seed=1)
+    assert before.permanent_basis == "assumption", "no claim gave permanent losses before June 2025"
+    assert result.other_exits.central > 0 and set(result.exits["exit"]) >= {"desertion"}
+
+
+def test_western_rate_claims_are_checked_against_the_model(claims):
+    check = analyses.recruitment_analysis(claims, n_draws=200, seed=1).rate_check
+    assert len(check) >= 3 and set(check["what"]) <= {"killed", "killed or wounded"}
+    row = check.iloc[0]
+    assert row["gap"] == pytest.approx(row["claimed"] / row["model"] - 1)
+
+
+def test_bottom_lines_give_an_answer_a_range_and_a_likelihood_word(claims):
+    from sustainment import narrative
+
+    recruitment = analyses.recruitment_analysis(claims, n_draws=500, seed=1)
+    text = analyses.recruitment_bottom_line(recruitment, claims, analyses.plain)
+    p = recruitment.monte_carlo["p_cumulative_negative"].iloc[-1]
+    assert text.startswith("**Bottom line.**") and narrative.likelihood(p) in text and "90% of draws" in text
+    assert "What would change it" in text and "killed share" in text
+    ammunition = analyses.ammunition_analysis(claims, n_draws=500, seed=1)
+    text = analyses.ammunition_bottom_line(ammunition, claims, analyses.plain)
+    assert f"In {ammunition.last_year}" in text and "of draws" in text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import shutil
 import subprocess
 import sys
 import matplotlib.pyplot as plt
@@ -12,7 +13,7 @@ import pandas as pd
 import pytest
 from pptx import Presentation
 
-from sustainment import analyses, figures, pack, plotting
+from sustainment import analyses, figures, pack, paths, plotting
 from sustainment.files import write_atomic
 from sustainment.render import Project
 
@@ -37,7 +38,7 @@ def render_toy(project: Project, name: str, charts: dict[str, list[str]]) -> Non
          "source_ids": "alpha-2024"}])
     analyses.save_briefing(str(folder), scenario=name, as_of=pd.Timestamp("2024-12-31"),
                            data_vintage=pd.Timestamp("2024-12-31"), policy="central", charts=list(charts),
-                           key_numbers=key_numbers)
+                           key_numbers=key_numbers, bottom_lines=[f"**Bottom line.** The {name} answer."])
     manifest_path = project.reports / "manifest.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"reports": {}}
     manifest["reports"][f"{name}/briefing"] = {
@@ -70,17 +71,20 @@ def test_briefing_deck_order_pictures_footers_notes(project):
     slides = list(deck.slides)
     titles = [slide_texts(s)[0] for s in slides]
     assert titles[0].startswith("Russian vs Western") and "Toy alpha" in slide_texts(slides[0])[1]
-    assert titles[1] == "Key numbers" and titles[2:5] == ["supply finding", "ratio finding", "recruits finding"]
-    assert titles[5] == "Methods and caveats" and titles[6] == "Scenario assumptions: Toy alpha" and titles[7] == "Sources"
-    assert len(slides) == 8 and deck.slide_width / deck.slide_height == pytest.approx(16 / 9, rel=0.01)
-    table = next(shape for shape in slides[1].shapes if shape.has_table).table
+    assert titles[1] == "Bottom line" and slide_texts(slides[1])[1] == "• The alpha answer."
+    assert titles[2] == "Key numbers" and titles[3:6] == ["supply finding", "ratio finding", "recruits finding"]
+    assert titles[6] == "Methods and caveats" and titles[7] == "Scenario assumptions: Toy alpha" and titles[8] == "Sources"
+    assert len(slides) == 9 and deck.slide_width / deck.slide_height == pytest.approx(16 / 9, rel=0.01)
+    table = next(shape for shape in slides[2].shapes if shape.has_table).table
     assert table.cell(1, 0).text == "Russian supply" and table.cell(1, 1).text == "3.0 million"
     assert table.cell(2, 2).text == "2.0x to 3.6x"
     with (project.reports / "alpha" / "figures" / "figures.csv").open() as handle:
         manifest = {row["file"]: row for row in csv.DictReader(handle)}
-    for slide, (chart, ids) in zip(slides[2:5], CHARTS.items()):
-        assert any(shape.shape_type == 13 for shape in slide.shapes), "a picture"
-        footer = slide_texts(slide)[-1]
+    for slide, (chart, ids) in zip(slides[3:6], CHARTS.items()):
+        assert sum(shape.shape_type == 13 for shape in slide.shapes) == 1, "one picture"
+        texts = slide_texts(slide)
+        assert texts == [f"{chart} finding", "what, in units", texts[-1]], "the title, the measure and the footer, once each"
+        footer = texts[-1]
         assert footer == "Sources: " + manifest[f"{chart}.png"]["source_line"] and footer != "Sources: "
         assert manifest[f"{chart}.png"]["source_line"] in slide.notes_slide.notes_text_frame.text
         notes = slide.notes_slide.notes_text_frame.text
@@ -93,6 +97,10 @@ def test_briefing_deck_order_pictures_footers_notes(project):
                 for paragraph in shape.text_frame.paragraphs:
                     for run in paragraph.runs:
                         assert run.font.size is None or run.font.size.pt >= 12
+    links = [run.hyperlink.address for shape in slides[-1].shapes if shape.has_text_frame
+             for paragraph in shape.text_frame.paragraphs for run in paragraph.runs if run.hyperlink.address]
+    assert links == ["https://alpha.example/a", "https://beta.example/b"], "the sources slide links each source"
+    assert b"/URI (https://alpha.example/a)" in (project.reports / "alpha" / "briefing.pdf").read_bytes()
 
 
 def test_long_source_lines_are_shortened_in_the_footer_and_kept_in_the_notes():
@@ -119,14 +127,53 @@ def test_two_exports_are_byte_identical(project):
     assert first == {name: (project.reports / "alpha" / name).read_bytes() for name in outputs}
 
 
-def test_compare_deck_puts_scenarios_side_by_side(project):
-    path, pdf = pack.export_compare(project, ["alpha", "beta"])
+def render_briefing(project: Project, name: str, parameters: dict) -> None:
+    """What the briefing notebook leaves for a scenario of the project's own data (few draws)."""
+    claims = figures.load(project.data)
+    shutil.copy(paths.SCENARIOS_DIR / f"{name}.yaml", project.scenarios)
+    parameters = {"scenario": name, "n_draws": 200, **parameters}
+    charts = analyses.briefing_charts(claims, parameters)
+    folder = project.reports / name / "figures"
+    for chart_name, chart in charts.items():
+        plotting.save(chart, chart_name, folder)
+    plt.close("all")
+    analyses.save_briefing(str(folder), scenario=name, as_of=pd.Timestamp("2026-08-08"), data_vintage=pd.Timestamp("2026-08-08"),
+                           policy="central", charts=list(charts), key_numbers=pd.DataFrame(
+                               [{"number": "n", "low": 1.0, "central": 2.0, "high": 3.0, "unit": "ratio", "claim_ids": "",
+                                 "source_ids": ""}]), bottom_lines=[])
+    manifest_path = project.reports / "manifest.json"
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"reports": {}}
+    manifest["reports"][f"{name}/briefing"] = {"input_hash": "cd" * 32, "figures": sorted(p.name for p in folder.iterdir()),
+                                               "parameters": parameters}
+    write_atomic(manifest_path, json.dumps(manifest))
+
+
+def test_compare_deck_puts_scenarios_side_by_side_on_one_scale(tmp_path):
+    project = Project(data=paths.DATA_DIR, scenarios=tmp_path / "scenarios", reports=tmp_path / "reports")
+    project.scenarios.mkdir()
+    render_briefing(project, "baseline", {})
+    render_briefing(project, "north_korea_cutoff", {"include_north_korea": False, "include_iran": False,
+                                                    "foreign_troops_claim": ""})
+    path, pdf = pack.export_compare(project, ["baseline", "north_korea_cutoff"])
     slides = list(Presentation(str(path)).slides)
-    assert len(slides) == 2 + len(CHARTS)
-    assert len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes())) == len(slides)
+    charts = json.loads((project.reports / "baseline" / "figures" / analyses.BRIEFING_FILE).read_text())["charts"]
+    assert len(slides) == 2 + len(charts) and len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes())) == len(slides)
     table = next(shape for shape in slides[1].shapes if shape.has_table).table
-    assert [table.cell(0, c).text for c in range(3)] == ["Key number", "Toy alpha", "Toy beta"]
-    assert sum(shape.shape_type == 13 for shape in slides[2].shapes) == 2
+    assert [table.cell(0, c).text for c in range(3)] == ["Key number", "Baseline", "North Korea and Iran cut off"]
+    pictures = [shape for shape in slides[2].shapes if shape.shape_type == 13]
+    assert len(pictures) == 2 and "on one scale" in slide_texts(slides[2])[0]
+
+
+def test_share_scale_gives_paired_charts_one_scale(data_dir):
+    claims = figures.load(data_dir)
+    pair = []
+    for top in (10, 1000):
+        figure, axes = plotting.new_chart("t", "s", claims, ["ru-a"])
+        axes.plot([0, 1], [0, top])
+        pair.append(figure)
+    plotting.share_scale(pair)
+    assert pair[0].axes[0].get_ylim() == pair[1].axes[0].get_ylim() and pair[0].axes[0].get_ylim()[1] >= 1000
+    plt.close("all")
 
 
 def test_bad_requests_are_one_line_and_keep_the_good_deck(project):
@@ -137,7 +184,7 @@ def test_bad_requests_are_one_line_and_keep_the_good_deck(project):
         pack.export_briefing(project, ["delta"])
     pack.export_briefing(project, ["alpha"])
     good = (project.reports / "alpha" / "briefing.pptx").read_bytes()
-    (project.reports / "alpha" / "figures" / "ratio.png").unlink()
+    (project.reports / "alpha" / "figures" / "ratio.slide.png").unlink()
     with pytest.raises(pack.PackError, match="figure 'ratio' is missing"):
         pack.export_briefing(project, ["alpha"])
     assert (project.reports / "alpha" / "briefing.pptx").read_bytes() == good

@@ -5,6 +5,8 @@ import json
 import subprocess
 import sys
 
+import matplotlib.pyplot as plt
+
 from sustainment import figures, plotting
 
 SCRIPT = """
@@ -21,7 +23,7 @@ def test_footer_is_generated_from_the_claims_sources(data_dir, tmp_path):
     claims = figures.load(data_dir)
     figure, _ = plotting.new_chart("Title", "Subtitle", claims, ["ru-a", "ru-b", "ru-c", ""])
     written = plotting.save(figure, "chart", tmp_path)
-    assert [p.suffix for p in written] == [".png", ".svg", ".pdf", ".json"]
+    assert [p.name for p in written] == ["chart.png", "chart.svg", "chart.pdf", "chart.slide.png", "chart.thumb.png", "chart.json"]
     sidecar = json.loads((tmp_path / "chart.json").read_text())
     assert sidecar["source_line"] == "Alpha News (2025); Gamma Wire (2025)"  # beta-2024 relays Gamma Wire
     assert sidecar["source_ids"] == ["alpha-2024", "beta-2024"]
@@ -44,3 +46,23 @@ def test_no_dates_in_metadata(data_dir, tmp_path):
     plotting.save(figure, "chart", tmp_path)
     assert b"CreationDate" not in (tmp_path / "chart.pdf").read_bytes()
     assert "<dc:date>" not in (tmp_path / "chart.svg").read_text()
+
+
+def test_no_legend_covers_data_in_any_chart():
+    """Every chart the pipelines draw keeps its legend outside the plotting area."""
+    from sustainment import analyses, figures
+
+    claims = figures.load()
+    charts = {**analyses.ammunition_charts(analyses.ammunition_analysis(claims, n_draws=200, seed=1), claims),
+              **analyses.recruitment_charts(analyses.recruitment_analysis(claims, n_draws=200, seed=1), claims, "baseline"),
+              **analyses.audit_charts(claims, claims)}
+    for name, figure in charts.items():
+        figure.canvas.draw()
+        renderer = figure.canvas.get_renderer()
+        for axes in figure.axes:
+            legend = axes.get_legend()
+            if legend is not None:
+                box, plot = legend.get_window_extent(renderer), axes.get_window_extent(renderer)
+                assert not box.overlaps(plot), f"{name}: the legend overlaps the plot"
+                assert box.x1 <= figure.bbox.x1 + 1, f"{name}: the legend runs off the figure"
+    plt.close("all")

@@ -52,10 +52,11 @@ def test_every_notebook_renders_with_html_and_figures(rendered):
     project, first, _ = rendered
     for name in ("ammunition_production", "recruitment_sustainability", "source_audit", "briefing"):
         assert f"baseline/{name}.ipynb" in first and f"baseline/{name}.html" in first
-    charts = [n for n in first if n.startswith("baseline/figures/") and n.endswith(".png")]
+    charts = [n for n in first if n.startswith("baseline/figures/") and n.endswith(".png")
+              and not n.endswith((".slide.png", ".thumb.png"))]
     assert len(charts) >= 12
     for chart in charts:
-        for suffix in (".svg", ".pdf", ".json"):
+        for suffix in (".svg", ".pdf", ".json", ".slide.png", ".thumb.png"):
             assert chart.removesuffix(".png") + suffix in first
         sidecar = json.loads((project.reports / chart.removesuffix(".png")).with_suffix(".json").read_text())
         assert sidecar["title"] and sidecar["source_ids"] and sidecar["source_line"]
@@ -76,7 +77,7 @@ def test_stored_notebooks_carry_provenance_and_no_timings(rendered):
         assert marker not in text
     html = (project.reports / "baseline" / "ammunition_production.html").read_text(encoding="utf-8")
     assert "ammunition_analysis(" not in html, "HTML reports hide code"
-    assert "Finding." in html
+    assert "Bottom line." in html
 
 
 def test_index_lists_every_report_and_its_sources(rendered):
@@ -177,3 +178,36 @@ def test_plan_refuses_before_any_kernel(tmp_path):
     with pytest.raises(ParameterError, match=r"parameter 'horizon' must be in \[1, 240\], got -3"):
         render.plan(project, None, ["odd"], {})
     assert not (tmp_path / "reports").exists()
+
+
+def test_every_link_to_a_claim_has_its_target(rendered):
+    import re
+
+    project, _, _ = rendered
+    claims_page = (project.reports / "claims.html").read_text(encoding="utf-8")
+    targets = set(re.findall(r'id="(claims?-[^"]+)"', claims_page))
+    links = 0
+    for page in sorted(project.reports.glob("baseline/*.html")):
+        text = page.read_text(encoding="utf-8")
+        for anchor in re.findall(r'href="\.\./claims\.html#([^"]+)"', text):
+            assert anchor in targets, f"{page.name}: no target for #{anchor}"
+            links += 1
+    assert links > 50
+
+
+def test_headline_numbers_are_links_and_tables_read_cleanly(rendered):
+    import re
+
+    project, _, _ = rendered
+    briefing = (project.reports / "baseline" / "briefing.html").read_text(encoding="utf-8")
+    table = briefing.split("<th>Key number</th>", 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", table)
+    assert len(rows) >= 8 and all(re.search(r'<td>[^<]*</td><td><a class="claim"', row) for row in rows)
+    bottom = re.findall(r"<strong>Bottom line\.</strong>(.*?)</p>", briefing, flags=re.S)
+    assert len(bottom) == 2 and all(part.count('<a class="claim"') >= 2 for part in bottom)
+    for page in sorted(project.reports.glob("baseline/*.html")):
+        text = page.read_text(encoding="utf-8")
+        assert 'class="dataframe"' not in text, f"{page.name}: a raw pandas table (index column)"
+        cells = re.findall(r"<td>(.*?)</td>", text, flags=re.S)
+        assert cells and not any(re.fullmatch(r"\s*(nan|NaN|None)\s*", cell) for cell in cells), page.name
+        assert re.findall(r'<img alt="[^"]{20,}" src="data:image/png;base64,', text), f"{page.name}: alt text"

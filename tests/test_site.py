@@ -8,8 +8,8 @@ from sustainment import paths, site
 from sustainment.render import Project
 
 
-def test_source_title_with_script_is_escaped(tmp_path):
-    data = tmp_path / "data"
+def test_source_title_with_script_is_escaped(tmp_path, data_dir):
+    data = data_dir
     (data / "scenarios").mkdir(parents=True)
     rows = [list(r) for r in SOURCES]
     rows[1][2] = "<script>alert('x')</script> Shells"
@@ -22,7 +22,7 @@ def test_source_title_with_script_is_escaped(tmp_path):
     figures_dir.mkdir(parents=True)
     (figures_dir / "chart.json").write_text(json.dumps({
         "name": "chart", "title": "A <b>bold</b> claim", "subtitle": "s", "source_line": "Alpha News (2024)",
-        "source_ids": ["alpha-2024"], "note": ""}))
+        "source_ids": ["alpha-2024"], "claim_ids": ["ru-a"], "note": ""}))
     manifest = {"reports": {"north_korea_cutoff/toy": {
         "input_hash": "0" * 64, "parameters": {"x": "<i>1</i>"}, "git_revision": "abc", "data_checksums": {"sources.csv": "f" * 64},
         "ipynb": "north_korea_cutoff/toy.ipynb", "html": "north_korea_cutoff/toy.html", "figures": ["chart.json", "chart.png"]}}}

@@ -155,7 +155,9 @@ def side_ratio(supply: pd.DataFrame, n_draws: int, seed: int, numerator: str = "
     independently from its PERT range, summed per side, and the ratio taken draw by draw (so
     the range is not low/low vs high/high). Columns: year, q05, q25, q50, q75, q95, central
     (ratio of the central sums), p_above_1, missing (components with no claim that year,
-    counted as zero: a year with missing components understates its side)."""
+    counted as zero: a year with missing components understates its side), no_range (the 90%
+    band is narrower than 2%: the components rest on single claims, and a band would only show
+    the precision of those claims, not the uncertainty)."""
     if n_draws <= 0:
         raise ValueError(f"n_draws: must be > 0, got {n_draws}")
     rng = np.random.default_rng(seed)
@@ -176,9 +178,12 @@ def side_ratio(supply: pd.DataFrame, n_draws: int, seed: int, numerator: str = "
         q = np.quantile(ratio, [0.05, 0.25, 0.5, 0.75, 0.95])
         rows.append({"year": int(year), "q05": q[0], "q25": q[1], "q50": q[2], "q75": q[3], "q95": q[4],
                      "central": totals[numerator][1] / totals[denominator][1], "p_above_1": float((ratio > 1).mean()),
-                     "missing": absent.get(year, "")})
-    return pd.DataFrame(rows, columns=["year", "q05", "q25", "q50", "q75", "q95", "central", "p_above_1", "missing"])
+                     "missing": absent.get(year, ""), "no_range": bool(q[4] / q[0] - 1 < NO_RANGE)})
+    return pd.DataFrame(rows, columns=["year", "q05", "q25", "q50", "q75", "q95", "central", "p_above_1", "missing",
+                                       "no_range"])
 
+
+NO_RANGE = 0.02  # a ratio whose 90% band is narrower than this (relative) comes from single claims
 
 FIRING_ACTOR = {"russia": "RU", "west": "UA"}
 

@@ -7,6 +7,7 @@ add narrative; the briefing calls the same pipelines, so no analysis is written 
 
 from __future__ import annotations
 
+import html
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,7 +112,7 @@ def ammunition_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str = 
 def _ratio_sentence(row: pd.Series) -> str:
     lead, factor = ("Russia's side", row["q50"]) if row["q50"] >= 1 else ("The Western side", 1 / row["q50"])
     band = (row["q05"], row["q95"]) if row["q50"] >= 1 else (1 / row["q95"], 1 / row["q05"])
-    spread = ("one claim per component, so no range" if row["q05"] == row["q95"] else
+    spread = ("from single claims, so no range" if row["no_range"] else
               f"90% of draws: {narrative.times(band[0])} to {narrative.times(band[1])}")
     return f"{lead} had about {narrative.times(factor)} the other side's artillery supply in {int(row['year'])} ({spread})"
 
@@ -127,7 +128,7 @@ def ammunition_bottom_line(result: AmmunitionResult, claims: pd.DataFrame, link=
     ids = figures.id_list(russia["claim_ids"], west["claim_ids"])
     p = float(ratio["p_above_1"])
     word = narrative.likelihood(p)
-    band = ("(one claim per component: no range)" if ratio["q05"] == ratio["q95"] else
+    band = ("(from single claims: no range)" if ratio["no_range"] else
             f"(90% of draws {narrative.times(ratio['q05'])} to {narrative.times(ratio['q95'])})")
     caveats = []
     for side, row in (("Russian", russia), ("Western", west)):
@@ -362,6 +363,7 @@ def recruitment_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str =
     western = western[~ua_general_staff.relays(western)]  # a relay of the claimed series would calibrate it against itself
     calibration = trends.calibration(cumulative, western[["period_end", "canonical_value", "id"]].set_axis(["date", "value", "id"], axis=1))
     calibration["source_id"] = calibration["id"].map(western.set_index("id")["source_id"])
+    calibration["claim_ids"] = calibration["id"]
     factor = _range_of(calibration["factor"], "calibration")
     start = (when + pd.offsets.MonthBegin(1)).to_period("M")
     fitted = rates[rates.index >= pd.Period(TREND_START, "M")]
@@ -469,7 +471,7 @@ def recruitment_bottom_line(result: RecruitmentResult, claims: pd.DataFrame, lin
     return (f"**Bottom line.** Over the {result.horizon} months from {result.start_month}, it is "
             f"{narrative.likelihood(p)} ({narrative.share(p)} of draws) that Russia's forces end smaller than they "
             f"start. Recruitment of about {link(narrative.count(result.inputs.recruits.central), claims, result.recruits.claim_ids)} "
-            f"a month meets permanent losses of about "
+            f"a month meets permanent losses and other exits of about "
             f"{link(narrative.count(first['outflow']), claims, permanent_ids)} a month at the start, "
             f"{PATH_WORDS[result.loss_path]} to about {narrative.count(last['outflow'])} by month {result.horizon}. "
             f"Median change: {link(narrative.signed(end['cumulative_q50']), claims, result.claim_ids)} "
@@ -482,37 +484,228 @@ def recruitment_charts(result: RecruitmentResult, claims: pd.DataFrame, scenario
     from sustainment import plotting
 
     ids = result.claim_ids
-    mc = result.monte_carlo.iloc[-1]
-    median = mc["cumulative_q50"]
-    observed = result.loss_trend["observed"].to_numpy()
-    required = pd.DataFrame({"low": observed * result.permanent_share.low, "high": observed * result.permanent_share.high},
-                            index=result.loss_trend.index.to_timestamp()).dropna()
-    need = manpower.required_recruits(result.losses.central, result.permanent_share.central)
+    mc = result.monte_carlo
+    end = mc.iloc[-1]
+    path = result.loss_trend[["observed", "mean"]].set_axis(result.loss_trend.index.to_timestamp())
+    level = path["observed"].fillna(path["mean"])
+    required = pd.DataFrame({"low": level * result.permanent_share.low, "high": level * result.permanent_share.high})
+    year = min(12, result.horizon)
     top = result.tornado.iloc[0]
-    p = result.monte_carlo["p_net_negative"]
     return {
         "recruitment_losses_vs_recruits": plotting.losses_vs_recruits(
-            result.loss_claims, result.recruit_claims, required, claims, figures.id_list(result.ua_ids, result.calibration["id"]),
+            result.loss_claims, path, result.recruit_claims, required, claims, result.loss_ids,
             f"Recruiting about {narrative.count(result.inputs.recruits.central)} a month against permanent losses of "
-            f"about {narrative.count(need)} a month"),
+            f"about {narrative.count(result.deterministic['outflow'].iloc[0])} a month"),
         "recruitment_fan": plotting.fan_chart(
-            result.monte_carlo, claims, ids,
-            f"Scenario {scenario}: the force {'grows' if median >= 0 else 'shrinks'} by a median "
-            f"{narrative.count(abs(median))} over {result.horizon} months (90% of draws: {narrative.signed(mc['cumulative_q05'])} "
-            f"to {narrative.signed(mc['cumulative_q95'])})"),
+            mc, claims, ids,
+            f"Scenario {scenario}: a median change of {narrative.signed(end['cumulative_q50'])} over {result.horizon} months; "
+            f"{narrative.likelihood(end['p_cumulative_negative'])} ({narrative.share(end['p_cumulative_negative'])}) that the "
+            f"force ends smaller"),
         "recruitment_tornado": plotting.tornado_chart(
             result.tornado, claims, ids,
-            f"The {top['input'].replace('_', ' ')} range moves the {result.horizon}-month outcome most: "
+            f"{INPUT_WORDS[top['input']].capitalize()} moves the {result.horizon}-month outcome most: "
             f"{narrative.signed(min(top['outcome_at_low'], top['outcome_at_high']))} to "
             f"{narrative.signed(max(top['outcome_at_low'], top['outcome_at_high']))}"),
         "recruitment_decline_probability": plotting.decline_probability(
-            result.monte_carlo, claims, ids,
-            f"Chance that the force shrinks in a month: {narrative.share(p.iloc[0])} at the start, "
-            f"{narrative.share(p.iloc[-1])} in month {result.horizon}"),
+            mc, claims, ids,
+            f"Chance that the force is smaller than at the start: {narrative.share(mc['p_cumulative_negative'].iloc[year - 1])} "
+            f"after {year} months, {narrative.share(end['p_cumulative_negative'])} after {result.horizon}"),
     }
+
+# --- tables for readers ---------------------------------------------------------------------
+
+METRIC_WORDS = {"shells_produced": "output", "shells_production_capacity": "capacity", "shells_delivered": "deliveries",
+                "shells_fired": "rounds fired"}
+BASIS_WORDS = {"claims": "", "upper bounds only": "caps only", "lower bounds only": "floors only",
+               "bounds only": "caps and floors only"}
+SIDE_WORDS = {"russia": "Russian side", "west": "Western side"}
+UNIT_WORDS = {"rounds/year": "rounds a year", "persons/month": "persons a month", "persons": "persons", "ratio": "ratio",
+              "share": "share"}
+
+
+def actor_names(claims: pd.DataFrame) -> dict[str, str]:
+    """actor code -> name, as actors.csv says."""
+    return claims.drop_duplicates("actor").set_index("actor")["actor_name"].to_dict()
+
+
+def _linked(claims: pd.DataFrame, text_of, ids_column: str = "claim_ids"):
+    """A table formatter: the cell's text (`text_of(row)`) linked to the claims in the row's `ids_column`."""
+    return lambda _value, row: narrative.link(text_of(row), claims, figures.id_list(row[ids_column]))
+
+
+def supply_table(result: AmmunitionResult, claims: pd.DataFrame) -> str:
+    """Each side's components per year: what measured them, the estimate and its range, how it was made."""
+    names = actor_names(claims)
+    rows = result.supply.assign(
+        who=result.supply["actor"].map(names), measure=result.supply["metric"].map(METRIC_WORDS),
+        how=[", ".join(x for x in (BASIS_WORDS.get(b, ""), "" if s == "estimated" else s,
+                                   f"counted from {a}" if a else "") if x)
+             for b, s, a in zip(result.supply["basis"], result.supply["status"], result.supply["active_from"])])
+    return narrative.table(
+        rows, {"year": "Year", "side": "Side", "who": "Supplier", "measure": "Measured by", "central": "Rounds a year",
+               "low": "Range", "how": "Notes"},
+        {"year": lambda v, _r: str(v), "side": lambda v, _r: SIDE_WORDS[v],
+         "central": _linked(claims, lambda r: narrative.count(r["central"])) ,
+         "low": lambda _v, r: narrative.span(r["low"], r["high"]) if r["low"] == r["low"] else narrative.DASH,
+         "measure": lambda v, _r: v if isinstance(v, str) else narrative.DASH},
+        missing_note="no claim for that supplier and year (counted as zero)")
+
+
+def ratio_table(result: AmmunitionResult) -> str:
+    """The Russia : West ratio per year: median, 90% of draws (or 'one claim per component'), likelihood."""
+    return narrative.table(
+        result.ratio, {"year": "Year", "q50": "Russia : West (median)", "q05": "90% of draws",
+                       "p_above_1": "Russian side ahead"},
+        {"year": lambda v, _r: str(v), "q50": lambda v, _r: narrative.times(v),
+         "q05": lambda _v, r: ("from single claims: no range" if r["no_range"] else
+                               narrative.span(r["q05"], r["q95"], narrative.times)),
+         "p_above_1": lambda v, _r: f"{narrative.likelihood(v)} ({narrative.share(v)} of draws)"})
+
+
+def balance_table(result: AmmunitionResult) -> str:
+    """Supply against rounds fired per side and year, with the running balance."""
+    return narrative.table(
+        result.balance, {"year": "Year", "side": "Side", "central_supply": "Supply", "central_fired": "Fired",
+                         "balance": "Supply - fired", "cumulative_balance": "Running balance"},
+        {"year": lambda v, _r: str(v), "side": lambda v, _r: SIDE_WORDS[v],
+         **{c: (lambda column: lambda v, _r: narrative.DASH if v != v else
+                (narrative.signed(v) if "balance" in column else narrative.count(v)))(c)
+            for c in ("central_supply", "central_fired", "balance", "cumulative_balance")}},
+        missing_note="no claim of rounds fired that year")
+
+
+def targets_table(result: AmmunitionResult, claims: pd.DataFrame) -> str:
+    """The targets the scenario follows, each linked to its claim."""
+    if result.targets.empty:
+        return "<p>The scenario follows no output target: growth rates only.</p>"
+    names = actor_names(claims)
+    return narrative.table(
+        result.targets, {"actor": "Producer", "rounds_per_year": "Target, rounds a year", "reached_by": "By"},
+        {"actor": lambda v, _r: names.get(v, v), "reached_by": lambda v, _r: str(v),
+         "rounds_per_year": lambda v, r: narrative.link(narrative.stated(v), claims, [r["id"]])})
+
+
+def trend_sentence(result: AmmunitionResult) -> str:
+    """Each side's log-linear trend as a yearly growth rate; the intervals of three-point fits are not shown."""
+    parts = [f"{SIDE_WORDS[side]} {narrative.share(trend.attrs['growth_per_step'])} a year"
+             for side, trend in sorted(result.trends.items())]
+    return ("Dotted lines: a log-linear trend of each side's estimated supply (" + "; ".join(parts) + "). With one point "
+            "a year, its prediction interval spans more than any plausible output, so it is not drawn: the trend says "
+            "where the estimates point, not where output will be.") if parts else ""
+
+
+def recruitment_inputs_table(result: RecruitmentResult, claims: pd.DataFrame) -> str:
+    """The model's inputs, each with its range, where it comes from and the claims behind it."""
+    r = result
+    rows = pd.DataFrame([
+        ("Contract recruits a month", narrative.count(r.inputs.recruits.central),
+         narrative.span(r.inputs.recruits.low, r.inputs.recruits.high),
+         f"claims in the window to {r.as_of:%Y-%m-%d}", ";".join(r.recruits.claim_ids)),
+        ("Killed and wounded a month, first modelled month", narrative.count(r.losses.central),
+         narrative.span(r.losses.low, r.losses.high),
+         "Ukrainian General Staff's monthly rates (fitted trend) x Western estimates / its totals", ";".join(r.loss_ids)),
+        ("Growth of losses a year", narrative.share(r.loss_growth.central),
+         narrative.span(r.loss_growth.low, r.loss_growth.high, narrative.share),
+         {"trend": "the trend's slope, 90% confidence interval", "flat": "held flat (scenario)",
+          "growth": "set by the scenario"}[r.loss_path], ";".join(r.loss_ids) if r.loss_path == "trend" else ""),
+        ("Share of losses that are permanent", narrative.share(r.permanent_share.central),
+         narrative.span(r.permanent_share.low, r.permanent_share.high, narrative.share),
+         "claims giving permanent losses and their total" if r.permanent_basis == "claims" else
+         "killed share from claims + assumed share of wounded who never return", ";".join(r.share_ids)),
+        ("Other exits a month (prisoners, desertion)", narrative.count(r.other_exits.central),
+         narrative.span(r.other_exits.low, r.other_exits.high), "claims in the window" if len(r.exits) else "no claim: none",
+         ";".join(r.exits["claim_ids"])),
+    ], columns=["input", "central", "range", "basis", "claim_ids"])
+    return narrative.table(rows, {"input": "Input", "central": "Central", "range": "Range", "basis": "From"},
+                           {"central": _linked(claims, lambda row: row["central"])})
+
+
+def rate_check_table(result: RecruitmentResult, claims: pd.DataFrame) -> str:
+    """Western killed and killed-or-wounded rate claims in the window against the model's losses."""
+    if result.rate_check.empty:
+        return "<p>No Western rate claim in the window.</p>"
+    return narrative.table(
+        result.rate_check, {"claimant": "Claimant", "what": "Counts", "from": "Period", "claimed": "Claimed a month",
+                            "model": "Model a month", "gap": "Claim vs model"},
+        {"from": lambda _v, r: f"{r['from']:%Y-%m-%d}" + ("" if r["from"] == r["to"] else f" to {r['to']:%Y-%m-%d}"),
+         "claimed": lambda v, r: narrative.link(narrative.stated(round(v)), claims, [r["id"]]),
+         "model": lambda v, _r: narrative.count(v), "gap": lambda v, _r: f"{v:+.0%}"})
+
+
+def evidence_table(frame: pd.DataFrame, claims: pd.DataFrame, columns: dict[str, str]) -> str:
+    """A table of evidence rows (each with `claim_ids`), shares as percentages, rates as counts, dates as days."""
+    formats = {}
+    for name in columns:
+        if name in ("share", "low", "high"):
+            formats[name] = lambda v, _r: narrative.share(v)
+        elif name == "rate":
+            formats[name] = lambda v, _r: narrative.count(v)
+        elif name == "date":
+            formats[name] = lambda v, _r: f"{v:%Y-%m-%d}"
+    formats["claim_ids"] = lambda v, _r: narrative.link(f"{len(figures.id_list(v))} claim(s)", claims, figures.id_list(v))
+    return narrative.table(frame, {**columns, "claim_ids": "Claims"}, formats)
+
+
+def monte_carlo_table(result: RecruitmentResult) -> str:
+    """The Monte Carlo at the first month, a year in and the horizon: change in the force and chances."""
+    rows = result.monte_carlo.iloc[[0, 11, -1] if result.horizon > 12 else [0, -1]].reset_index()
+    return narrative.table(
+        rows, {"month": "Month", "cumulative_q50": "Change since the start (median)", "cumulative_q05": "90% of draws",
+               "p_net_negative": "Shrinks that month", "p_cumulative_negative": "Smaller than at the start"},
+        {"month": lambda v, _r: str(v), "cumulative_q50": lambda v, _r: narrative.signed(v),
+         "cumulative_q05": lambda _v, r: f"{narrative.signed(r['cumulative_q05'])} to {narrative.signed(r['cumulative_q95'])}",
+         "p_net_negative": lambda v, _r: narrative.share(v), "p_cumulative_negative": lambda v, _r: narrative.share(v)})
+
+
+def alternatives_table(result: RecruitmentResult, claims: pd.DataFrame) -> str:
+    """The tornado's inputs and the alternative assumptions, with the outcome each gives."""
+    tornado = result.tornado.assign(change=[f"{INPUT_WORDS[i]} from its low to its high end" for i in result.tornado["input"]],
+                                    outcome=[f"{narrative.signed(lo)} to {narrative.signed(hi)}" for lo, hi in
+                                             zip(result.tornado["outcome_at_low"], result.tornado["outcome_at_high"])],
+                                    claim_ids="")
+    alternatives = recruitment_alternatives(result)
+    alternatives = alternatives.assign(outcome=[narrative.signed(o) for o in alternatives["outcome"]])
+    rows = pd.concat([tornado[["change", "outcome", "claim_ids"]], alternatives[["change", "outcome", "claim_ids"]]])
+    return narrative.table(rows, {"change": "If", "outcome": f"Change after {result.horizon} months"},
+                           {"change": lambda v, r: narrative.link(v, claims, figures.id_list(r["claim_ids"]))})
+
+
+def claims_table(selection: pd.DataFrame, claims: pd.DataFrame) -> str:
+    """Claims as stated: claimant, number with its unit, period, quote; each linked to its entry."""
+    return narrative.table(
+        selection, {"claimant": "Claimant", "value": "Stated", "period_end": "Period", "quote": "Quote"},
+        {"value": lambda v, r: narrative.link(f"{narrative.stated(v)} {r['unit']}", claims, [r["id"]]),
+         "period_end": lambda _v, r: f"{r['period_start']:%Y-%m-%d} to {r['period_end']:%Y-%m-%d}"})
+
+
+def plain(text: str, _claims: pd.DataFrame, _claim_ids) -> str:
+    """A `link` that links nothing: bottom lines for the deck, which carries its claims in notes."""
+    return text
+
+
+def likelihood_note() -> str:
+    """The likelihood scale the bottom lines use, as a sentence."""
+    scale = narrative.likelihood_table()
+    return ("Likelihood words follow " + narrative.LIKELIHOOD_SOURCE + ": "
+            + "; ".join(f"{t} {p}" for t, p in zip(scale["term"], scale["probability"])) + ".")
 
 
 # --- headline numbers and the audit of claims ----------------------------------------------
+
+def _accepted(function, parameters: dict) -> dict:
+    """The `parameters` that `function` takes as keywords."""
+    import inspect
+
+    return {k: v for k, v in parameters.items() if k in inspect.signature(function).parameters}
+
+
+def briefing_charts(claims: pd.DataFrame, parameters: dict) -> dict:
+    """The charts of the briefing for one set of notebook parameters (as the manifest records
+    them): the ammunition and recruitment charts, computed again from the claims."""
+    ammunition = ammunition_analysis(claims, **_accepted(ammunition_analysis, parameters))
+    recruitment = recruitment_analysis(claims, **_accepted(recruitment_analysis, parameters))
+    return {**ammunition_charts(ammunition, claims), **recruitment_charts(recruitment, claims, parameters["scenario"])}
+
 
 def headline_numbers(claims: pd.DataFrame, ammunition_result: AmmunitionResult,
                      recruitment_result: RecruitmentResult) -> pd.DataFrame:
@@ -522,20 +715,21 @@ def headline_numbers(claims: pd.DataFrame, ammunition_result: AmmunitionResult,
     ratio = ammunition_result.ratio.set_index("year").loc[year]
     r = recruitment_result
     end = r.monte_carlo.iloc[-1]
-    share_ids = figures.id_list(r.killed_share["id_killed"], r.killed_share["id_both"])
     rows = [
         *((f"{label} artillery supply, {year}", Range(*totals.loc[(year, side), ["low", "central", "high"]]), "rounds/year",
            [totals.loc[(year, side), "claim_ids"]]) for side, label in (("russia", "Russian-side"), ("west", "Western-side"))),
         (f"Supply ratio Russia : West, {year} (90% of draws)", Range(ratio["q05"], ratio["q50"], ratio["q95"]), "ratio",
          list(ammunition_result.totals.loc[ammunition_result.totals["year"] == year, "claim_ids"])),
-        ("Russian recruits per month", r.inputs.recruits, "persons/month", r.recruits.claim_ids),
-        ("Russian killed + wounded per month (Ukrainian claims rescaled to Western estimates)", r.losses,
-         "persons/month", figures.id_list(r.ua_ids, r.calibration["id"])),
-        ("Permanent-loss share (the killed + the wounded who never return)", r.permanent_share, "share", share_ids),
-        ("Break-even killed + wounded per month at the central recruitment", r.break_even, "persons/month",
-         figures.id_list(r.recruits.claim_ids, share_ids)),
-        (f"Cumulative change in Russian personnel after {r.horizon} months (90% of draws)",
+        ("Russian contract recruits a month", r.inputs.recruits, "persons/month", r.recruits.claim_ids),
+        ("Russian killed and wounded a month, first modelled month", r.losses, "persons/month", r.loss_ids),
+        ("Share of losses that are permanent (killed, missing, never returning)", r.permanent_share, "share", r.share_ids),
+        ("Other exits a month (prisoners, desertion)", r.other_exits, "persons/month", r.exits["claim_ids"]),
+        ("Break-even killed and wounded a month at the central recruitment", r.break_even, "persons/month",
+         figures.id_list(r.recruits.claim_ids, r.share_ids)),
+        (f"Change in Russian personnel after {r.horizon} months (90% of draws)",
          Range(end["cumulative_q05"], end["cumulative_q50"], end["cumulative_q95"]), "persons", r.claim_ids),
+        (f"Chance the force is smaller after {r.horizon} months", Range.exact(end["p_cumulative_negative"]), "share",
+         r.claim_ids),
     ]
     table = []
     for label, value, unit, claim_ids in rows:
@@ -544,6 +738,23 @@ def headline_numbers(claims: pd.DataFrame, ammunition_result: AmmunitionResult,
         table.append({"number": label, "low": value.low, "central": value.central, "high": value.high, "unit": unit,
                       "claim_ids": ";".join(ids), "source_ids": ";".join(sources)})
     return pd.DataFrame(table)
+
+
+def key_numbers_table(key_numbers: pd.DataFrame, claims: pd.DataFrame) -> str:
+    """The key numbers for readers: each central figure linked to its claims, its range, its unit."""
+    return narrative.table(
+        key_numbers, {"number": "Key number", "central": "Central", "low": "Range", "unit": "Unit"},
+        {"central": _linked(claims, lambda r: narrative.by_unit(r["central"], r["unit"])),
+         "low": lambda _v, r: (narrative.DASH if r["low"] == r["high"] else narrative.span_by_unit(r["low"], r["high"], r["unit"])),
+         "unit": lambda v, _r: UNIT_WORDS.get(v, v)})
+
+
+def report_header(claims: pd.DataFrame, scenario: str, as_of: pd.Timestamp, policy: str) -> str:
+    """The line every report opens with (HTML, with the reports' style): scenario, the date claims
+    were public by, the data vintage (the latest claim in data/) and the estimate policy."""
+    return (f"{narrative.STYLE}<p><b>Scenario</b> <code>{html.escape(scenario)}</code> · <b>claims public by</b> "
+            f"{as_of:%Y-%m-%d} · <b>data vintage</b> {claims['known_from'].max():%Y-%m-%d} (the latest claim in data/) · "
+            f"<b>estimate policy</b> {html.escape(policy)}</p>")
 
 
 def headline_inputs(claims: pd.DataFrame, as_of: str = "") -> pd.DataFrame:
@@ -589,19 +800,68 @@ def stale(claims: pd.DataFrame, as_of, months: int) -> pd.DataFrame:
     return table.sort_values(["stale", "months_old"], ascending=[False, False]).reset_index(drop=True)
 
 
+AUDITS = {
+    "audit_casualties": (["casualties_killed_wounded", "casualties_killed_wounded_claimed_ua"], "RU",
+                         "Russian killed + wounded since the invasion (persons): Western estimates vs Ukrainian claims"),
+    "audit_recruits": (["recruits"], "RU", "Russian recruits per month, as claimed"),
+    "audit_shells_produced": (["shells_produced", "shells_production_capacity"], "RU",
+                              "Russian shell output and capacity (rounds/year), as claimed"),
+    "audit_shells_fired": (["shells_fired"], "RU", "Rounds fired by Russia per day, as claimed"),
+}
+
+
+def audit_charts(claims: pd.DataFrame, known: pd.DataFrame) -> dict:
+    """name -> Figure: each audited series' claims over time, titled with their count and spread."""
+    from sustainment import plotting
+
+    charts = {}
+    for name, (metrics, actor, subtitle) in AUDITS.items():
+        selection = figures.select(known, metric=metrics, actor=actor)
+        title = (f"{len(selection)} claims from {selection['claimant'].nunique()} claimants, ranging from "
+                 f"{narrative.stated(selection['canonical_value'].min())} to {narrative.stated(selection['canonical_value'].max())}")
+        charts[name] = plotting.claims_over_time(claims, selection, title, subtitle)
+    return charts
+
+
+def disagreement_table(table: pd.DataFrame) -> str:
+    return narrative.table(table, {"metric": "Metric", "actor": "Actor", "period": "Period", "claims": "Claims",
+                                   "claimants": "Claimants", "low": "Lowest", "median": "Median", "high": "Highest",
+                                   "spread": "Highest / lowest"},
+                           {"metric": lambda v, _r: v.replace("_", " "), "claims": lambda v, _r: str(v),
+                            "claimants": lambda v, _r: str(v), "spread": lambda v, _r: narrative.times(v),
+                            **{c: (lambda v, r: narrative.stated(round(v, 2))) for c in ("low", "median", "high")}})
+
+
+def stale_table(table: pd.DataFrame, claims: pd.DataFrame) -> str:
+    return narrative.table(table.assign(claim_ids=table["id"]),
+                           {"metric": "Metric", "actor": "Actor", "known_from": "Newest claim public", "claimant": "By",
+                            "months_old": "Months old", "stale": "Stale"},
+                           {"metric": lambda v, _r: v.replace("_", " "),
+                            "known_from": lambda v, r: narrative.link(f"{v:%Y-%m-%d}", claims, [r["id"]]),
+                            "months_old": lambda v, _r: f"{v:.0f}", "stale": lambda v, _r: "yes" if v else "no"})
+
+
+def headline_claims_table(key_numbers: pd.DataFrame, claims: pd.DataFrame) -> str:
+    return narrative.table(key_numbers, {"number": "Headline number", "claim_ids": "Claims", "source_ids": "Sources"},
+                           {"claim_ids": lambda v, _r: narrative.link(f"{len(figures.id_list(v))} claims", claims,
+                                                                      figures.id_list(v)),
+                            "source_ids": lambda v, _r: str(len(figures.id_list(v)))})
+
+
 BRIEFING_FILE = "briefing.json"
 KEY_NUMBERS_FILE = "key_numbers.csv"
 
 
 def save_briefing(directory: str, *, scenario: str, as_of: pd.Timestamp, data_vintage: pd.Timestamp, policy: str,
-                  charts: list[str], key_numbers: pd.DataFrame) -> None:
+                  charts: list[str], key_numbers: pd.DataFrame, bottom_lines: list[str]) -> None:
     """Write what the briefing pack needs beside the charts: key_numbers.csv and briefing.json
-    (scenario, as_of, data vintage, policy, chart order). Nothing when `directory` is empty."""
+    (scenario, as_of, data vintage, policy, chart order, the bottom lines as plain text). Nothing
+    when `directory` is empty."""
     if not directory:
         return
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     key_numbers.to_csv(folder / KEY_NUMBERS_FILE, index=False, lineterminator="\n", float_format="%.6g")
     meta = {"scenario": scenario, "as_of": str(as_of.date()), "data_vintage": str(data_vintage.date()), "policy": policy,
-            "charts": charts}
+            "charts": charts, "bottom_lines": bottom_lines}
     (folder / BRIEFING_FILE).write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n", encoding="utf-8")

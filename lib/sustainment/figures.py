@@ -37,7 +37,7 @@ def load(data_dir: Path | str | None = None) -> pd.DataFrame:
     """All claims, validated, with values also in their metric's canonical unit.
 
     Columns: the figures.csv columns (numbers as floats, dates as Timestamps), plus `kind`, `nature`,
-    `canonical_unit`, `canonical_value`, `canonical_low`, `canonical_high`, `side`, the
+    `canonical_unit`, `canonical_value`, `canonical_low`, `canonical_high`, `side`, `actor_name`, the
     source's `publisher`, `title`, `url`, `published`, `source_kind` and `original_*` columns,
     `credit` and `credit_year` (who first published the claim, and when: the original publisher
     for a relay), `known_from` (the date the claim was public: `reported` if given, else the
@@ -86,6 +86,7 @@ def _tidy(claims: pd.DataFrame, metrics: pd.DataFrame, actors: pd.DataFrame, sou
     claims["nature"] = claims["metric"].map(metric["nature"])
     claims["canonical_unit"] = claims["metric"].map(metric["unit"])
     claims["side"] = claims["actor"].map(actors.set_index("code")["side"])
+    claims["actor_name"] = claims["actor"].map(actors.set_index("code")["name"])
     days = (claims["period_end"] - claims["period_start"]).dt.days + 1
     multiplier = units.canonical_multiplier(claims["unit"], claims["canonical_unit"], days)
     for column in ("value", "low", "high"):

@@ -18,6 +18,15 @@ import pandas as pd
 SIGNIFICANT = 2
 CLAIMS_PAGE = "claims.html"  # reports/claims.html: one anchor per claim and per set of claims
 DASH = "–"  # what a table shows for a missing value (with a footnote)
+STYLE = """<style>
+table.readable { border-collapse: collapse; margin: .5em 0 1em; font-size: .9em; }
+table.readable th, table.readable td { text-align: left; padding: .25em .6em; border-bottom: 1px solid #ddd; vertical-align: top; }
+table.readable td:not(:first-child) { font-variant-numeric: tabular-nums; }
+a.claim { text-decoration: none; border-bottom: 1px dotted #2166ac; }
+figure.chart { margin: 1em 0 2em; } figure.chart img { max-width: 100%; }
+.chart-title { font-weight: bold; font-size: 1.1em; margin: 0; } .chart-subtitle { color: #555; margin: .2em 0 .5em; }
+figure.chart figcaption, p.note { color: #555; font-size: .85em; }
+</style>"""  # the reports' reading style: left-aligned tables, dotted links to claims
 
 # US intelligence community, ICD 203 (2015): probability ranges and the words that express them.
 LIKELIHOOD_SCALE = (

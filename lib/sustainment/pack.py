@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import pandas as pd
 
-from sustainment import analyses, figures, narrative
+from sustainment import analyses, figures, narrative, plotting
 from sustainment.files import write_atomic
 from sustainment.render import Project, read_manifest
 from sustainment.signature import Scenario, read_scenario, source_ids
@@ -28,17 +29,24 @@ from sustainment.signature import Scenario, read_scenario, source_ids
 SLIDE_WIDTH_IN, SLIDE_HEIGHT_IN = 13.333, 7.5
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 SOURCES_PER_SLIDE = 9
+CHART_WIDTH_IN = 8.9  # a 16:9 chart this wide fits between the slide's title and subtitle and its footer
 FOOTER_CHARACTERS = 190  # two lines at 12 pt across a 16:9 slide
+SOURCE_CHARACTERS = 150  # one source on one line at 12 pt: the link carries the address, the text never runs off
 METHODS = (
-    "Estimates: each number is the median of the curated claims for that metric, actor and period; its range is the "
-    "envelope of their values and stated ranges (policy 'central'). Claims are kept separate when they disagree.",
+    "Estimates: the central figure is the median of the claims that state the quantity, each statement counted once; "
+    "'up to' and 'at least' claims, parts (one plant, one calibre) and forecasts only bound the range.",
     "Ammunition: Russian side = Russian output + North Korean and Iranian deliveries; Western side = EU and US output + "
-    "the Czech-led initiative. A component with no claim in a year carries its latest earlier estimate (marked).",
+    "the Czech-led initiative. Deliveries count from their first claim; a component with no claim in a year carries its "
+    "latest earlier estimate (marked).",
     "Ratio between sides: Monte Carlo, each component drawn from a PERT distribution over its range.",
-    "Manpower: monthly stock-flow. In: recruits (+ mobilization, foreign troops). Out: killed + wounded x permanent-loss "
-    "share. Losses are the Ukrainian General Staff's monthly rates rescaled to Western estimates at matching dates.",
-    "Caveats: shell counts mix calibres, new and refurbished rounds, capacity and output; North Korean deliveries are "
-    "container-capacity upper bounds; Russian recruitment claims come from interested officials.",
+    "Manpower: monthly stock-flow. In: recruits (+ mobilization, foreign troops). Out: killed + wounded x the share that is "
+    "permanent, + desertion and capture. Losses: the Ukrainian General Staff's monthly rates rescaled to Western estimates, "
+    "following their fitted trend.",
+    "Likelihood words: US Intelligence Community Directive 203 (almost no chance < 5%, very unlikely 5-20%, unlikely "
+    "20-45%, roughly even 45-55%, likely 55-80%, very likely 80-95%, almost certain > 95%).",
+    "Caveats: shell counts mix calibres, new and refurbished rounds, capacity and output; North Korean container counts "
+    "are caps; Russian recruitment claims come from interested officials; Western killed-a-month claims disagree with "
+    "the model's losses (see the recruitment report).",
 )
 
 
@@ -53,7 +61,8 @@ class Slide:
     subtitle: str = ""
     rows: list[list[str]] = field(default_factory=list)  # table: header first
     bullets: list[str] = field(default_factory=list)
-    images: list[Path] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)  # bullets: the address each bullet links to ("" for none)
+    images: list[Path | bytes] = field(default_factory=list)  # chart pictures without their title and footer
     captions: list[str] = field(default_factory=list)
     footer: str = ""
     notes: str = ""
@@ -68,6 +77,7 @@ class RenderedScenario:
     key_numbers: pd.DataFrame
     charts: list[dict]  # sidecars, in briefing order, with 'png', 'notebook', 'input_hash'
     producers: dict[str, tuple[str, str]]  # figure file -> (notebook, input hash) from the manifest
+    parameters: dict  # the briefing report's parameters, as the manifest records them
 
 
 def load_rendered(project: Project, name: str) -> RenderedScenario:
@@ -85,20 +95,22 @@ def load_rendered(project: Project, name: str) -> RenderedScenario:
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     key_numbers = pd.read_csv(folder / analyses.KEY_NUMBERS_FILE, keep_default_na=False)
     producers = {}
-    for key, entry in read_manifest(project.reports)["reports"].items():
+    manifest = read_manifest(project.reports)["reports"]
+    for key, entry in manifest.items():
         if key.startswith(f"{name}/"):
             for file in entry.get("figures", []):
                 producers[file] = (key.split("/", 1)[1], entry["input_hash"])
+    parameters = {**manifest.get(f"{name}/briefing", {}).get("parameters", {}), "scenario": name}
     charts = []
     for chart in meta["charts"]:
-        sidecar, png = folder / f"{chart}.json", folder / f"{chart}.png"
+        sidecar, png = folder / f"{chart}.json", folder / f"{chart}.slide.png"
         if not sidecar.exists() or not png.exists():
             raise PackError(f"scenario {name!r}: figure {chart!r} is missing from {folder.relative_to(project.reports.parent)}: "
                             f"re-render with `make reports`")
         notebook, input_hash = producers.get(f"{chart}.png", ("", ""))
         charts.append({**json.loads(sidecar.read_text(encoding="utf-8")), "png": png, "notebook": notebook,
                        "input_hash": input_hash})
-    return RenderedScenario(scenario, meta, key_numbers, charts, producers)
+    return RenderedScenario(scenario, meta, key_numbers, charts, producers, parameters)
 
 
 def footer(line: str) -> str:
@@ -127,12 +139,15 @@ def _claim_notes(claims: pd.DataFrame, claim_ids) -> str:
 
 
 def briefing_slides(rendered: RenderedScenario, claims: pd.DataFrame) -> list[Slide]:
-    """Title, key numbers, one slide per chart, methods and caveats, sources."""
+    """Title, the bottom lines, key numbers, one slide per chart, methods and caveats, sources."""
     meta, scenario = rendered.meta, rendered.scenario
     slides = [Slide("title", "Russian vs Western artillery ammunition, and Russian manpower",
                     subtitle=(f"Scenario: {scenario.title}\nClaims public by {meta['as_of']} · data vintage "
                               f"{meta['data_vintage']} · estimate policy {meta['policy']}"),
                     notes=scenario.description)]
+    if meta.get("bottom_lines"):
+        slides.append(Slide("bullets", "Bottom line", bullets=[line.replace("**Bottom line.** ", "").replace("**", "")
+                                                               for line in meta["bottom_lines"]]))
     rows = [["Key number", "Central", "Range", "Unit"]]
     notes = []
     for item in rendered.key_numbers.itertuples():
@@ -143,7 +158,8 @@ def briefing_slides(rendered: RenderedScenario, claims: pd.DataFrame) -> list[Sl
     line = figures.source_line(claims, used)
     slides.append(Slide("table", "Key numbers", rows=rows, notes=with_sources("\n".join(notes), line), footer=footer(line)))
     for chart in rendered.charts:
-        slides.append(Slide("chart", chart["title"], images=[chart["png"]], footer=footer(chart["source_line"]),
+        slides.append(Slide("chart", chart["title"], subtitle=chart["subtitle"], images=[chart["png"]],
+                            footer=footer(chart["source_line"]),
                             notes=with_sources(_claim_notes(claims, chart.get("claim_ids", [])), chart["source_line"])))
         used |= set(chart["source_ids"])
     slides.append(Slide("bullets", "Methods and caveats", bullets=list(METHODS)))
@@ -155,10 +171,13 @@ def briefing_slides(rendered: RenderedScenario, claims: pd.DataFrame) -> list[Sl
 
 
 def _source_slides(claims: pd.DataFrame, used: set[str]) -> list[Slide]:
-    rows = claims[claims["source_id"].isin(used)].drop_duplicates("source_id").sort_values("source_id")
-    lines = [f"{r.publisher} ({r.published.date()}): {r.title} [{r.source_id}] {r.url}" for r in rows.itertuples()]
+    rows = claims[claims["source_id"].isin(used)].drop_duplicates("source_id").sort_values(["credit", "source_id"])
+    lines = [(textwrap.shorten(f"{r.credit} ({int(r.credit_year)}): {r.original_title or r.title}"
+                               + (f" (reached via {r.publisher})" if r.source_kind == "relay" else ""), SOURCE_CHARACTERS),
+              r.original_url or r.url) for r in rows.itertuples()]
     pages = [lines[i:i + SOURCES_PER_SLIDE] for i in range(0, len(lines), SOURCES_PER_SLIDE)] or [[]]
-    return [Slide("bullets", f"Sources ({n} of {len(pages)})" if len(pages) > 1 else "Sources", bullets=page)
+    return [Slide("bullets", f"Sources ({n} of {len(pages)})" if len(pages) > 1 else "Sources",
+                  bullets=[text for text, _ in page], links=[url for _, url in page])
             for n, page in enumerate(pages, start=1)]
 
 
@@ -176,14 +195,19 @@ def compare_slides(scenarios: list[RenderedScenario], claims: pd.DataFrame) -> l
                          f"({narrative.span_by_unit(other['low'], other['high'], other['unit'])})")
         rows.append([item.number, *cells])
     slides.append(Slide("table", "Key numbers by scenario (central, range)", rows=rows))
+    drawn = [analyses.briefing_charts(claims, rendered.parameters) for rendered in scenarios]
     for position, chart in enumerate(scenarios[0].charts):
         pair = [r.charts[position] for r in scenarios]
+        pictures = [charts[chart["name"]] for charts in drawn]
+        plotting.share_scale(pictures)
         used = {s for c in pair for s in c["source_ids"]}
-        slides.append(Slide("pair", chart["name"].replace("_", " ").capitalize() + ", by scenario (each chart on its own scale)",
-                            images=[c["png"] for c in pair], captions=[f"{n}: {c['title']}" for n, c in zip(names, pair)],
+        slides.append(Slide("pair", chart["name"].replace("_", " ").capitalize() + ", by scenario, on one scale",
+                            images=[plotting.slide_png(p) for p in pictures],
+                            captions=[f"{n}: {c['title']}" for n, c in zip(names, pair)],
                             footer=footer(figures.source_line(claims, used)),
                             notes=with_sources("\n\n".join(f"{n}:\n{_claim_notes(claims, c.get('claim_ids', []))}"
                                                            for n, c in zip(names, pair)), figures.source_line(claims, used))))
+    plt.close("all")
     return slides
 
 
@@ -202,36 +226,46 @@ def _normalized_zip(data: bytes) -> bytes:
     return output.getvalue()
 
 
+def _picture(image: Path | bytes):
+    """A picture as python-pptx and matplotlib take it: a path, or bytes as a file."""
+    return io.BytesIO(image) if isinstance(image, bytes) else str(image)
+
+
 def write_pptx(slides: list[Slide], path: Path, title: str) -> None:
-    """The slides as a 16:9 deck; text at 12 pt or more; fixed document properties."""
+    """The slides as a 16:9 deck; text at 12 pt or more; fixed document properties. A chart
+    slide shows the chart once: its finding as the slide title, its measure as subtitle, the
+    picture without baked-in text, one source footer."""
     from pptx import Presentation
+    from pptx.dml.color import RGBColor
     from pptx.util import Inches, Pt
 
     deck = Presentation()
     deck.slide_width, deck.slide_height = Inches(SLIDE_WIDTH_IN), Inches(SLIDE_HEIGHT_IN)
     blank = deck.slide_layouts[6]
 
-    def text_box(slide, left, top, width, height, text, size, bold=False, colour=None):
+    def text_box(slide, left, top, width, height, lines, size, bold=False, colour=None, links=()):
         frame = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height)).text_frame
         frame.word_wrap = True
-        for number, line in enumerate(text.split("\n")):
+        for number, line in enumerate(lines):
             paragraph = frame.paragraphs[0] if number == 0 else frame.add_paragraph()
             run = paragraph.add_run()
             run.text = line
             run.font.size, run.font.bold = Pt(size), bold
             if colour:
-                from pptx.dml.color import RGBColor
-
                 run.font.color.rgb = RGBColor.from_string(colour)
+            if number < len(links) and links[number]:
+                run.hyperlink.address = links[number]
         return frame
 
     for spec in slides:
         slide = deck.slides.add_slide(blank)
         if spec.kind == "title":
-            text_box(slide, 0.8, 2.2, 11.7, 1.6, spec.title, 36, bold=True)
-            text_box(slide, 0.8, 4.0, 11.7, 1.5, spec.subtitle, 20, colour="555555")
+            text_box(slide, 0.8, 2.2, 11.7, 1.6, [spec.title], 36, bold=True)
+            text_box(slide, 0.8, 4.0, 11.7, 1.5, spec.subtitle.split("\n"), 20, colour="555555")
         else:
-            text_box(slide, 0.5, 0.25, 12.3, 0.9, spec.title, 22 if len(spec.title) < 90 else 18, bold=True)
+            text_box(slide, 0.5, 0.2, 12.3, 0.9, [spec.title], 22 if len(spec.title) < 90 else 18, bold=True)
+            if spec.subtitle:
+                text_box(slide, 0.5, 1.0, 12.3, 0.5, [spec.subtitle], 13, colour="555555")
         if spec.kind == "table":
             shape = slide.shapes.add_table(len(spec.rows), len(spec.rows[0]), Inches(0.5), Inches(1.3), Inches(12.3),
                                            Inches(0.45 * len(spec.rows)))
@@ -248,16 +282,18 @@ def write_pptx(slides: list[Slide], path: Path, title: str) -> None:
                         for run in paragraph.runs:
                             run.font.size, run.font.bold = Pt(12), r == 0
         elif spec.kind == "chart":
-            slide.shapes.add_picture(str(spec.images[0]), Inches((SLIDE_WIDTH_IN - 9.9) / 2), Inches(1.2), width=Inches(9.9))
+            slide.shapes.add_picture(_picture(spec.images[0]), Inches((SLIDE_WIDTH_IN - CHART_WIDTH_IN) / 2), Inches(1.55),
+                                     width=Inches(CHART_WIDTH_IN))
         elif spec.kind == "pair":
             for number, (image, caption) in enumerate(zip(spec.images, spec.captions)):
                 width = 12.3 / len(spec.images)
-                slide.shapes.add_picture(str(image), Inches(0.5 + number * width), Inches(1.9), width=Inches(width - 0.15))
-                text_box(slide, 0.5 + number * width, 1.1, width - 0.15, 0.8, caption, 12)
+                slide.shapes.add_picture(_picture(image), Inches(0.5 + number * width), Inches(2.3), width=Inches(width - 0.15))
+                text_box(slide, 0.5 + number * width, 1.5, width - 0.15, 0.8, [caption], 12)
         elif spec.kind == "bullets":
-            text_box(slide, 0.6, 1.3, 12.1, 5.4, "\n".join(f"• {b}" for b in spec.bullets), 14 if len(spec.bullets) < 7 else 12)
+            text_box(slide, 0.6, 1.3, 12.1, 5.4, [f"• {b}" for b in spec.bullets], 14 if len(spec.bullets) < 7 else 12,
+                     links=spec.links)
         if spec.footer:
-            text_box(slide, 0.5, 6.85, 12.3, 0.6, spec.footer, 12, colour="555555")
+            text_box(slide, 0.5, 6.85, 12.3, 0.6, [spec.footer], 12, colour="555555")
         if spec.notes:
             slide.notes_slide.notes_text_frame.text = spec.notes
     fixed = datetime(2000, 1, 1)
@@ -271,7 +307,8 @@ def write_pptx(slides: list[Slide], path: Path, title: str) -> None:
 
 
 def write_pdf(slides: list[Slide], path: Path) -> None:
-    """The same slides as PDF pages (matplotlib), one page per slide, no dates in the metadata."""
+    """The same slides as PDF pages (matplotlib), one page per slide, no dates in the metadata;
+    sources carry their links (clickable in a PDF reader)."""
     import matplotlib.image as mpimg
     import matplotlib.pyplot as plt
     from matplotlib.backends.backend_pdf import PdfPages
@@ -284,8 +321,10 @@ def write_pdf(slides: list[Slide], path: Path) -> None:
                 page.text(0.06, 0.62, textwrap.fill(spec.title, 42), fontsize=30, fontweight="bold", va="top")
                 page.text(0.06, 0.4, spec.subtitle, fontsize=16, color="#555555", va="top")
             else:
-                page.text(0.04, 0.96, textwrap.fill(spec.title, 100), fontsize=18 if len(spec.title) < 90 else 15,
+                page.text(0.04, 0.965, textwrap.fill(spec.title, 100), fontsize=18 if len(spec.title) < 90 else 15,
                           fontweight="bold", va="top")
+                if spec.subtitle:
+                    page.text(0.04, 0.86, textwrap.fill(spec.subtitle, 150), fontsize=12, color="#555555", va="top")
             if spec.kind == "table":
                 axes = page.add_axes((0.04, 0.12, 0.92, 0.72))
                 axes.axis("off")
@@ -299,16 +338,22 @@ def write_pdf(slides: list[Slide], path: Path) -> None:
                     lines = max(text.count("\n") + 1 for text in body[row])
                     cell.set_height(0.045 * lines + 0.03)
             elif spec.kind in ("chart", "pair"):
-                width = 0.92 / len(spec.images)
+                width = (CHART_WIDTH_IN / SLIDE_WIDTH_IN) if spec.kind == "chart" else 0.92 / len(spec.images)
+                left = (1 - width) / 2 if spec.kind == "chart" else 0.04
                 for number, image in enumerate(spec.images):
-                    axes = page.add_axes((0.04 + number * width, 0.11, width - 0.01, 0.77 if spec.kind == "chart" else 0.63))
-                    axes.imshow(mpimg.imread(str(image)), interpolation="antialiased")
+                    axes = page.add_axes((left + number * width, 0.11, width - 0.01, 0.68 if spec.kind == "chart" else 0.6))
+                    axes.imshow(mpimg.imread(_picture(image), format="png"), interpolation="antialiased")
                     axes.axis("off")
                     if spec.captions:
-                        page.text(0.04 + number * width, 0.84, textwrap.fill(spec.captions[number], 70), fontsize=12, va="top")
+                        page.text(left + number * width, 0.8, textwrap.fill(spec.captions[number], 70), fontsize=12, va="top")
             elif spec.kind == "bullets":
-                text = "\n".join(textwrap.fill(f"• {b}", 120, subsequent_indent="   ") for b in spec.bullets)
-                page.text(0.05, 0.85, text, fontsize=12, va="top", linespacing=1.5)
+                top = 0.85
+                for number, bullet in enumerate(spec.bullets):
+                    text = textwrap.fill(f"• {bullet}", 120, subsequent_indent="   ")
+                    url = spec.links[number] if number < len(spec.links) else ""
+                    page.text(0.05, top, text, fontsize=12, va="top", linespacing=1.4, url=url or None,
+                              color="#1f4e8c" if url else "black")
+                    top -= 0.045 * (text.count("\n") + 1) + 0.02
             if spec.footer:
                 page.text(0.04, 0.02, textwrap.fill(spec.footer, 125), fontsize=12, color="#555555", va="bottom")
             pdf.savefig(page)

@@ -25,6 +25,9 @@ SIDE_LABELS = {"russia": "Russia side", "west": "Ukraine & Western side"}
 NEUTRAL = "#555555"
 FIGSIZE = (10, 5.625)  # 16:9, the slide's aspect
 PNG_DPI = 300
+SLIDE_DPI = 200
+THUMB_DPI = 48
+HTML_DPI = 100
 FORMATS = ("png", "svg", "pdf")
 METADATA = {
     "png": {"Software": None},
@@ -47,9 +50,13 @@ STYLE = {
 plt.rcParams.update(STYLE)
 
 
+AXES_LEFT, AXES_WIDTH, LEGEND_WIDTH = 0.08, 0.89, 0.22  # a chart with a legend gives it the right-hand 22%
+LEGEND_CHARACTERS = 26  # legend labels wrap to fit that width at 8 pt
+
+
 def new_chart(title: str, subtitle: str, claims: pd.DataFrame, claim_ids, note: str = "") -> tuple[plt.Figure, plt.Axes]:
     """A 16:9 figure with the finding as title, the measure as subtitle and, as footer, the
-    sources of the claims that fed it (`claim_ids`)."""
+    sources of the claims that fed it (`claim_ids`): who first published each claim."""
     used = sorted({i for i in claim_ids if i})
     ids = sorted(set(claims.loc[claims["id"].isin(used), "source_id"]))
     figure = plt.figure(figsize=FIGSIZE)
@@ -58,21 +65,84 @@ def new_chart(title: str, subtitle: str, claims: pd.DataFrame, claim_ids, note: 
     footer_lines = [line for part in (note, "Sources: " + (source_line(claims, ids) or "none")) if part
                     for line in textwrap.wrap(part, 200)]
     top = 0.965
-    figure.text(0.02, top, "\n".join(title_lines), fontsize=13, fontweight="bold", va="top", linespacing=1.15)
+    texts = [figure.text(0.02, top, "\n".join(title_lines), fontsize=13, fontweight="bold", va="top", linespacing=1.15)]
     top -= 0.052 * len(title_lines) + 0.01
-    figure.text(0.02, top, "\n".join(subtitle_lines), fontsize=9.5, color=NEUTRAL, va="top")
+    texts.append(figure.text(0.02, top, "\n".join(subtitle_lines), fontsize=9.5, color=NEUTRAL, va="top"))
     top -= 0.038 * len(subtitle_lines) + 0.03
     bottom = 0.025 + 0.022 * len(footer_lines) + 0.07
-    axes = figure.add_axes((0.08, bottom, 0.89, top - bottom))
-    figure.text(0.02, 0.015, "\n".join(footer_lines), fontsize=6.5, color=NEUTRAL, va="bottom", linespacing=1.3)
+    axes = figure.add_axes((AXES_LEFT, bottom, AXES_WIDTH, top - bottom))
+    texts.append(figure.text(0.02, 0.015, "\n".join(footer_lines), fontsize=6.5, color=NEUTRAL, va="bottom",
+                             linespacing=1.3))
     figure._sustainment = {"title": title, "subtitle": subtitle, "source_line": source_line(claims, ids),
                            "source_ids": ids, "claim_ids": used, "note": note}
+    figure._sustainment_layout = {"texts": texts, "axes": axes, "box": (bottom, top)}
     return figure, axes
 
 
+def legend(axes: plt.Axes, **options) -> None:
+    """The legend beside the plot, never over the data: the axes give up the right-hand part of
+    the figure and the legend sits there."""
+    left, bottom, width, height = axes.get_position().bounds
+    axes.set_position((left, bottom, min(width, AXES_LEFT + AXES_WIDTH - LEGEND_WIDTH - left), height))
+    handles, labels = axes.get_legend_handles_labels()
+    axes.legend(handles, [textwrap.fill(label, LEGEND_CHARACTERS) for label in labels], loc="upper left",
+                bbox_to_anchor=(1.02, 1.0), frameon=False, fontsize=8, borderaxespad=0, **options)
+
+
+def count_axis(axis) -> None:
+    """One number format per axis, chosen from its range: '0', '200k', '1.2M' (or plain below 1,000)."""
+    def label(value: float, _position=None) -> str:
+        top = max(abs(v) for v in axis.get_view_interval())
+        if value == 0:
+            return "0"
+        if top >= 1e6:
+            return f"{value / 1e6:g}M"
+        if top >= 1e3:
+            return f"{value / 1e3:g}k"
+        return f"{value:g}"
+
+    axis.set_major_formatter(label)
+
+
+def _png(figure: plt.Figure, dpi: float) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi, metadata=METADATA["png"])
+    return buffer.getvalue()
+
+
+def slide_png(figure: plt.Figure, dpi: float = SLIDE_DPI) -> bytes:
+    """The chart without its title, subtitle and footer, which a slide shows as text: the plot
+    (and legend) grown into their space."""
+    layout = figure._sustainment_layout
+    bottom, top = layout["box"]
+    axes = layout["axes"]
+    position = axes.get_position().bounds
+    for text in layout["texts"]:
+        text.set_visible(False)
+    axes.set_position((position[0], 0.1, position[2], 0.86))
+    try:
+        return _png(figure, dpi)
+    finally:
+        axes.set_position(position)
+        for text in layout["texts"]:
+            text.set_visible(True)
+
+
+def share_scale(charts: list[plt.Figure]) -> None:
+    """Put the plots of `charts` (one chart drawn for several scenarios) on one scale: each axis
+    spans the union of their ranges."""
+    axes = [chart._sustainment_layout["axes"] for chart in charts]
+    for get, set_ in (("get_xlim", "set_xlim"), ("get_ylim", "set_ylim")):
+        limits = [getattr(a, get)() for a in axes]
+        low, high = min(lo for lo, _ in limits), max(hi for _, hi in limits)
+        for a in axes:
+            getattr(a, set_)(low, high)
+
+
 def save(figure: plt.Figure, name: str, directory: str | Path | None) -> list[Path]:
-    """Write `name`.png/.svg/.pdf and `name`.json (the chart's text and sources) into
-    `directory`, each through a temporary file; nothing when `directory` is empty."""
+    """Write `name`.png/.svg/.pdf, `name`.slide.png (no title or footer: the deck adds them as
+    text), `name`.thumb.png (for the index page) and `name`.json (the chart's text and sources)
+    into `directory`, each through a temporary file; nothing when `directory` is empty."""
     if not directory:
         return []
     folder = Path(directory)
@@ -83,10 +153,41 @@ def save(figure: plt.Figure, name: str, directory: str | Path | None) -> list[Pa
         figure.savefig(buffer, format=fmt, dpi=PNG_DPI if fmt == "png" else 100, metadata=METADATA[fmt])
         write_atomic(folder / f"{name}.{fmt}", buffer.getvalue())
         written.append(folder / f"{name}.{fmt}")
+    for suffix, data in ((".slide.png", slide_png(figure)), (".thumb.png", _png(figure, THUMB_DPI))):
+        write_atomic(folder / f"{name}{suffix}", data)
+        written.append(folder / f"{name}{suffix}")
     sidecar = folder / f"{name}.json"
     write_atomic(sidecar, json.dumps({"name": name, **figure._sustainment}, indent=1, sort_keys=True) + "\n")
     written.append(sidecar)
     return written
+
+
+def alt_text(figure: plt.Figure) -> str:
+    """What the chart shows, for readers who cannot see it: its title and subtitle."""
+    return f"{figure._sustainment['title']}. {figure._sustainment['subtitle']}"
+
+
+def show(figure: plt.Figure, claims: pd.DataFrame) -> str:
+    """The chart as HTML for a report: its finding as a heading, the measure, the plot (alt text =
+    title and subtitle), then its notes and sources, each source linked to its entry on the
+    sources page, and a link to the claims that fed it. The title and footer are HTML text here,
+    not pixels, so they read at any size and their links work."""
+    import base64
+    import html
+
+    from sustainment import narrative
+
+    meta = figure._sustainment
+    rows = claims[claims["source_id"].isin(meta["source_ids"])].drop_duplicates("source_id").sort_values(["credit", "source_id"])
+    sources = "; ".join(f'<a href="../sources.html#{html.escape(r.source_id)}">{html.escape(r.credit)} ({int(r.credit_year)})</a>'
+                        for r in rows.itertuples())
+    picture = base64.b64encode(slide_png(figure, HTML_DPI)).decode()
+    behind = narrative.link(f"the {len(meta['claim_ids'])} claims behind this chart", claims, meta["claim_ids"])
+    note = f'<p class="note">{html.escape(meta["note"])}</p>' if meta["note"] else ""
+    return (f'<figure class="chart"><p class="chart-title">{html.escape(meta["title"])}</p>'
+            f'<p class="chart-subtitle">{html.escape(meta["subtitle"])}</p>'
+            f'<img src="data:image/png;base64,{picture}" alt="{html.escape(alt_text(figure))}">'
+            f'<figcaption>{note}Sources: {sources or "none"} · {behind}</figcaption></figure>')
 
 
 def _ids(*frames: pd.DataFrame) -> list[str]:
@@ -94,16 +195,9 @@ def _ids(*frames: pd.DataFrame) -> list[str]:
     return id_list(*(frame["claim_ids"] for frame in frames))
 
 
-def millions(value: float, _position=None) -> str:
-    return f"{value / 1e6:.1f}M" if abs(value) >= 1e5 else f"{value / 1e3:.0f}k"
-
-
-def thousands(value: float, _position=None) -> str:
-    return f"{value / 1e3:,.0f}k"
-
-
 def supply_by_side(totals: pd.DataFrame, claims: pd.DataFrame, title: str) -> plt.Figure:
-    """Bars of each side's annual supply (central) with the low-high envelope as error bars."""
+    """Bars of each side's annual supply (central) with the low-high envelope as error bars;
+    hatched where a component rests on bounds only."""
     figure, axes = new_chart(title, "Artillery rounds per year by side; bars = central estimate, whiskers = range of claims",
                              claims, _ids(totals), note=_missing_note(totals))
     years = sorted(totals["year"].unique())
@@ -117,8 +211,8 @@ def supply_by_side(totals: pd.DataFrame, claims: pd.DataFrame, title: str) -> pl
         axes.errorbar(x, rows["central"], yerr=[rows["central"] - rows["low"], rows["high"] - rows["central"]],
                       fmt="none", ecolor="#222222", capsize=4, lw=1)
     axes.set_xticks(np.arange(len(years)), [str(y) for y in years])
-    axes.yaxis.set_major_formatter(millions)
-    axes.legend(frameon=False, loc="upper left")
+    count_axis(axes.yaxis)
+    legend(axes)
     return figure
 
 
@@ -137,24 +231,36 @@ def _missing_note(totals: pd.DataFrame) -> str:
 
 
 def ratio_band(ratio: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: str, claimed: pd.DataFrame | None = None) -> plt.Figure:
-    """Median ratio per year with its 50% and 90% Monte Carlo bands; claimed ratios as points."""
+    """Median ratio per year with its 50% and 90% Monte Carlo bands; a year whose components rest
+    on single claims (`no_range`) has no band and is drawn as a hollow point; claimed ratios as diamonds."""
     figure, axes = new_chart(title, "Russia-side supply / Western-side supply; line = median, bands = 50% and 90% of draws",
                              claims, id_list(claim_ids, _ids(claimed) if claimed is not None else []))
     years = ratio["year"].to_numpy()
-    axes.fill_between(years, ratio["q05"], ratio["q95"], color=SIDE_COLOURS["russia"], alpha=0.15, lw=0, label="90% of draws")
-    axes.fill_between(years, ratio["q25"], ratio["q75"], color=SIDE_COLOURS["russia"], alpha=0.3, lw=0, label="50% of draws")
-    axes.plot(years, ratio["q50"], color=SIDE_COLOURS["russia"], marker="o", label="median")
+    spread = ~ratio["no_range"].to_numpy(dtype=bool)
+    banded = ratio[spread]
+    axes.fill_between(banded["year"], banded["q05"], banded["q95"], color=SIDE_COLOURS["russia"], alpha=0.15, lw=0,
+                      label="90% of draws")
+    axes.fill_between(banded["year"], banded["q25"], banded["q75"], color=SIDE_COLOURS["russia"], alpha=0.3, lw=0,
+                      label="50% of draws")
+    axes.plot(years, ratio["q50"], color=SIDE_COLOURS["russia"], lw=1.5, label="median")
+    axes.scatter(banded["year"], banded["q50"], color=SIDE_COLOURS["russia"], zorder=4)
+    single = ratio[~spread]
+    if len(single):
+        axes.scatter(single["year"], single["q50"], s=60, facecolors="white", edgecolors=SIDE_COLOURS["russia"], zorder=5,
+                     label="from single claims (no range)")
     incomplete = ratio[ratio["missing"] != ""]
     if len(incomplete):
-        axes.scatter(incomplete["year"], incomplete["q50"], s=120, facecolors="none", edgecolors=NEUTRAL,
+        axes.scatter(incomplete["year"], incomplete["q50"], s=160, facecolors="none", edgecolors=NEUTRAL, zorder=3,
                      label="a component has no claim")
     if claimed is not None and len(claimed):
-        axes.scatter(claimed["year"], claimed["value"], marker="D", color="black", zorder=5, label="ratio as claimed (vs EU or NATO output)")
+        axes.scatter(claimed["year"], claimed["value"], marker="D", color="black", zorder=6,
+                     label="ratio as claimed (vs EU or NATO output)")
     axes.axhline(1, color=NEUTRAL, lw=0.8, ls="--")
     ticks = sorted(set(years) | (set(claimed["year"]) if claimed is not None else set()))
     axes.set_xticks(ticks, [str(y) for y in ticks])
+    axes.set_ylim(0, None)
     axes.set_ylabel("ratio (x)")
-    axes.legend(frameon=False, loc="upper right")
+    legend(axes)
     return figure
 
 
@@ -171,16 +277,17 @@ def supply_vs_fire(table: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: 
         axes.errorbar(x, rows["central_fired"], yerr=[rows["central_fired"] - rows["low_fired"], rows["high_fired"] - rows["central_fired"]],
                       fmt="D", color=SIDE_COLOURS[side], ecolor=SIDE_COLOURS[side], capsize=4, label=f"{SIDE_LABELS[side]}: fired")
     axes.set_xticks(np.arange(len(years)), [str(y) for y in years])
-    axes.yaxis.set_major_formatter(millions)
-    axes.legend(frameon=False, loc="upper right", fontsize=8)
+    count_axis(axes.yaxis)
+    legend(axes)
     return figure
 
 
 def projection(history: pd.DataFrame, paths: dict[str, pd.DataFrame], trends: dict[str, pd.DataFrame], claims: pd.DataFrame,
                claim_ids, title: str) -> plt.Figure:
     """Observed side totals, the scenario's projected paths (with range) and each side's
-    log-linear trend (dotted; its prediction intervals are too wide to draw usefully from three
-    points and are tabled in the report instead). The view is cut above the scenario's range."""
+    log-linear trend (dotted; its prediction intervals are too wide to draw usefully from a few
+    points). The view is cut at 1.15 x the highest estimate or scenario value: a trend beyond it
+    runs off the top, which says how far it is from the claims."""
     figure, axes = new_chart(title, "Artillery rounds per year; solid = estimates from claims, dashed = scenario (shaded = range), "
                              "dotted = log-linear trend of the estimates", claims, claim_ids)
     for side, path in sorted(paths.items()):
@@ -196,8 +303,8 @@ def projection(history: pd.DataFrame, paths: dict[str, pd.DataFrame], trends: di
     axes.set_ylim(0, top)
     years = sorted(set(history["year"]) | {y for p in paths.values() for y in p["year"]})
     axes.set_xticks(years, [str(y) for y in years])
-    axes.yaxis.set_major_formatter(millions)
-    axes.legend(frameon=False, loc="upper left", fontsize=8, ncol=3)
+    count_axis(axes.yaxis)
+    legend(axes)
     return figure
 
 
@@ -217,26 +324,36 @@ def claims_over_time(claims: pd.DataFrame, selection: pd.DataFrame, title: str, 
                      color=[colour[m] for m in rows["metric"]], s=28, alpha=0.85)
     for metric, value in colour.items():
         axes.scatter([], [], color=value, marker="o", label=metric.replace("_", " "))
-    axes.yaxis.set_major_formatter(millions if selection["canonical_value"].max() >= 1e5 else thousands)
-    axes.legend(frameon=False, fontsize=8, loc="upper left", title="colour = metric, marker = claimant", title_fontsize=8)
+    count_axis(axes.yaxis)
+    legend(axes, title="colour = metric,\nmarker = claimant", title_fontsize=8)
     return figure
 
 
-def losses_vs_recruits(losses: pd.DataFrame, recruits: pd.DataFrame, required: pd.DataFrame, claims: pd.DataFrame,
-                       claim_ids, title: str) -> plt.Figure:
-    """Monthly rates over time: claimed losses (killed + wounded), claimed recruitment, and the
-    recruitment that permanent losses require (band = permanent-loss share range)."""
-    figure, axes = new_chart(title, "Persons per month; points = claims (lines = their stated ranges), band = recruits needed to replace permanent losses",
-                             claims, set(losses["id"]) | set(recruits["id"]) | set(claim_ids))
-    for rows, colour, label in ((losses, SIDE_COLOURS["west"], "killed + wounded (claims)"),
-                                (recruits, SIDE_COLOURS["russia"], "recruits (claims)")):
+def losses_vs_recruits(losses: pd.DataFrame, observed: pd.DataFrame, recruits: pd.DataFrame, required: pd.DataFrame,
+                       claims: pd.DataFrame, claim_ids, title: str) -> plt.Figure:
+    """Monthly rates over time: the model's losses (the Ukrainian series rescaled, then its trend),
+    Western killed-or-wounded and killed rate claims, recruitment claims, and the recruitment
+    that permanent losses require (band = the permanent-loss share's range)."""
+    figure, axes = new_chart(title, "Persons per month; line = model losses (killed + wounded), points = claims (lines = their "
+                             "periods), band = recruits needed to replace permanent losses", claims,
+                             set(losses["id"]) | set(recruits["id"]) | set(claim_ids))
+    russia, dark = SIDE_COLOURS["russia"], "#333333"
+    axes.plot(observed.index, observed["observed"], color=russia, lw=1.5, label="model losses (killed + wounded)")
+    axes.plot(observed.index, observed["mean"], color=russia, lw=1, ls=":", label="their fitted trend")
+    for rows, colour, marker, label in ((losses[losses["metric"] == "casualties_killed_wounded_rate"], russia, "o",
+                                         "killed + wounded (claims)"),
+                                        (losses[losses["metric"] == "casualties_killed_rate"], russia, "x", "killed (claims)"),
+                                        (recruits, dark, "s", "recruits (claims)")):
+        if rows.empty:
+            continue
         mid = rows["period_start"] + (rows["period_end"] - rows["period_start"]) / 2
         axes.hlines(rows["canonical_value"], rows["period_start"], rows["period_end"], color=colour, lw=1.5, alpha=0.6)
-        axes.scatter(mid, rows["canonical_value"], color=colour, s=20, label=label)
+        axes.scatter(mid, rows["canonical_value"], color=colour, marker=marker, s=24, label=label)
     axes.fill_between(required.index, required["low"], required["high"], color=NEUTRAL, alpha=0.2, lw=0,
                       label="recruits needed for zero net change")
-    axes.yaxis.set_major_formatter(thousands)
-    axes.legend(frameon=False, fontsize=8, loc="upper left")
+    axes.set_ylim(0, None)
+    count_axis(axes.yaxis)
+    legend(axes)
     return figure
 
 
@@ -245,12 +362,12 @@ def fan_chart(result: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: str)
     figure, axes = new_chart(title, "Cumulative change in Russian personnel from the first modelled month (persons); bands = 50% and 90% of draws",
                              claims, claim_ids)
     x = result.index.to_timestamp()
-    axes.fill_between(x, result["cumulative_q05"], result["cumulative_q95"], color=SIDE_COLOURS["russia"], alpha=0.15, lw=0, label="90%")
-    axes.fill_between(x, result["cumulative_q25"], result["cumulative_q75"], color=SIDE_COLOURS["russia"], alpha=0.3, lw=0, label="50%")
+    axes.fill_between(x, result["cumulative_q05"], result["cumulative_q95"], color=SIDE_COLOURS["russia"], alpha=0.15, lw=0, label="90% of draws")
+    axes.fill_between(x, result["cumulative_q25"], result["cumulative_q75"], color=SIDE_COLOURS["russia"], alpha=0.3, lw=0, label="50% of draws")
     axes.plot(x, result["cumulative_q50"], color=SIDE_COLOURS["russia"], label="median")
     axes.axhline(0, color=NEUTRAL, lw=0.8, ls="--")
-    axes.yaxis.set_major_formatter(thousands)
-    axes.legend(frameon=False, loc="upper left")
+    count_axis(axes.yaxis)
+    legend(axes)
     return figure
 
 
@@ -267,16 +384,24 @@ def tornado_chart(table: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: s
         axes.barh(y, rows[column] - baseline, left=baseline, color=colour, alpha=0.8, label=label)
     axes.axvline(baseline, color="black", lw=0.8)
     axes.set_yticks(y, [name.replace("_", " ") for name in rows["input"]])
-    axes.xaxis.set_major_formatter(thousands)
-    axes.legend(frameon=False, loc="lower right")
+    count_axis(axes.xaxis)
+    legend(axes)
     return figure
 
 
+def _percent(value: float, _position=None) -> str:
+    return f"{value:.0%}"
+
+
 def decline_probability(result: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: str) -> plt.Figure:
-    """P(net change < 0) per month."""
-    figure, axes = new_chart(title, "Share of Monte Carlo draws in which the force shrinks that month", claims, claim_ids)
+    """P(the force shrinks that month) and P(it is smaller than at the start), per month."""
+    figure, axes = new_chart(title, "Share of Monte Carlo draws in which the force shrinks that month, and in which it is "
+                             "smaller than at the start", claims, claim_ids)
     x = result.index.to_timestamp()
-    axes.plot(x, result["p_net_negative"], color=SIDE_COLOURS["russia"], drawstyle="steps-mid")
+    axes.plot(x, result["p_net_negative"], color=SIDE_COLOURS["russia"], drawstyle="steps-mid", label="shrinks that month")
+    axes.plot(x, result["p_cumulative_negative"], color="#333333", ls="--", drawstyle="steps-mid",
+              label="smaller than at the start")
     axes.set_ylim(-0.02, 1.02)
-    axes.yaxis.set_major_formatter(lambda v, _p: f"{v:.0%}")
+    axes.yaxis.set_major_formatter(_percent)
+    legend(axes)
     return figure

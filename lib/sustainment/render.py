@@ -26,8 +26,7 @@ from pathlib import Path
 
 from sustainment import paths
 from sustainment.files import write_atomic
-from sustainment.signature import (ParameterError, Scenario, bind, check_scenario_keys, read_scenario,
-                                   read_signature, source_ids)
+from sustainment.signature import ParameterError, bind, check_scenario_keys, load_scenarios, read_signature
 
 KEY_PACKAGES = ("numpy", "pandas", "matplotlib", "seaborn", "statsmodels", "scipy", "pint", "pandera",
                 "papermill", "nbconvert", "nbformat", "ipykernel", "jinja2")
@@ -101,17 +100,6 @@ def read_manifest(reports: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def load_scenarios(project: Project, names: list[str] | None) -> list[Scenario]:
-    known = source_ids(project.data / "sources.csv")
-    available = {p.stem: p for p in sorted(project.scenarios.glob("*.yaml"))}
-    if names:
-        unknown = [n for n in names if n not in available]
-        if unknown:
-            raise ParameterError(f"unknown scenario(s) {', '.join(unknown)}; available: {', '.join(available)}")
-        return [read_scenario(available[n], known) for n in names]
-    return [read_scenario(p, known) for p in available.values()]
-
-
 def plan(project: Project, notebooks: list[str] | None, scenario_names: list[str] | None,
          overrides: dict[str, str]) -> list[Job]:
     """Every (notebook, scenario) job with checked parameters and its input hash; raises
@@ -126,7 +114,7 @@ def plan(project: Project, notebooks: list[str] | None, scenario_names: list[str
     for name in overrides:
         if not any(name in s for s in signatures.values()):
             raise ParameterError(f"-p {name}: no selected notebook declares '{name}'")
-    scenarios = load_scenarios(project, scenario_names)
+    scenarios = load_scenarios(project.scenarios, project.data / "sources.csv", scenario_names)
     for scenario in scenarios:
         check_scenario_keys(scenario, every)
     checksums = data_checksums(project)

@@ -168,3 +168,16 @@ def check_scenario_keys(scenario: Scenario, signatures: dict[str, dict[str, Para
     if unknown:
         raise ParameterError(f"{scenario.path.name if scenario.path else scenario.name}: unknown parameter(s) "
                              f"{', '.join(unknown)} (no notebook declares them)")
+
+
+def load_scenarios(scenarios_dir: Path, sources_csv: Path, names: list[str] | None) -> list[Scenario]:
+    """The scenarios named (default: every data/scenarios/*.yaml), each read and checked; a name
+    with no file is refused with the list of those available."""
+    known = source_ids(sources_csv)
+    available = {p.stem: p for p in sorted(scenarios_dir.glob("*.yaml"))}
+    if names:
+        unknown = [n for n in names if n not in available]
+        if unknown:
+            raise ParameterError(f"unknown scenario(s) {', '.join(unknown)}; available: {', '.join(available)}")
+        return [read_scenario(available[n], known) for n in names]
+    return [read_scenario(p, known) for p in available.values()]

@@ -1,15 +1,25 @@
-"""reports/index.html and reports/sources.html, from the manifest, the scenarios and the
-charts' sidecars, through autoescaping Jinja2 templates (text from data files is never raw HTML)."""
+"""reports/index.html, sources.html and claims.html, from the manifest, the scenarios, the charts'
+sidecars and the rendered reports, through autoescaping Jinja2 templates (text from data files is
+never raw HTML).
+
+claims.html has an anchor per claim (`claim-<id>`) and per set of claims a report links to
+(`claims-<digest>`, see `narrative.claims_anchor`): the sets are read back from the `data-claims`
+attributes of the links in the rendered reports, so every link a report makes has its target.
+"""
 
 from __future__ import annotations
 
-import csv
 import json
+import re
 from pathlib import Path
 
+import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from sustainment import narrative
 from sustainment.files import write_atomic
+
+DATA_CLAIMS = re.compile(r'data-claims="([^"]*)"')
 
 
 def _environment() -> Environment:
@@ -23,35 +33,89 @@ def _charts(reports: Path, entry: dict, scenario: str) -> list[dict]:
     for name in sorted(files):
         if name.endswith(".json") and name.removesuffix(".json") + ".png" in files:
             sidecar = json.loads((reports / scenario / "figures" / name).read_text(encoding="utf-8"))
-            charts.append({**sidecar, "png": f"{scenario}/figures/{sidecar['name']}.png",
-                           "svg": f"{scenario}/figures/{sidecar['name']}.svg", "pdf": f"{scenario}/figures/{sidecar['name']}.pdf"})
+            stem = f"{scenario}/figures/{sidecar['name']}"
+            thumb = f"{stem}.thumb.png" if f"{sidecar['name']}.thumb.png" in files else f"{stem}.png"
+            charts.append({**sidecar, "png": f"{stem}.png", "thumb": thumb, "svg": f"{stem}.svg", "pdf": f"{stem}.pdf"})
     return charts
 
 
-def write_site(project, manifest: dict) -> None:
-    """Write index.html and sources.html for what the manifest records (atomically)."""
-    reports = project.reports
-    from sustainment.render import load_scenarios
+def linked_sets(reports: Path, manifest: dict) -> dict[str, list[tuple[str, ...]]]:
+    """report key -> the sets of claim ids its HTML links to (from the links' `data-claims`)."""
+    found = {}
+    for key, entry in manifest["reports"].items():
+        path = reports / entry["html"]
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        found[key] = sorted({tuple(ids.split()) for ids in DATA_CLAIMS.findall(text) if ids})
+    return found
 
-    scenarios = {scenario.name: scenario for scenario in load_scenarios(project, None)}
+
+def claim_entries(claims: pd.DataFrame, used_by: dict[str, set[str]]) -> list[dict]:
+    """One entry per claim for claims.html: what it says, who said it, where, and the reports that use it."""
+    entries = []
+    for row in claims.sort_values("id").itertuples():
+        entries.append({
+            "id": row.id, "anchor": narrative.claims_anchor([row.id]), "metric": row.metric.replace("_", " "),
+            "actor": row.actor_name, "value": narrative.stated(row.value), "unit": row.unit,
+            "range": "" if pd.isna(row.low) and pd.isna(row.high) else
+            f"{narrative.stated(row.low) if pd.notna(row.low) else '?'} to {narrative.stated(row.high) if pd.notna(row.high) else '?'}",
+            "bound": row.bound, "coverage": row.coverage, "scope": row.scope,
+            "period": f"{row.period_start:%Y-%m-%d} to {row.period_end:%Y-%m-%d}", "claimant": row.claimant,
+            "known_from": f"{row.known_from:%Y-%m-%d}", "quote": row.quote, "confidence": row.confidence,
+            "source_id": row.source_id, "url": row.url, "credit": f"{row.credit} ({int(row.credit_year)})",
+            "used_by": sorted(used_by.get(row.id, ())),
+            "json_ld": json.dumps({"@context": "https://schema.org", "@type": "Claim", "identifier": row.id,
+                                   "text": row.quote, "author": {"@type": "Person", "name": row.claimant},
+                                   "datePublished": f"{row.known_from:%Y-%m-%d}",
+                                   "appearance": {"@type": "CreativeWork", "url": row.url, "publisher": row.credit}},
+                                  ensure_ascii=False, sort_keys=True).replace("</", "<\\/"),
+        })
+    return entries
+
+
+def write_site(project, manifest: dict) -> None:
+    """Write index.html, sources.html and claims.html for what the manifest records (atomically)."""
+    from sustainment import figures
+    from sustainment.signature import load_scenarios
+
+    reports = project.reports
+    claims = figures.load(project.data)
+    scenarios = {s.name: s for s in load_scenarios(project.scenarios, project.data / "sources.csv", None)}
+    sets = linked_sets(reports, manifest)
     by_scenario: dict[str, list[dict]] = {}
-    used_by: dict[str, set[str]] = {}
+    sources_used: dict[str, set[str]] = {}
+    claims_used: dict[str, set[str]] = {}
     for key, entry in manifest["reports"].items():
         scenario, notebook = key.split("/", 1)
         charts = _charts(reports, entry, scenario)
         by_scenario.setdefault(scenario, []).append({**entry, "notebook": notebook, "scenario": scenario, "charts": charts})
         for chart in charts:
             for source_id in chart["source_ids"]:
-                used_by.setdefault(source_id, set()).add(key)
+                sources_used.setdefault(source_id, set()).add(key)
+            for claim_id in chart.get("claim_ids", []):
+                claims_used.setdefault(claim_id, set()).add(key)
+        for ids in sets.get(key, []):
+            for claim_id in ids:
+                claims_used.setdefault(claim_id, set()).add(key)
         for source_id in scenarios[scenario].source_ids if scenario in scenarios else ():
-            used_by.setdefault(source_id, set()).add(f"{scenario} (scenario assumptions)")
-    with (project.data / "sources.csv").open(encoding="utf-8", newline="") as handle:
-        sources = [dict(row, used_by=sorted(used_by.get(row["source_id"], ()))) for row in csv.DictReader(handle)]
+            sources_used.setdefault(source_id, set()).add(f"{scenario} (scenario assumptions)")
+    known = claims.drop_duplicates("source_id").set_index("source_id")
+    sources = [{"source_id": s, "publisher": r.publisher, "title": r.title, "url": r.url, "published": f"{r.published:%Y-%m-%d}",
+                "kind": r.source_kind, "credit": r.credit, "original_title": r.original_title, "original_url": r.original_url,
+                "used_by": sorted(sources_used.get(s, ()))} for s, r in known.sort_index().iterrows()]
+    claim_sets = [{"anchor": narrative.claims_anchor(ids), "ids": list(ids),
+                   "used_by": sorted(k for k, found in sets.items() if ids in found)}
+                  for ids in sorted({ids for found in sets.values() for ids in found if len(ids) > 1})]
     environment = _environment()
     decks = {name for name in by_scenario if (reports / name / "briefing.pptx").exists()}
-    index = environment.get_template("index.html.j2").render(
-        scenarios=[(scenarios.get(name), by_scenario[name]) for name in sorted(by_scenario)], decks=decks)
-    listing = environment.get_template("sources.html.j2").render(
-        sources=sorted(sources, key=lambda s: s["source_id"]), used=sum(1 for s in sources if s["used_by"]))
-    write_atomic(reports / "index.html", index)
-    write_atomic(reports / "sources.html", listing)
+    vintage = f"{claims['known_from'].max():%Y-%m-%d}"
+    pages = {
+        "index.html": environment.get_template("index.html.j2").render(
+            scenarios=[(scenarios.get(name), by_scenario[name]) for name in sorted(by_scenario)], decks=decks,
+            vintage=vintage),
+        "sources.html": environment.get_template("sources.html.j2").render(
+            sources=sources, used=sum(1 for s in sources if s["used_by"]), vintage=vintage),
+        "claims.html": environment.get_template("claims.html.j2").render(
+            claims=claim_entries(claims, claims_used), sets=claim_sets, vintage=vintage),
+    }
+    for name, text in pages.items():
+        write_atomic(reports / name, text)
