@@ -130,16 +130,17 @@ def ammunition_bottom_line(result: AmmunitionResult, claims: pd.DataFrame, link=
     word = narrative.likelihood(p)
     band = ("(from single claims: no range)" if ratio["no_range"] else
             f"(90% of draws {narrative.times(ratio['q05'])} to {narrative.times(ratio['q95'])})")
-    caveats = []
-    for side, row in (("Russian", russia), ("Western", west)):
-        if row["bounded"]:
-            caveats.append(f"the {side} side includes figures that are only caps or floors ({row['bounded'].replace('+', ', ')})")
-        if row["capacity"]:
-            caveats.append(f"the {side} side counts capacity, not output, for {row['capacity'].replace('+', ', ')}")
+    names = actor_names(claims)
     supply = result.supply[result.supply["year"] == year].set_index("actor")
+    caveats = [f"{names[a]}'s figure is only {'a cap' if supply.at[a, 'basis'] == 'upper bounds only' else 'a floor'}"
+               for a in supply.index if supply.at[a, "basis"] not in ("", "claims")]
+    caveats += [f"{names[a]} is counted by its capacity, not its output" for a in supply.index
+                if metric_natures(claims).get(supply.at[a, "metric"]) == "capacity"]
     widest = (supply["high"] - supply["low"]).idxmax()
-    change = (f"What would change it: {widest}'s supply, the widest range ({link(narrative.span(supply.at[widest, 'low'], supply.at[widest, 'high']), claims, figures.id_list(supply.at[widest, 'claim_ids']))} rounds a year)"
-              + (f"; {'; '.join(caveats)}" if caveats else "") + ".")
+    spread = link(narrative.span(supply.at[widest, "low"], supply.at[widest, "high"]), claims,
+                  figures.id_list(supply.at[widest, "claim_ids"]))
+    change = (f"What would change it: {names[widest]}'s {METRIC_WORDS.get(supply.at[widest, 'metric'], 'supply')}, the widest "
+              f"range ({spread} rounds a year)" + (f"; {'; '.join(caveats)}" if caveats else "") + ".")
     return (f"**Bottom line.** In {year} the Russian side {'had more' if ratio['q50'] >= 1 else 'had less'} artillery "
             f"ammunition than the Western side: about {link(narrative.times(ratio['q50']), claims, ids)} as much {band}. "
             f"It is {word} ({narrative.share(p)} of draws) that Russia's side out-supplied the West that year. "
@@ -465,8 +466,8 @@ def recruitment_bottom_line(result: RecruitmentResult, claims: pd.DataFrame, lin
                f"{narrative.signed(min(top['outcome_at_low'], top['outcome_at_high']))} to "
                f"{narrative.signed(max(top['outcome_at_low'], top['outcome_at_high']))}"]
     for row in alternatives.itertuples():
-        changes.append(f"{link(row.change, claims, figures.id_list(row.claim_ids))} "
-                       f"({'a killed share of ' + narrative.share(row.value) if 'killed' in row.change else 'instead'}) would give "
+        detail = f" ({narrative.share(row.value)})" if "killed" in row.change else ""
+        changes.append(f"with {link(row.change, claims, figures.id_list(row.claim_ids))}{detail}, "
                        f"{narrative.signed(row.outcome)}")
     return (f"**Bottom line.** Over the {result.horizon} months from {result.start_month}, it is "
             f"{narrative.likelihood(p)} ({narrative.share(p)} of draws) that Russia's forces end smaller than they "
@@ -744,7 +745,8 @@ def key_numbers_table(key_numbers: pd.DataFrame, claims: pd.DataFrame) -> str:
     """The key numbers for readers: each central figure linked to its claims, its range, its unit."""
     return narrative.table(
         key_numbers, {"number": "Key number", "central": "Central", "low": "Range", "unit": "Unit"},
-        {"central": _linked(claims, lambda r: narrative.by_unit(r["central"], r["unit"])),
+        {"central": _linked(claims, lambda r: narrative.signed(r["central"]) if r["unit"] == "persons"
+                            else narrative.by_unit(r["central"], r["unit"])),
          "low": lambda _v, r: (narrative.DASH if r["low"] == r["high"] else narrative.span_by_unit(r["low"], r["high"], r["unit"])),
          "unit": lambda v, _r: UNIT_WORDS.get(v, v)})
 
