@@ -117,3 +117,21 @@ def test_bottom_lines_give_an_answer_a_range_and_a_likelihood_word(claims):
     ammunition = analyses.ammunition_analysis(claims, n_draws=500, seed=1)
     text = analyses.ammunition_bottom_line(ammunition, claims, analyses.plain)
     assert f"In {ammunition.last_year}" in text and "of draws" in text
+
+
+def test_crosscheck_finds_a_floor_above_a_later_ceiling(data_dir, with_claims):
+    from conftest import claim_row
+
+    with (data_dir / "metrics.csv").open("a", encoding="utf-8") as handle:
+        handle.write("deaths_confirmed,cumulative,observed,persons,Deaths confirmed by name\n")
+    claims = with_claims(
+        claim_row("named", "100000", metric="deaths_confirmed", start="2022-02-24", end="2024-06-01", unit="persons"),
+        claim_row("too-low", "90000", metric="casualties_killed_wounded", start="2022-02-24", end="2024-07-01",
+                  unit="persons"),
+        claim_row("fine", "300000", metric="casualties_killed_wounded", start="2022-02-24", end="2024-07-01",
+                  unit="persons"),
+        claim_row("earlier", "50000", metric="casualties_killed_wounded", start="2022-02-24", end="2023-01-01",
+                  unit="persons"))
+    found = analyses.crosscheck(claims, "2025-12-31")
+    # only the later, smaller ceiling crosses the floor; an earlier total may be smaller
+    assert list(zip(found["lower_id"], found["upper_id"])) == [("named", "too-low")]

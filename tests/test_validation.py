@@ -156,3 +156,11 @@ def test_a_range_needs_both_ends(with_claims):
     assert any("needs both low and high" in m for m in integrity(with_claims, claim_row("a", "3000000", low="2000000",
                                                                                         bound="range")))
     assert any("unknown value 'roughly'" in m for m in integrity(with_claims, claim_row("a", "3000000", bound="roughly")))
+
+
+def test_a_relay_must_name_its_original_publisher(data_dir):
+    rows = edit(SOURCES, 2, "original_publisher", "")  # beta-2024 is a relay
+    write_csv(data_dir / "sources.csv", rows)
+    assert "data/sources.csv:3: row 'beta-2024' column 'original_publisher': a relay must name its original publisher" in problems(data_dir)
+    write_csv(data_dir / "sources.csv", edit(SOURCES, 2, "kind", "repost"))
+    assert any("column 'kind': unknown value 'repost'" in p for p in problems(data_dir))

@@ -802,7 +802,60 @@ def stale(claims: pd.DataFrame, as_of, months: int) -> pd.DataFrame:
     return table.sort_values(["stale", "months_old"], ascending=[False, False]).reset_index(drop=True)
 
 
+ORDERED_SERIES = (  # (lower, upper): totals since the invasion that should not cross
+    ("deaths_confirmed", "deaths_estimated"), ("deaths_confirmed", "casualties_killed"),
+    ("deaths_confirmed", "casualties_killed_wounded"),
+    ("deaths_estimated", "casualties_killed_wounded"), ("casualties_killed", "casualties_killed_wounded"),
+)
+CROSS_DAYS = 92  # a later total within this many days of an earlier one should not be smaller
+
+
+def crosscheck(claims: pd.DataFrame, as_of, days: int = CROSS_DAYS) -> pd.DataFrame:
+    """Russian totals that should bound each other (named deaths <= estimated deaths and killed
+    <= killed and wounded): every pair of claims where a total up to `days` later on the upper
+    series is smaller than the lower series' claim, i.e. the two cannot both be right. Columns:
+    lower, lower_id, lower_date, lower_value, upper, upper_id, upper_date, upper_value, claim_ids."""
+    known = figures.select(claims, actor="RU", as_of=as_of)
+    rows = []
+    for lower, upper in ORDERED_SERIES:
+        below, above = known[known["metric"] == lower], known[known["metric"] == upper]
+        pairs = below.merge(above, how="cross", suffixes=("_1", "_2"))
+        later = (pairs["period_end_2"] >= pairs["period_end_1"]) & (
+            pairs["period_end_2"] - pairs["period_end_1"] <= pd.Timedelta(days=days))
+        crossed = pairs[later & (pairs["canonical_value_2"] < pairs["canonical_value_1"])]
+        rows += [(lower, r.id_1, r.period_end_1, r.canonical_value_1, upper, r.id_2, r.period_end_2, r.canonical_value_2,
+                  f"{r.id_1};{r.id_2}") for r in crossed.itertuples()]
+    return pd.DataFrame(rows, columns=["lower", "lower_id", "lower_date", "lower_value", "upper", "upper_id", "upper_date",
+                                       "upper_value", "claim_ids"])
+
+
+def crosscheck_table(violations: pd.DataFrame, claims: pd.DataFrame) -> str:
+    if violations.empty:
+        return "<p>No pair of these series crosses: every floor sits below the later ceilings.</p>"
+    return narrative.table(
+        violations, {"lower": "Should be lower", "lower_value": "Claimed", "upper": "Than", "upper_value": "Claimed later"},
+        {"lower": lambda v, _r: v.replace("_", " "), "upper": lambda v, _r: v.replace("_", " "),
+         "lower_value": lambda v, r: narrative.link(f"{narrative.stated(v)} ({r['lower_date']:%Y-%m-%d})", claims, [r["lower_id"]]),
+         "upper_value": lambda v, r: narrative.link(f"{narrative.stated(v)} ({r['upper_date']:%Y-%m-%d})", claims, [r["upper_id"]])})
+
+
+def relay_table(claims: pd.DataFrame, daily_file=None) -> str:
+    """Claims that relay the Ukrainian General Staff's count (UK updates among them) against its
+    own daily series: those more than 5% off."""
+    from sustainment import integrity
+
+    found = integrity.ua_disagreements(claims, integrity.ua_series(claims, daily_file))
+    if not found:
+        return "<p>Every claim relaying the Ukrainian General Staff is within 5% of its daily series.</p>"
+    frame = pd.DataFrame({"id": [p.row_id for p in found], "message": [p.message for p in found]})
+    return narrative.table(frame, {"id": "Claim", "message": "Against the series"},
+                           {"id": lambda v, _r: narrative.link(v, claims, [v])})
+
+
 AUDITS = {
+    "audit_crosscheck": (["deaths_confirmed", "deaths_estimated", "casualties_killed", "casualties_killed_wounded"], "RU",
+                         "Russian deaths and casualties since the invasion (persons): named deaths, estimated deaths, "
+                         "killed and killed + wounded estimates"),
     "audit_casualties": (["casualties_killed_wounded", "casualties_killed_wounded_claimed_ua"], "RU",
                          "Russian killed + wounded since the invasion (persons): Western estimates vs Ukrainian claims"),
     "audit_recruits": (["recruits"], "RU", "Russian recruits per month, as claimed"),
