@@ -133,7 +133,8 @@ def with_sources(notes: str, line: str) -> str:
 
 def _claim_notes(claims: pd.DataFrame, claim_ids) -> str:
     rows = claims[claims["id"].isin(list(claim_ids))].sort_values("id")
-    lines = [f"{r.id}: {r.claimant}, {r.period_end.date()}, {r.value:,.0f} {r.unit} ({r.publisher}, {r.published.date()})"
+    lines = [f"{r.id}: {r.claimant}, {r.period_end.date()}, {narrative.stated(r.value)} {r.unit} ({r.credit}, "
+             f"{int(r.credit_year)}" + (f"; reached via {r.publisher}" if r.source_kind == "relay" else "") + ")"
              for r in rows.itertuples()]
     return "Claims used:\n" + "\n".join(lines) if lines else "No claims."
 
