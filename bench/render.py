@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from sustainment import render
-from sustainment.render import Project
+from sustainment.paths import Project
 from sustainment.signature import parameters_cell
 
 

@@ -15,7 +15,7 @@ from pptx import Presentation
 
 from sustainment import analyses, figures, pack, paths, plotting
 from sustainment.files import write_atomic
-from sustainment.render import Project
+from sustainment.paths import Project
 
 SCENARIO = ("name: {name}\ntitle: Toy {name}\ndescription: A toy scenario.\nassumptions: [Nothing changes]\n"
             "source_ids: [alpha-2024]\nparameters: {{}}\n")
@@ -196,3 +196,23 @@ def test_cli_unknown_scenario_exits_1_in_one_line():
     done = subprocess.run([sys.executable, "-m", "sustainment.cli", "export", "briefing", "--scenario", "gamma"],
                           capture_output=True, text=True)
     assert done.returncode == 1 and len(done.stderr.strip().splitlines()) == 1 and "unknown scenario 'gamma'" in done.stderr
+
+
+def test_export_failures_are_one_line_each(project, monkeypatch, capsys):
+    from sustainment import cli
+    from sustainment import paths as paths_module
+
+    monkeypatch.setattr(paths_module, "Project", lambda: project)
+    assert cli.main(["export", "compare", "--scenarios", "alpha", "alpha"]) == 1
+    assert capsys.readouterr().err.strip() == "compare: each scenario once, got alpha alpha"
+    figures_csv = project.data / "figures.csv"
+    figures_csv.write_text(figures_csv.read_text().replace("3000000", "lots"))
+    assert cli.main(["export", "briefing", "--scenario", "alpha"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1] == "1 problem(s) in the data; nothing exported" and "not a number: 'lots'" in err[0]
+    (project.reports.parent / "not-a-folder").write_text("a file where reports/ should be")
+    blocked = Project(data=project.data, scenarios=project.scenarios, reports=project.reports.parent / "not-a-folder")
+    monkeypatch.setattr(paths_module, "Project", lambda: blocked)
+    assert cli.main(["export", "briefing", "--scenario", "alpha"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "the last good decks are kept" in err[0] and "Traceback" not in err[0]

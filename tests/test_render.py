@@ -4,6 +4,7 @@ an up-to-date render starts no kernel, and bad parameters stop everything before
 from __future__ import annotations
 
 import hashlib
+import re
 import json
 import shutil
 import subprocess
@@ -13,8 +14,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from sustainment import paths, render
-from sustainment.render import Project
+from sustainment import paths, publish, render
+from sustainment.paths import Project
 from sustainment.signature import ParameterError
 
 
@@ -98,7 +99,7 @@ def test_up_to_date_render_starts_no_kernel(rendered, monkeypatch, capsys):
     assert render.render(project, overrides={"n_draws": "200"}) == 0
     assert "all 4 report(s) up to date" in capsys.readouterr().err
     changed = render.plan(project, None, None, {"n_draws": "300"})
-    assert not any(render.is_current(job, render.read_manifest(project.reports)) for job in changed)
+    assert not any(render.is_current(job, publish.read_manifest(project.reports), project.reports) for job in changed)
 
 
 TOY = '''scenario: str = "baseline"  # scenario name
@@ -133,7 +134,7 @@ def test_a_failing_notebook_leaves_the_last_good_report(tmp_path, capsys):
     assert (project.reports / "baseline" / "fragile.html").read_bytes() == good
     assert (project.reports / "baseline" / "failed" / "fragile.ipynb").exists()
     assert "rendered baseline/steady" in err
-    manifest = render.read_manifest(project.reports)
+    manifest = publish.read_manifest(project.reports)
     assert manifest["reports"]["baseline/fragile"]["parameters"]["fail"] is False
 
 
@@ -211,3 +212,188 @@ def test_headline_numbers_are_links_and_tables_read_cleanly(rendered):
         cells = re.findall(r"<td>(.*?)</td>", text, flags=re.S)
         assert cells and not any(re.fullmatch(r"\s*(nan|NaN|None)\s*", cell) for cell in cells), page.name
         assert re.findall(r'<img alt="[^"]{20,}" src="data:image/png;base64,', text), f"{page.name}: alt text"
+
+
+# --- reliability: names, checks before any kernel, locks, time-outs, killed renders, history ---------
+
+BASELINE = "name: {name}\ntitle: Toy\ndescription: toy\nassumptions: []\nsource_ids: []\nparameters: {{}}\n"
+
+
+def toy_project(tmp_path: Path, bodies: dict[str, str], parameters: str = TOY) -> Project:
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    for name, body in bodies.items():
+        notebook = nbformat.v4.new_notebook()
+        cell = nbformat.v4.new_code_cell(parameters)
+        cell.metadata["tags"] = ["parameters"]
+        notebook.cells = [cell, nbformat.v4.new_code_cell(body)]
+        for number, item in enumerate(notebook.cells):
+            item["id"] = f"cell-{number}"
+        nbformat.write(notebook, notebooks / f"{name}.ipynb")
+    project = project_with(tmp_path, notebooks, [])
+    (project.scenarios / "baseline.yaml").write_text(BASELINE.format(name="baseline"))
+    return project
+
+
+@pytest.mark.parametrize("file_name, message", [
+    ("<img src=x onerror=alert(1)>.yaml", "scenario names may use letters, digits"),
+    ("...yaml", "scenario names may use letters, digits"),
+    ("broken.yaml", "broken.yaml: not valid YAML"),
+])
+def test_bad_scenario_files_are_refused_before_anything_even_when_not_rendered(tmp_path, file_name, message):
+    project = toy_project(tmp_path, {"steady": 'print("steady")'})
+    (project.scenarios / file_name).write_text("name: [unclosed\n" if file_name == "broken.yaml" else
+                                               BASELINE.format(name="x"))
+    with pytest.raises(ParameterError, match=re.escape(message)):
+        render.render(project, scenarios=["baseline"])
+    assert not (project.reports / "baseline").exists()
+
+
+def test_a_notebook_with_a_bad_name_is_refused(tmp_path):
+    project = toy_project(tmp_path, {"steady": 'print("steady")'})
+    shutil.copy(project.notebooks / "steady.ipynb", project.notebooks / "...ipynb")
+    with pytest.raises(ParameterError, match="notebook names may use letters, digits"):
+        render.plan(project, None, ["baseline"], {})
+
+
+def test_two_checkouts_give_one_hash(tmp_path):
+    hashes = []
+    for name in ("one", "two"):
+        root = tmp_path / name / "deeper"
+        shutil.copytree(paths.NOTEBOOKS_DIR, root / "notebooks")
+        shutil.copytree(paths.DATA_DIR, root / "data")
+        project = Project(notebooks=root / "notebooks", data=root / "data", scenarios=root / "data" / "scenarios",
+                          reports=root / "reports")
+        hashes.append([job.input_hash for job in render.plan(project, None, None, {})])
+    assert hashes[0] == hashes[1]
+
+
+ECHO = '''scenario: str = "baseline"  # scenario name
+figures_dir: str = ""  # charts folder
+label: str = "a"  # what the run writes'''
+ECHO_BODY = '''import pathlib, time
+time.sleep(1)
+if figures_dir:
+    pathlib.Path(figures_dir, "echo.txt").write_text(label)
+print("label", label)'''
+
+
+def test_two_renders_at_once_publish_whole_reports_of_one_run(tmp_path):
+    project = toy_project(tmp_path, {"echo": ECHO_BODY}, ECHO)
+    script = ("import sys; from pathlib import Path; from sustainment import render; from sustainment.paths import Project; "
+              f"p = Project(notebooks=Path({str(project.notebooks)!r}), scenarios=Path({str(project.scenarios)!r}), "
+              f"reports=Path({str(project.reports)!r})); "
+              "sys.exit(render.render(p, overrides={'label': sys.argv[1]}, jobs=1, force=True))")
+    runs = [subprocess.Popen([sys.executable, "-c", script, label], stderr=subprocess.PIPE, text=True)
+            for label in ("one", "two")]
+    outputs = [run.communicate(timeout=300)[1] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    assert any("waiting for another render" in err for err in outputs)
+    label = render.publish.read_manifest(project.reports)["reports"]["baseline/echo"]["parameters"]["label"]
+    assert (project.reports / "baseline" / "figures" / "echo.txt").read_text() == label
+    assert f"label {label}" in (project.reports / "baseline" / "echo.html").read_text()
+    assert not (project.reports / ".staging").exists()
+
+
+def test_no_wait_gives_up_in_one_line(tmp_path):
+    project = toy_project(tmp_path, {"steady": 'print("steady")'})
+    with render.publish.reports_lock(project.reports):
+        with pytest.raises(render.publish.BusyError, match="another render or export is writing there"):
+            render.render(project, no_wait=True)
+
+
+def test_a_cell_that_hangs_times_out_as_one_failed_line(tmp_path, capsys):
+    project = toy_project(tmp_path, {"stuck": "import time\ntime.sleep(120)"})
+    assert render.render(project, timeout=3) == 1
+    err = capsys.readouterr().err
+    assert "FAILED stuck [baseline]: cell cell-1" in err and "timed out after 3s" in err
+    assert not (project.reports / "baseline" / "stuck.html").exists()
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def test_workers_die_with_a_killed_renderer(tmp_path):
+    import os
+    import signal
+    import time
+
+    project = toy_project(tmp_path, {f"slow{n}": "import time\ntime.sleep(60)" for n in range(3)})
+    script = ("import sys; from pathlib import Path; from sustainment import render; from sustainment.paths import Project; "
+              f"p = Project(notebooks=Path({str(project.notebooks)!r}), scenarios=Path({str(project.scenarios)!r}), "
+              f"reports=Path({str(project.reports)!r})); render.render(p, jobs=2)")
+    parent = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline and not list((project.reports / ".staging").glob("*/baseline/*")):
+        time.sleep(0.2)
+    time.sleep(2)
+    workers = _children(parent.pid)
+    assert workers, "the render started workers"
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
+    deadline = time.time() + 10
+    while time.time() < deadline and any(Path(f"/proc/{pid}").exists() for pid in workers):
+        time.sleep(0.2)
+    alive = [pid for pid in workers if Path(f"/proc/{pid}").exists()
+             and "Z" not in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]]
+    assert not alive, f"orphan workers {alive}"
+    assert not (project.reports / "baseline").exists(), "nothing published by a dead run"
+
+
+def test_history_renders_or_refuses_in_one_line(tmp_path):
+    project = project_with(tmp_path, paths.NOTEBOOKS_DIR, ["baseline"])
+    notebooks = ["ammunition_production", "recruitment_sustainability"]
+    for as_of in ("2023-09-30", "2024-06-30"):
+        assert render.render(project, notebooks=notebooks, overrides={"n_draws": "200", "as_of": as_of}, jobs=2) == 0
+        entry = render.publish.read_manifest(project.reports)["reports"]["baseline/recruitment_sustainability"]
+        assert entry["parameters"]["as_of"] == as_of
+    with pytest.raises(ParameterError, match=r"as_of 2023-06-30: no claim for recruits / RU"):
+        render.render(project, notebooks=notebooks, overrides={"as_of": "2023-06-30"})
+
+
+@pytest.mark.parametrize("args, message", [
+    (["recruitment_sustainability", "-p", "as_of=notadate"], "as_of must be a date YYYY-MM-DD"),
+    (["recruitment_sustainability", "-p", "foreign_troops_claim=nope"], "no claim with id 'nope'"),
+    (["recruitment_sustainability", "-p", "foreign_troops_claim=ru-recruits-2024-10-30"],
+     "claim 'ru-recruits-2024-10-30' is recruits, not troops_deployed"),
+    (["ammunition_production", "-p", "first_year=2025", "-p", "last_year=2023"], "need first_year <= last_year"),
+    (["recruitment_sustainability", "-p", "n_draws=1000000", "-p", "horizon=240"], "draw-months is over the"),
+])
+def test_every_input_is_checked_before_a_kernel(args, message):
+    done = run_cli(*args, "--force")
+    assert done.returncode == 2 and message in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+def test_ctrl_c_stops_everything_within_seconds_and_keeps_the_last_good_report(tmp_path):
+    import os
+    import signal
+    import time
+
+    project = toy_project(tmp_path, {"slow": "import time\nif fail:\n    time.sleep(60)\nprint('done')"})
+    assert render.render(project) == 0
+    good = (project.reports / "baseline" / "slow.html").read_bytes()
+    script = ("import sys; from pathlib import Path; from sustainment import render; from sustainment.paths import Project; "
+              f"p = Project(notebooks=Path({str(project.notebooks)!r}), scenarios=Path({str(project.scenarios)!r}), "
+              f"reports=Path({str(project.reports)!r}))\n"
+              "try:\n    render.render(p, overrides={'fail': 'true'}, force=True)\n"
+              "except KeyboardInterrupt:\n    sys.exit(130)")
+    run = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and not list((project.reports / ".staging").glob("*/baseline/*")):
+        time.sleep(0.2)
+    time.sleep(3)
+    os.killpg(run.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: the whole process group
+    started = time.time()
+    assert run.wait(timeout=20) == 130 and time.time() - started < 15
+    assert (project.reports / "baseline" / "slow.html").read_bytes() == good
+    assert not (project.reports / ".staging").exists()

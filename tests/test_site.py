@@ -5,7 +5,7 @@ import shutil
 
 from conftest import SOURCES, write_csv
 from sustainment import paths, site
-from sustainment.render import Project
+from sustainment.paths import Project
 
 
 def test_source_title_with_script_is_escaped(tmp_path, data_dir):

@@ -29,3 +29,12 @@ def test_unknown_and_incompatible_units_are_refused():
         units.conversion("persons/month", "rounds/year")
     with pytest.raises(units.UnitError):
         units.conversion("rounds/day", "rounds")
+
+
+@pytest.mark.parametrize("unit", ["10**10**10 rounds", "rounds**99", "rounds^99", "__import__('os')", "1" * 8 + " rounds"])
+def test_unit_expressions_that_pint_could_spend_minutes_on_are_refused_at_once(unit):
+    import time
+
+    started = time.perf_counter()
+    assert not units.is_known(unit)
+    assert time.perf_counter() - started < 1.0

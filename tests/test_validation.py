@@ -164,3 +164,60 @@ def test_a_relay_must_name_its_original_publisher(data_dir):
     assert "data/sources.csv:3: row 'beta-2024' column 'original_publisher': a relay must name its original publisher" in problems(data_dir)
     write_csv(data_dir / "sources.csv", edit(SOURCES, 2, "kind", "repost"))
     assert any("column 'kind': unknown value 'repost'" in p for p in problems(data_dir))
+
+
+@pytest.mark.parametrize("column, value, expected", [
+    ("value", "inf", "column 'value': not a finite number: 'inf'"),
+    ("high", "-inf", "column 'high': not a finite number: '-inf'"),
+    ("unit", "10**10**10 rounds", "column 'unit': unknown unit"),
+])
+def test_numbers_are_finite_and_units_cannot_hang(data_dir, column, value, expected):
+    write_csv(data_dir / "figures.csv", edit(FIGURES, 1, column, value))
+    assert any(expected in p for p in problems(data_dir)), problems(data_dir)
+
+
+def test_a_problem_across_columns_is_one_line(data_dir):
+    write_csv(data_dir / "figures.csv", edit(FIGURES, 2, "low", "900000"))  # ru-b: low above value
+    assert problems(data_dir) == ["data/figures.csv:3: row 'ru-b' column 'low': low is above value"]
+
+
+def test_a_bom_and_crlf_in_sources_are_read(data_dir):
+    text = (data_dir / "sources.csv").read_text(encoding="utf-8").replace("\n", "\r\n")
+    (data_dir / "sources.csv").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert len(figures.load(data_dir)) == len(FIGURES) - 1
+    from sustainment.signature import source_ids
+
+    assert source_ids(data_dir / "sources.csv") == {"alpha-2024", "beta-2024"}
+
+
+def test_a_repeated_header_is_one_line(data_dir):
+    rows = [FIGURES[0] + ["notes"]] + [row + [""] for row in FIGURES[1:]]
+    write_csv(data_dir / "figures.csv", rows)
+    assert problems(data_dir) == ["data/figures.csv:1: repeated column(s) 'notes' in the header"]
+
+
+def test_validate_never_crashes_or_hangs_on_generated_rows(data_dir):
+    """Fuzz: any text in any cell of a row gives problems in lines, never a traceback, fast."""
+    import time
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from sustainment import figures as figures_module
+
+    cell = st.one_of(st.text(max_size=40), st.sampled_from(["", "inf", "nan", "-1", "1e308", "10**10**10 rounds",
+                                                            "2024-02-30", "rounds/year", "up to 3 million"]))
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.lists(cell, min_size=len(FIGURES[0]) - 3, max_size=len(FIGURES[0]) + 2))
+    def check(cells):
+        write_csv(data_dir / "figures.csv", [FIGURES[0], cells])
+        figures_module._load.cache_clear()
+        started = time.perf_counter()
+        try:
+            figures_module.load(data_dir)
+        except DataError as err:
+            assert err.problems and all(str(p).count("\n") == 0 for p in err.problems)
+        assert time.perf_counter() - started < 1.0
+
+    check()

@@ -708,6 +708,18 @@ def briefing_charts(claims: pd.DataFrame, parameters: dict) -> dict:
     return {**ammunition_charts(ammunition, claims), **recruitment_charts(recruitment, claims, parameters["scenario"])}
 
 
+def preflight(claims: pd.DataFrame, parameters: dict) -> str:
+    """Run the analyses a notebook's parameters reach, with few draws, before any kernel: the
+    first problem as one line (an input with no claim public by as_of, years out of order), or ""."""
+    cheap = {**parameters, "n_draws": 100}
+    try:
+        ammunition_analysis(claims, **_accepted(ammunition_analysis, cheap))
+        recruitment_analysis(claims, **_accepted(recruitment_analysis, cheap))
+    except (ValueError, LookupError) as err:
+        return f"as_of {parameters.get('as_of') or 'latest'}: {str(err).splitlines()[0]}"
+    return ""
+
+
 def headline_numbers(claims: pd.DataFrame, ammunition_result: AmmunitionResult,
                      recruitment_result: RecruitmentResult) -> pd.DataFrame:
     """The key numbers of the briefing, each with its range and the claims (and sources) that fed it."""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sustainment import paths
 
-SHARED_DAILY_FILE = paths.ROOT.parent / "shared" / "data" / "ua_general_staff_russian_personnel_losses.json"
+SHARED_DAILY_FILE = paths.SHARED_DIR / "data" / "ua_general_staff_russian_personnel_losses.json"
 
 
 def _fail(lines: list[str], code: int = 1) -> int:
@@ -66,7 +66,7 @@ def cmd_import_ua_gs(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from sustainment import render
+    from sustainment import publish, render
     from sustainment.signature import ParameterError
     from sustainment.validation import DataError
 
@@ -79,24 +79,37 @@ def cmd_render(args: argparse.Namespace) -> int:
     scenarios = None if args.all else (args.scenario or ["baseline"])
     try:
         return render.render(notebooks=args.notebooks or None, scenarios=scenarios, overrides=overrides,
-                             jobs=args.jobs, force=args.force)
+                             jobs=args.jobs, force=args.force, timeout=args.timeout, no_wait=args.no_wait)
     except ParameterError as err:
         return _fail([str(err)], 2)
     except DataError as err:
         return _fail([str(p) for p in err.problems] + [f"{len(err.problems)} problem(s) in the data; nothing rendered"])
+    except publish.BusyError as err:
+        return _fail([str(err)])
+    except OSError as err:
+        return _fail([f"{err.filename or 'reports/'}: {err.strerror or err}; the last good reports are kept"])
+    except KeyboardInterrupt:
+        return _fail(["interrupted: workers stopped, staging removed, the last good reports kept"], 130)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from sustainment import pack
-    from sustainment.render import Project
+    from sustainment import pack, publish
+    from sustainment.paths import Project
+    from sustainment.validation import DataError
 
+    project = Project()
     try:
-        if args.what == "briefing":
-            written = pack.export_briefing(Project(), args.scenario)
-        else:
-            written = pack.export_compare(Project(), args.scenarios or [])
-    except pack.PackError as err:
+        with publish.reports_lock(project.reports, args.no_wait):
+            if args.what == "briefing":
+                written = pack.export_briefing(project, args.scenario)
+            else:
+                written = pack.export_compare(project, args.scenarios or [])
+    except (pack.PackError, publish.BusyError) as err:
         return _fail([str(err)])
+    except DataError as err:
+        return _fail([str(p) for p in err.problems] + [f"{len(err.problems)} problem(s) in the data; nothing exported"])
+    except OSError as err:
+        return _fail([f"{err.filename or 'reports/'}: {err.strerror or err}; the last good decks are kept"])
     for path in written:
         print(paths.relative(path))
     return 0
@@ -128,12 +141,16 @@ def build_parser() -> argparse.ArgumentParser:
                            help="override a parameter (checked against each notebook's parameters cell)")
     rendering.add_argument("--jobs", type=int, help="parallel notebooks (default: number of cores)")
     rendering.add_argument("--force", action="store_true", help="re-render even when up to date")
+    rendering.add_argument("--timeout", type=int, help="seconds a cell may run (default: $SUSTAINMENT_TIMEOUT, "
+                           "pyproject [tool.sustainment] timeout, else 600)")
+    rendering.add_argument("--no-wait", action="store_true", help="exit 1 at once if another render or export holds reports/")
     rendering.set_defaults(run=cmd_render)
 
     export = commands.add_parser("export", help="briefing pack: slides, PDF and figure manifest from rendered reports")
     export.add_argument("what", choices=["briefing", "compare"])
     export.add_argument("--scenario", action="append", help="briefing: scenario (repeatable; default: every rendered one)")
     export.add_argument("--scenarios", nargs="+", help="compare: two or more scenarios")
+    export.add_argument("--no-wait", action="store_true", help="exit 1 at once if another render or export holds reports/")
     export.set_defaults(run=cmd_export)
     return parser
 

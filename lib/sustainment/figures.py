@@ -73,6 +73,8 @@ def _load(data_dir: Path, stamp: tuple) -> pd.DataFrame:
     if problems or not parts:
         raise DataError(problems or [Problem(str(data_dir), 0, "", "", "no figures file")])
     claims = pd.concat(parts, ignore_index=True)
+    if claims.empty:
+        raise DataError([Problem(validation.relative(figure_files(data_dir)[0]), 1, "", "", "no claims: every record is blank")])
     problems += validation.validate_figures(claims, metrics, actors, sources)
     if problems:
         raise DataError(problems)

@@ -23,7 +23,8 @@ import pandas as pd
 
 from sustainment import analyses, figures, narrative, plotting
 from sustainment.files import write_atomic
-from sustainment.render import Project, read_manifest
+from sustainment.paths import Project
+from sustainment.publish import read_manifest
 from sustainment.signature import Scenario, read_scenario, source_ids
 
 SLIDE_WIDTH_IN, SLIDE_HEIGHT_IN = 13.333, 7.5
@@ -406,6 +407,8 @@ def export_compare(project: Project, names: list[str]) -> list[Path]:
     """reports/compare_<A>_vs_<B>.pptx (and .pdf) with the scenarios' key numbers and headline charts side by side."""
     if len(names) < 2:
         raise PackError("compare: give at least two scenarios")
+    if len(set(names)) < len(names):
+        raise PackError(f"compare: each scenario once, got {' '.join(names)}")
     rendered = [load_rendered(project, name) for name in names]
     slides = compare_slides(rendered, figures.load(project.data))
     path = project.reports / f"compare_{'_vs_'.join(names)}.pptx"

@@ -1,5 +1,6 @@
 """Absolute paths of the project's folders; nothing depends on the working directory."""
 
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -8,6 +9,7 @@ SCENARIOS_DIR = DATA_DIR / "scenarios"
 NOTEBOOKS_DIR = ROOT / "notebooks"
 REPORTS_DIR = ROOT / "reports"
 LIB_DIR = ROOT / "lib" / "sustainment"
+SHARED_DIR = ROOT.parent / "shared"  # read-only material beside the checkout (the daily Ukrainian series)
 
 
 def relative(path: Path) -> str:
@@ -16,3 +18,13 @@ def relative(path: Path) -> str:
         return str(Path(path).resolve().relative_to(ROOT))
     except ValueError:
         return str(path)
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where the renderer reads and writes (the real project, or a test's temporary copy)."""
+
+    notebooks: Path = NOTEBOOKS_DIR
+    data: Path = DATA_DIR
+    scenarios: Path = SCENARIOS_DIR
+    reports: Path = REPORTS_DIR

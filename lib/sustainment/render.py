@@ -1,57 +1,54 @@
-"""Render notebooks x scenarios into reports/: papermill execution in worker processes,
-incremental (content hash of inputs), atomic (a failure never replaces a good report),
-deterministic (no timings or random ids in stored notebooks, fixed figure metadata).
+"""Render notebooks x scenarios into reports/: plan (every input checked before any kernel),
+execute (papermill in worker processes, a time-out per cell, workers that die with the renderer),
+publish (under the reports folder's lock, see `publish`). Incremental (a content hash of the
+inputs, the same in any folder), atomic (a failure never replaces a good report), deterministic
+(no timings or random ids in stored notebooks, fixed figure metadata).
 
 reports/<scenario>/<notebook>.ipynb   executed, code kept, timings stripped
 reports/<scenario>/<notebook>.html    no code (nbconvert exclude_input)
 reports/<scenario>/figures/           charts + their JSON sidecars
 reports/<scenario>/failed/            executed copies of notebooks that failed
-reports/manifest.json, index.html, sources.html
+reports/manifest.json, index.html, sources.html, claims.html
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
-import shutil
+import re
 import subprocess
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from importlib import metadata
 from multiprocessing import get_context
 from pathlib import Path
 
-from sustainment import paths
-from sustainment.files import write_atomic
-from sustainment.signature import ParameterError, bind, check_scenario_keys, load_scenarios, read_signature
+from sustainment import paths, publish
+from sustainment.paths import Project
+from sustainment.signature import (ParameterError, bind, check_scenario_keys, load_scenarios, read_signature)
 
 KEY_PACKAGES = ("numpy", "pandas", "matplotlib", "seaborn", "statsmodels", "scipy", "pint", "pandera",
                 "papermill", "nbconvert", "nbformat", "ipykernel", "jinja2")
 INJECTED_ID = "injected-parameters"
 PROVENANCE_ID = "provenance"
-
-
-@dataclass(frozen=True)
-class Project:
-    """Where the renderer reads and writes (the real project, or a test's temporary copy)."""
-
-    notebooks: Path = paths.NOTEBOOKS_DIR
-    data: Path = paths.DATA_DIR
-    scenarios: Path = paths.SCENARIOS_DIR
-    reports: Path = paths.REPORTS_DIR
+NAME = re.compile(r"[A-Za-z0-9_-]+")  # notebook and scenario names: they become folders and file names
+DEFAULT_TIMEOUT = 600  # seconds per cell
+TIMEOUT_VARIABLE = "SUSTAINMENT_TIMEOUT"
+MAX_DRAW_MONTHS = 30_000_000  # n_draws x months: the Monte Carlo's arrays stay under about 2 GiB
 
 
 @dataclass
 class Job:
     notebook: str
     scenario: str
-    parameters: dict
+    parameters: dict  # as bound, without figures_dir (set to the run's staging folder at execution)
     input_hash: str
     notebook_path: str
-    reports: str
     provenance: dict = field(default_factory=dict)
 
     @property
@@ -73,7 +70,7 @@ def code_digest() -> str:
     digest = hashlib.sha256()
     for path in sorted(paths.LIB_DIR.rglob("*")):
         if path.is_file() and path.suffix in (".py", ".j2"):
-            digest.update(path.name.encode() + path.read_bytes())
+            digest.update(str(path.relative_to(paths.LIB_DIR)).encode() + path.read_bytes())
     for package in KEY_PACKAGES:
         try:
             digest.update(f"{package}={metadata.version(package)}".encode())
@@ -93,30 +90,56 @@ def git_revision() -> str:
     return rev + ("+changes" if dirty else "")
 
 
-def read_manifest(reports: Path) -> dict:
-    path = reports / "manifest.json"
-    if not path.exists():
-        return {"reports": {}}
-    return json.loads(path.read_text(encoding="utf-8"))
+def timeout_setting(value: int | None = None) -> int:
+    """Seconds a cell may run: `--timeout`, else $SUSTAINMENT_TIMEOUT, else pyproject's
+    [tool.sustainment] timeout, else 600."""
+    if value is None and os.environ.get(TIMEOUT_VARIABLE):
+        text = os.environ[TIMEOUT_VARIABLE]
+        if not text.isdigit():
+            raise ParameterError(f"${TIMEOUT_VARIABLE}: expected seconds, got {text!r}")
+        value = int(text)
+    if value is None:
+        import tomllib
+
+        try:
+            with (paths.ROOT / "pyproject.toml").open("rb") as handle:
+                value = tomllib.load(handle).get("tool", {}).get("sustainment", {}).get("timeout")
+        except (OSError, tomllib.TOMLDecodeError):
+            value = None
+    value = DEFAULT_TIMEOUT if value is None else value
+    if not isinstance(value, int) or value <= 0:
+        raise ParameterError(f"timeout: expected a positive number of seconds, got {value!r}")
+    return value
+
+
+def _check_name(kind: str, name: str, path: Path) -> None:
+    if not NAME.fullmatch(name):
+        raise ParameterError(f"{path.name}: {kind} names may use letters, digits, '_' and '-' only")
 
 
 def plan(project: Project, notebooks: list[str] | None, scenario_names: list[str] | None,
          overrides: dict[str, str]) -> list[Job]:
     """Every (notebook, scenario) job with checked parameters and its input hash; raises
-    ParameterError before any kernel starts."""
+    ParameterError before any kernel starts. Every notebook and every scenario file is read and
+    checked, not only those asked for: a broken file is refused before anything is written."""
     available = {p.stem: p for p in sorted(project.notebooks.glob("*.ipynb"))}
-    chosen = notebooks or list(available)
-    unknown = [n for n in chosen if n.removesuffix(".ipynb") not in available]
+    for name, path in available.items():
+        _check_name("notebook", name, path)
+    chosen = [n.removesuffix(".ipynb") for n in (notebooks or list(available))]
+    unknown = [n for n in chosen if n not in available]
     if unknown:
         raise ParameterError(f"unknown notebook(s) {', '.join(unknown)}; available: {', '.join(available)}")
     every = {name: read_signature(path) for name, path in available.items()}
-    signatures = {n.removesuffix(".ipynb"): every[n.removesuffix(".ipynb")] for n in chosen}
+    signatures = {n: every[n] for n in chosen}
     for name in overrides:
         if not any(name in s for s in signatures.values()):
             raise ParameterError(f"-p {name}: no selected notebook declares '{name}'")
-    scenarios = load_scenarios(project.scenarios, project.data / "sources.csv", scenario_names)
-    for scenario in scenarios:
+    for path in sorted(project.scenarios.glob("*.yaml")):
+        _check_name("scenario", path.stem, path)
+    all_scenarios = load_scenarios(project.scenarios, project.data / "sources.csv", None)
+    for scenario in all_scenarios:
         check_scenario_keys(scenario, every)
+    scenarios = load_scenarios(project.scenarios, project.data / "sources.csv", scenario_names)
     checksums = data_checksums(project)
     code = code_digest()
     revision = git_revision()
@@ -125,23 +148,58 @@ def plan(project: Project, notebooks: list[str] | None, scenario_names: list[str
         for name, signature in signatures.items():
             applicable = {k: v for k, v in overrides.items() if k in signature}
             values = bind(f"{name}.ipynb", signature, scenario, applicable)
-            values["figures_dir"] = str((project.reports / scenario.name / ".staging" / name).resolve())
+            values.pop("figures_dir", None)
+            _check_values(f"{name}.ipynb [{scenario.name}]", values)
             notebook_bytes = available[name].read_bytes()
             digest = sha256_bytes(json.dumps({"notebook": sha256_bytes(notebook_bytes), "parameters": values,
                                               "data": checksums, "code": code}, sort_keys=True).encode())
             provenance = {"scenario": scenario.name, "git_revision": revision, "data_checksums": checksums,
-                          "parameters": {k: v for k, v in values.items() if k != "figures_dir"}}
-            jobs.append(Job(name, scenario.name, values, digest, str(available[name]), str(project.reports), provenance))
+                          "parameters": values}
+            jobs.append(Job(name, scenario.name, values, digest, str(available[name]), provenance))
     return jobs
 
 
-def is_current(job: Job, manifest: dict) -> bool:
-    entry = manifest["reports"].get(job.key)
-    if not entry or entry.get("input_hash") != job.input_hash:
-        return False
-    reports = Path(job.reports)
-    outputs = [entry["ipynb"], entry["html"]] + [f"{job.scenario}/figures/{f}" for f in entry.get("figures", [])]
-    return all((reports / o).exists() for o in outputs)
+def _check_values(where: str, values: dict) -> None:
+    """Checks across parameters that the signature cannot express: dates, the resource guard."""
+    as_of = values.get("as_of", "")
+    if as_of:
+        import datetime
+
+        try:
+            datetime.date.fromisoformat(as_of)
+        except ValueError:
+            raise ParameterError(f"{where}: as_of must be a date YYYY-MM-DD (or empty), got {as_of!r}") from None
+    draws, months = values.get("n_draws", 0), values.get("horizon", 0)
+    if draws * months > MAX_DRAW_MONTHS:
+        raise ParameterError(f"{where}: n_draws x horizon = {draws * months:,} draw-months is over the "
+                             f"{MAX_DRAW_MONTHS:,} a report may use (about 2 GiB); lower n_draws or horizon")
+
+
+def check_inputs(jobs: list[Job], claims, project: Project) -> None:
+    """What needs the claims, before any kernel: claim ids exist and measure what their
+    parameter asks for, and the analyses accept their inputs (year order, claims public by
+    as_of); ParameterError in one line otherwise."""
+    from sustainment import analyses
+
+    signatures = {job.notebook: read_signature(Path(job.notebook_path)) for job in jobs}
+    checked: set[str] = set()
+    for job in jobs:
+        where = f"{job.notebook}.ipynb [{job.scenario}]"
+        for name, parameter in signatures[job.notebook].items():
+            value = job.parameters.get(name)
+            if parameter.claim_metric and value:
+                found = claims[claims["id"] == value]
+                if found.empty:
+                    raise ParameterError(f"{where}: parameter '{name}': no claim with id {value!r} in data/")
+                if found["metric"].iloc[0] != parameter.claim_metric:
+                    raise ParameterError(f"{where}: parameter '{name}': claim {value!r} is {found['metric'].iloc[0]}, "
+                                         f"not {parameter.claim_metric}")
+        key = json.dumps(job.parameters, sort_keys=True)
+        if key not in checked:
+            checked.add(key)
+            problem = analyses.preflight(claims, job.parameters)
+            if problem:
+                raise ParameterError(f"{where}: {problem}")
 
 
 # --- the worker: one notebook, one scenario --------------------------------------------------
@@ -149,10 +207,10 @@ def is_current(job: Job, manifest: dict) -> bool:
 def _provenance_cell(job: Job):
     import nbformat
 
-    rows = "\n".join(f"| `{k}` | `{json.dumps(v)}` |" for k, v in job.provenance["parameters"].items())
-    checks = "\n".join(f"| `{k}` | `{v[:16]}` |" for k, v in job.provenance["data_checksums"].items())
-    text = (f"<details><summary><b>Rendered report</b>: scenario <code>{job.scenario}</code>, git revision "
-            f"<code>{job.provenance['git_revision']}</code>, {len(job.provenance['parameters'])} parameters, "
+    rows = "\n".join(f"| `{k}` | `{html.escape(json.dumps(v))}` |" for k, v in job.provenance["parameters"].items())
+    checks = "\n".join(f"| `{html.escape(k)}` | `{v[:16]}` |" for k, v in job.provenance["data_checksums"].items())
+    text = (f"<details><summary><b>Rendered report</b>: scenario <code>{html.escape(job.scenario)}</code>, git revision "
+            f"<code>{html.escape(job.provenance['git_revision'])}</code>, {len(job.provenance['parameters'])} parameters, "
             f"{len(job.provenance['data_checksums'])} data files (open for details)</summary>\n\n"
             f"| parameter | value |\n|---|---|\n{rows}\n\n| data file | sha256 (first 16) |\n|---|---|\n{checks}\n\n</details>\n")
     cell = nbformat.v4.new_markdown_cell(text)
@@ -215,57 +273,72 @@ def _first_line(text) -> str:
     return str(text).splitlines()[0] if str(text) else ""
 
 
-def execute(job: Job) -> dict:
-    """Run one job; write its outputs only on success. Returns a result dict (never raises
-    for notebook errors: those become status 'failed' with a one-line summary)."""
+def _start_worker() -> None:
+    """Worker start-up: the kernel sends this process SIGKILL when the renderer dies, whatever
+    kills it (kill -9 included), so no worker renders on into reports/ for a dead run; the
+    libraries' own log lines are silenced (a failure is reported once, as a FAILED line)."""
+    import logging
+
+    import signal
+
+    for name in ("papermill", "traitlets", "nbclient"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the renderer's to handle: it stops the workers
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the parent died before the line above ran
+            os._exit(1)
+
+
+def _timed_out_cell(notebook_path: str, message: str) -> str:
+    """The cell a time-out names: nbclient quotes its source (or its first lines) in the message."""
+    import nbformat
+
+    for cell in nbformat.read(notebook_path, as_version=4).cells:
+        first = cell.source.strip().split("\n")[0]
+        if cell.cell_type == "code" and first and (cell.source.strip() in message or repr(first) in message):
+            return f"cell {cell.get('id', '?')}"
+    return "a cell"
+
+
+def execute(job: Job, staged: str, timeout: int) -> dict:
+    """Run one job into `staged`/<scenario>/<notebook>/: its figures, notebook and HTML there.
+    Never raises for notebook errors: those become status 'failed' with a one-line summary."""
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    reports = Path(job.reports)
-    staging = Path(job.parameters["figures_dir"])
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    executed = staging.parent / f"{job.notebook}.executed.ipynb"
+    folder = Path(staged) / job.scenario / job.notebook
+    (folder / "figures").mkdir(parents=True)
+    executed = folder / f"{job.notebook}.executed.ipynb"
     started = time.perf_counter()
     error = ""
     try:
-        papermill.execute_notebook(job.notebook_path, str(executed), parameters=job.parameters, kernel_name="python3",
-                                   language="python", progress_bar=False, log_output=False,
-                                   request_save_on_cell_execute=False, cwd=str(paths.ROOT),
+        papermill.execute_notebook(job.notebook_path, str(executed),
+                                   parameters={**job.parameters, "figures_dir": str(folder / "figures")},
+                                   kernel_name="python3", language="python", progress_bar=False, log_output=False,
+                                   request_save_on_cell_execute=False, cwd=str(paths.ROOT), execution_timeout=timeout,
                                    kernel_manager_class=_kernel_manager_class())
     except PapermillExecutionError as err:
         cells = nbformat.read(executed, as_version=4).cells if executed.exists() else []
         cell_id = next((c.get("id", "?") for c in cells if c.get("execution_count") == err.exec_count), "?")
         error = f"cell {cell_id} (In [{err.exec_count}]): {err.ename}: {_first_line(err.evalue or '')}"
-    except Exception as err:  # a kernel that dies or will not start is still one report's failure
+    except TimeoutError as err:  # nbclient's CellTimeoutError: the kernel was interrupted
+        error = f"{_timed_out_cell(job.notebook_path, str(err))}: timed out after {timeout}s"
+    except Exception as err:  # a kernel that dies or will not start: still one report's failure
         error = f"{type(err).__name__}: {_first_line(err)}"
-    seconds = time.perf_counter() - started
-    result = {"key": job.key, "notebook": job.notebook, "scenario": job.scenario, "seconds": round(seconds, 2)}
+    result = {"key": job.key, "notebook": job.notebook, "scenario": job.scenario,
+              "seconds": round(time.perf_counter() - started, 2), "folder": str(folder)}
     if error:
-        failed = reports / job.scenario / "failed" / f"{job.notebook}.ipynb"
-        if executed.exists():
-            failed.parent.mkdir(parents=True, exist_ok=True)
-            executed.replace(failed)
-        shutil.rmtree(staging, ignore_errors=True)
-        return {**result, "status": "failed", "error": error, "failed_copy": str(failed.relative_to(reports))}
+        return {**result, "status": "failed", "error": error, "executed": str(executed) if executed.exists() else ""}
     notebook = nbformat.read(executed, as_version=4)
     clean(notebook, job)
-    figures_dir = reports / job.scenario / "figures"
-    figures = sorted(p.name for p in staging.iterdir() if not p.name.startswith("."))
-    html = to_html(notebook, f"{job.notebook} ({job.scenario})")
-    figures_dir.mkdir(parents=True, exist_ok=True)
-    for name in figures:
-        (staging / name).replace(figures_dir / name)
-    write_atomic(reports / job.scenario / f"{job.notebook}.ipynb", nbformat.writes(notebook) + "\n")
-    write_atomic(reports / job.scenario / f"{job.notebook}.html", html)
+    (folder / f"{job.notebook}.ipynb").write_text(nbformat.writes(notebook) + "\n", encoding="utf-8")
+    (folder / f"{job.notebook}.html").write_text(to_html(notebook, f"{job.notebook} ({job.scenario})"), encoding="utf-8")
     executed.unlink()
-    shutil.rmtree(staging, ignore_errors=True)
-    (reports / job.scenario / "failed" / f"{job.notebook}.ipynb").unlink(missing_ok=True)
-    return {**result, "status": "rendered", "input_hash": job.input_hash, "parameters": job.provenance["parameters"],
-            "git_revision": job.provenance["git_revision"],
-            "data_checksums": job.provenance["data_checksums"], "ipynb": f"{job.scenario}/{job.notebook}.ipynb",
-            "html": f"{job.scenario}/{job.notebook}.html", "figures": figures}
+    return {**result, "status": "rendered"}
 
 
 # --- the collection --------------------------------------------------------------------------
@@ -276,47 +349,102 @@ def _progress(done: int, total: int, started: float, line: str) -> None:
     print(f"[{done}/{total}] {line}  (elapsed {elapsed:.0f}s, ETA {eta:.0f}s)", file=sys.stderr, flush=True)
 
 
+def is_current(job: Job, manifest: dict, reports: Path) -> bool:
+    entry = manifest["reports"].get(job.key)
+    if not entry or entry.get("input_hash") != job.input_hash:
+        return False
+    outputs = [entry["ipynb"], entry["html"]] + [f"{job.scenario}/figures/{f}" for f in entry.get("figures", [])]
+    return all((reports / o).exists() for o in outputs)
+
+
+def _entry(job: Job, result: dict) -> dict:
+    return {"input_hash": job.input_hash, "parameters": job.provenance["parameters"], "seconds": result["seconds"],
+            "git_revision": job.provenance["git_revision"], "data_checksums": job.provenance["data_checksums"],
+            "ipynb": f"{job.scenario}/{job.notebook}.ipynb", "html": f"{job.scenario}/{job.notebook}.html",
+            "figures": sorted(p.name for p in (Path(result["folder"]) / "figures").iterdir())}
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop every worker now (Ctrl-C): queued jobs are cancelled, running ones killed."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.kill()
+
+
 def render(project: Project = Project(), notebooks: list[str] | None = None, scenarios: list[str] | None = None,
-           overrides: dict[str, str] | None = None, jobs: int | None = None, force: bool = False) -> int:
+           overrides: dict[str, str] | None = None, jobs: int | None = None, force: bool = False,
+           timeout: int | None = None, no_wait: bool = False) -> int:
     """Render what is out of date; return the exit code (0 all good, 1 a notebook failed).
 
-    ParameterError (exit 2 in the CLI) and DataError (exit 1) propagate before any kernel starts.
+    ParameterError (exit 2 in the CLI), DataError (exit 1) and publish.BusyError propagate
+    before any kernel starts; KeyboardInterrupt stops the workers and propagates, the last good
+    reports left in place.
     """
-    planned = plan(project, notebooks, scenarios, overrides or {})
-    manifest = read_manifest(project.reports)
-    existing = {(p.stem, s.stem) for p in project.notebooks.glob("*.ipynb") for s in project.scenarios.glob("*.yaml")}
-    manifest["reports"] = {key: entry for key, entry in manifest["reports"].items()
-                           if tuple(reversed(key.split("/", 1))) in existing}  # notebooks or scenarios since removed
-    todo = [job for job in planned if force or not is_current(job, manifest)]
-    for job in planned:
-        if job not in todo:
-            print(f"up to date  {job.key}", file=sys.stderr)
-    failures = []
-    if todo:
-        from sustainment import figures
+    seconds = timeout_setting(timeout)
+    with publish.reports_lock(project.reports, no_wait):
+        planned = plan(project, notebooks, scenarios, overrides or {})
+        manifest = publish.read_manifest(project.reports)
+        existing = {(p.stem, s.stem) for p in project.notebooks.glob("*.ipynb") for s in project.scenarios.glob("*.yaml")}
+        manifest["reports"] = {key: entry for key, entry in manifest["reports"].items()
+                               if tuple(reversed(key.split("/", 1))) in existing}  # notebooks or scenarios since removed
+        todo = [job for job in planned if force or not is_current(job, manifest, project.reports)]
+        for job in planned:
+            if job not in todo:
+                print(f"up to date  {job.key}", file=sys.stderr)
+        failures = []
+        if todo:
+            from sustainment import figures
 
-        figures.load(project.data)  # bad data: DataError (every problem, one line each) before any kernel
-        started = time.perf_counter()
-        workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-        print(f"rendering {len(todo)} report(s) with {workers} worker(s)", file=sys.stderr, flush=True)
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-            futures = [pool.submit(execute, job) for job in todo]
-            for done, future in enumerate(as_completed(futures), start=1):
-                result = future.result()
-                if result["status"] == "rendered":
-                    manifest["reports"][result["key"]] = {k: v for k, v in result.items() if k not in ("status", "key")}
-                    _progress(done, len(todo), started, f"rendered {result['key']} in {result['seconds']:.1f}s")
-                else:
-                    failures.append(result)
-                    _progress(done, len(todo), started, f"FAILED {result['key']}")
-        manifest["reports"] = dict(sorted(manifest["reports"].items()))
-        write_atomic(project.reports / "manifest.json", json.dumps(manifest, indent=1, sort_keys=True) + "\n")
-    from sustainment.site import write_site
+            claims = figures.load(project.data)  # bad data: DataError (every problem, one line each) before any kernel
+            check_inputs(todo, claims, project)
+            failures = _run(project, todo, manifest, jobs, seconds)
+        from sustainment.site import write_site
 
-    write_site(project, manifest)
+        write_site(project, manifest)
     for failure in failures:
-        print(f"FAILED {failure['notebook']} [{failure['scenario']}]: {failure['error']} "
-              f"(executed copy: reports/{failure['failed_copy']})", file=sys.stderr)
+        print(f"FAILED {failure['notebook']} [{failure['scenario']}]: {failure['error']}"
+              + (f" (executed copy: reports/{failure['failed_copy']})" if failure.get("failed_copy") else ""),
+              file=sys.stderr)
     if not todo:
         print(f"all {len(planned)} report(s) up to date", file=sys.stderr)
     return 1 if failures else 0
+
+
+def _run(project: Project, todo: list[Job], manifest: dict, jobs: int | None, timeout: int) -> list[dict]:
+    """Execute `todo` in worker processes and publish each report as it finishes; the failures."""
+    failures = []
+    started = time.perf_counter()
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    print(f"rendering {len(todo)} report(s) with {workers} worker(s)", file=sys.stderr, flush=True)
+    by_key = {job.key: job for job in todo}
+    with publish.staging(project.reports) as staged:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=_start_worker)
+        try:
+            futures = {pool.submit(execute, job, str(staged), timeout): job for job in todo}
+            for done, future in enumerate(as_completed(futures), start=1):
+                try:
+                    result = future.result()
+                except BrokenProcessPool:  # the worker was killed (out of memory, a signal): that report fails
+                    job = futures[future]
+                    result = {"key": job.key, "notebook": job.notebook, "scenario": job.scenario, "status": "failed",
+                              "error": "the worker process died", "executed": ""}
+                job = by_key[result["key"]]
+                if result["status"] == "rendered":
+                    publish.publish(project.reports, Path(result["folder"]), job.scenario, job.notebook, manifest,
+                                    _entry(job, result))
+                    _progress(done, len(todo), started, f"rendered {result['key']} in {result['seconds']:.1f}s")
+                else:
+                    if result["executed"]:
+                        failed = project.reports / job.scenario / "failed" / f"{job.notebook}.ipynb"
+                        failed.parent.mkdir(parents=True, exist_ok=True)
+                        Path(result["executed"]).replace(failed)
+                        result["failed_copy"] = str(failed.relative_to(project.reports))
+                    failures.append(result)
+                    _progress(done, len(todo), started, f"FAILED {result['key']}")
+        except BaseException:
+            _stop(pool)
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    return failures

@@ -14,7 +14,6 @@ milliseconds and needs no kernel.
 from __future__ import annotations
 
 import ast
-import csv
 import json
 import re
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ import yaml
 TYPES = {"int": int, "float": float, "str": str, "bool": bool}
 BOUNDS = re.compile(r"\[\s*([-+0-9.e_]+)\s*,\s*([-+0-9.e_]+)\s*\]\s*$")
 CHOICES = re.compile(r"\{([^{}]*)\}\s*$")
+CLAIM_OF = re.compile(r"\bclaim of ([a-z][a-z0-9_]*)")  # "(claim of shells_production_target)": a claim id of that metric
 
 
 class ParameterError(ValueError):
@@ -40,6 +40,7 @@ class Parameter:
     minimum: float | None = None
     maximum: float | None = None
     choices: tuple[str, ...] = ()
+    claim_metric: str = ""  # the value is a claim id of this metric (checked against data/ before any kernel)
 
     def check(self, value, where: str):
         """The value converted to this parameter's type; ParameterError naming `where` otherwise."""
@@ -96,7 +97,9 @@ def read_signature(path: Path) -> dict[str, Parameter]:
             minimum, maximum = float(bounds.group(1)), float(bounds.group(2))
         elif options := CHOICES.search(help_text):
             choices = tuple(o.strip() for o in options.group(1).split(","))
-        parameter = Parameter(node.target.id, kind, ast.literal_eval(node.value), help_text, minimum, maximum, choices)
+        claim_of = CLAIM_OF.search(help_text)
+        parameter = Parameter(node.target.id, kind, ast.literal_eval(node.value), help_text, minimum, maximum, choices,
+                              claim_of.group(1) if claim_of else "")
         parameter.check(parameter.default, f"{path.name} (default)")
         signature[parameter.name] = parameter
     return signature
@@ -139,9 +142,18 @@ def read_scenario(path: Path, known_sources: set[str]) -> Scenario:
 
 
 def source_ids(sources_csv: Path) -> set[str]:
-    """The ids in sources.csv, read without loading the whole data model."""
-    with sources_csv.open(encoding="utf-8", newline="") as handle:
-        return {row["source_id"].strip() for row in csv.DictReader(handle)}
+    """The ids in sources.csv, read without loading the whole data model (an unreadable file
+    gives none: `validate` says what is wrong with it)."""
+    from sustainment.files import CsvError, read_csv
+
+    try:
+        header, rows = read_csv(sources_csv)
+    except CsvError:
+        return set()
+    if "source_id" not in header:
+        return set()
+    column = header.index("source_id")
+    return {cells[column] for _, cells in rows if column < len(cells)}
 
 
 def bind(notebook: str, signature: dict[str, Parameter], scenario: Scenario, overrides: dict[str, str]) -> dict:

@@ -7,6 +7,7 @@ once. pint's calendar is used throughout: a year is 365.25 days, a month a twelf
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import pint
@@ -31,8 +32,25 @@ class UnitError(ValueError):
     """A unit that cannot be parsed, or cannot be converted to the one asked for."""
 
 
+SAFE_UNIT = re.compile(r"[A-Za-z_ ()/*.0-9^-]{1,80}")
+POWER = re.compile(r"(\*\*|\^)\s*(\S+?)(?=[\s*/()]|$)")
+
+
+def _check_expression(unit: str) -> None:
+    """Refuse, before pint evaluates anything, an expression it could spend minutes on: only
+    names, *, /, parentheses and single-digit powers ('persons/day', 'm**2') are units here."""
+    if not SAFE_UNIT.fullmatch(unit):
+        raise UnitError(f"unknown unit {unit!r}: use names, '/', '*' and parentheses only")
+    for _, exponent in POWER.findall(unit):
+        if not re.fullmatch(r"-?\d", exponent):
+            raise UnitError(f"unknown unit {unit!r}: powers must be a single digit")
+    if re.search(r"\d{7,}", unit):
+        raise UnitError(f"unknown unit {unit!r}: numbers in a unit must be short")
+
+
 @lru_cache(maxsize=256)
 def _parse(unit: str) -> pint.Unit:
+    _check_expression(unit)
     try:
         return registry().parse_units(unit)
     except (pint.errors.PintError, AttributeError, TypeError, ValueError) as err:

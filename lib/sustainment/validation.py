@@ -8,14 +8,14 @@ uniqueness, and the cross-table checks (units against the metric, sources) run i
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from sustainment import quotes, units
+from sustainment.files import CsvError, read_csv
 from sustainment.paths import relative
 
 LINE = "_line"  # column holding each record's line number in its file
@@ -67,37 +67,26 @@ class DataError(Exception):
 
 
 def read_table(path: Path, columns: list[str], id_column: str) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """Read a CSV as text cells (stripped), with each record's line number.
+    """Read a CSV (through `files.read_csv`) as text cells, with each record's line number.
 
     Returns (None, problems) when the file cannot be read as a table at all: missing, not
-    UTF-8, empty, or missing a required column.
+    UTF-8, empty, a repeated column, or a required column missing.
     """
     name = relative(path)
-    if not path.is_file():
-        return None, [Problem(name, 0, "", "", "file not found")]
-    raw = path.read_bytes()
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        return None, [Problem(name, line, "", "", f"not UTF-8 (byte 0x{raw[err.start]:02x}); save the file as UTF-8")]
-    if not text.strip():
-        return None, [Problem(name, 1, "", "", "empty file: expected a header line")]
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in next(reader)]
+        header, rows = read_csv(path)
+    except CsvError as err:
+        return None, [Problem(name, err.line, "", "", str(err))]
     missing = [c for c in columns if c not in header]
     if missing:
         return None, [Problem(name, 1, "", c, "missing column") for c in missing]
-    records, problems, line = [], [], reader.line_num
-    for cells in reader:
-        start, line = line + 1, reader.line_num
-        if not any(c.strip() for c in cells):
-            continue
+    records, problems = [], []
+    for start, cells in rows:
         if len(cells) != len(header):
-            row_id = cells[header.index(id_column)].strip() if header.index(id_column) < len(cells) else ""
+            row_id = cells[header.index(id_column)] if header.index(id_column) < len(cells) else ""
             problems.append(Problem(name, start, row_id, "", f"expected {len(header)} fields, found {len(cells)}"))
             continue
-        records.append([c.strip() for c in cells] + [start])
+        records.append(cells + [start])
     frame = pd.DataFrame(records, columns=header + [LINE]).astype({LINE: int})
     frame[FILE] = name
     return frame, problems
@@ -116,6 +105,10 @@ def parse_numbers(frame: pd.DataFrame, columns: list[str], required: list[str], 
         numbers = pd.to_numeric(text.where(text != ""), errors="coerce")
         for index in frame.index[(text != "") & numbers.isna()]:
             problems.append(_problem(frame, index, id_column, column, f"not a number: {frame.at[index, column]!r}"))
+        infinite = ~np.isfinite(numbers.fillna(0.0))
+        for index in frame.index[infinite]:
+            problems.append(_problem(frame, index, id_column, column, f"not a finite number: {frame.at[index, column]!r}"))
+        numbers = numbers.where(~infinite)
         if column in required:
             for index in frame.index[text == ""]:
                 problems.append(_problem(frame, index, id_column, column, "missing value"))
@@ -178,10 +171,11 @@ def schema_problems(schema, frame: pd.DataFrame, id_column: str, wide_columns: d
     for case in cases.itertuples(index=False):
         if case.index is None or pd.isna(case.index):
             raise RuntimeError(f"schema check failed as a whole: {case.check}: {case.failure_case}")
-        column = case.column if isinstance(case.column, str) else wide_columns.get(case.check, "")
-        message = _message(case.check, case.failure_case) if isinstance(case.column, str) else case.check
-        problems.append(_problem(frame, case.index, id_column, column, message))
-    return problems
+        if case.check in wide_columns:  # a check across columns: one problem, blamed on one column
+            problems.append(_problem(frame, case.index, id_column, wide_columns[case.check], case.check))
+        else:
+            problems.append(_problem(frame, case.index, id_column, case.column, _message(case.check, case.failure_case)))
+    return list(dict.fromkeys(problems))
 
 
 def _text(pattern: str | None = None, options=None, required: bool = True, unique: bool = False):

@@ -1,0 +1,89 @@
+"""Publishing into reports/: one writer at a time, private staging, whole reports.
+
+A render or an export holds the reports folder's lock (`reports/.lock`, an advisory file lock)
+from planning to the last write, so two analysts and a nightly job can point at the same folder:
+the second waits (or, with `no_wait`, gives up in one line). Each run stages into a folder of its
+own (`reports/.staging/<run>/`), removed when the run ends, however it ends; a report is published
+by moving its staged figures, then its notebook and HTML, then its manifest entry into place, so
+its charts always come from the run that wrote its text.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+from sustainment.files import write_atomic
+
+LOCK_FILE = ".lock"
+STAGING_DIR = ".staging"
+MANIFEST = "manifest.json"
+
+
+class BusyError(RuntimeError):
+    """Another render or export holds the reports folder (with `no_wait`)."""
+
+
+@contextmanager
+def reports_lock(reports: Path, no_wait: bool = False):
+    """Hold `reports`' lock for the block; wait for it with a message, or raise BusyError."""
+    from filelock import FileLock, Timeout
+
+    reports.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(reports / LOCK_FILE))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        if no_wait:
+            raise BusyError(f"{reports}: another render or export is writing there; try again later") from None
+        print(f"waiting for another render or export of {reports} to finish...", file=sys.stderr, flush=True)
+        lock.acquire()
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+@contextmanager
+def staging(reports: Path):
+    """A staging folder private to this run, removed when the block ends. Staging folders left
+    by runs that were killed are removed first (the lock says no other run is alive)."""
+    root = reports / STAGING_DIR
+    shutil.rmtree(root, ignore_errors=True)
+    folder = root / f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    folder.mkdir(parents=True)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def read_manifest(reports: Path) -> dict:
+    path = reports / MANIFEST
+    if not path.exists():
+        return {"reports": {}}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def write_manifest(reports: Path, manifest: dict) -> None:
+    manifest["reports"] = dict(sorted(manifest["reports"].items()))
+    write_atomic(reports / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+
+
+def publish(reports: Path, staged: Path, scenario: str, notebook: str, manifest: dict, entry: dict) -> None:
+    """Move one report's staged outputs into place (figures, then notebook and HTML) and record
+    its manifest entry; a failed copy of the notebook left by an earlier run is removed."""
+    figures_dir = reports / scenario / "figures"
+    figures_dir.mkdir(parents=True, exist_ok=True)
+    for path in sorted((staged / "figures").iterdir()):
+        path.replace(figures_dir / path.name)
+    for suffix in (".ipynb", ".html"):
+        (staged / f"{notebook}{suffix}").replace(reports / scenario / f"{notebook}{suffix}")
+    (reports / scenario / "failed" / f"{notebook}.ipynb").unlink(missing_ok=True)
+    manifest["reports"][f"{scenario}/{notebook}"] = entry
+    write_manifest(reports, manifest)
