@@ -353,11 +353,15 @@ def test_history_renders_or_refuses_in_one_line(tmp_path):
     project = project_with(tmp_path, paths.NOTEBOOKS_DIR, ["baseline"])
     notebooks = ["ammunition_production", "recruitment_sustainability"]
     for as_of in ("2023-09-30", "2024-06-30"):
-        assert render.render(project, notebooks=notebooks, overrides={"n_draws": "200", "as_of": as_of}, jobs=2) == 0
+        overrides = {"n_draws": "200", "as_of": as_of, "foreign_troops_claim": ""}  # the Nov 2024 contingent was not known yet
+        assert render.render(project, notebooks=notebooks, overrides=overrides, jobs=2) == 0
         entry = render.publish.read_manifest(project.reports)["reports"]["baseline/recruitment_sustainability"]
         assert entry["parameters"]["as_of"] == as_of
     with pytest.raises(ParameterError, match=r"as_of 2023-06-30: no claim for recruits / RU"):
-        render.render(project, notebooks=notebooks, overrides={"as_of": "2023-06-30"})
+        render.render(project, notebooks=notebooks, overrides={"as_of": "2023-06-30", "foreign_troops_claim": ""})
+    with pytest.raises(ParameterError, match=r"foreign_troops_claim: claim 'nk-troops-deployed-2024-11-04' was public on "
+                                             r"2024-11-04, after as_of 2024-06-30"):
+        render.render(project, notebooks=notebooks, overrides={"as_of": "2024-06-30"})
 
 
 @pytest.mark.parametrize("args, message", [

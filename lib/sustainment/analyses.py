@@ -30,12 +30,17 @@ def as_of_date(claims: pd.DataFrame, as_of: str = "") -> pd.Timestamp:
     return figures.as_period(as_of)[1] if as_of else claims["known_from"].max()
 
 
-def claim(claims: pd.DataFrame, claim_id: str, parameter: str) -> pd.Series:
-    """One claim by id; ValueError naming the parameter when there is none."""
+def claim(claims: pd.DataFrame, claim_id: str, parameter: str, as_of: pd.Timestamp) -> pd.Series:
+    """One claim by id, public by `as_of`; ValueError naming the parameter otherwise (an analysis
+    of what was known then cannot lean on what was said later)."""
     found = claims[claims["id"] == claim_id]
     if found.empty:
         raise ValueError(f"{parameter}: no claim with id {claim_id!r} in data/")
-    return found.iloc[0]
+    row = found.iloc[0]
+    if row["known_from"] > as_of:
+        raise ValueError(f"{parameter}: claim {claim_id!r} was public on {row['known_from']:%Y-%m-%d}, after as_of "
+                         f"{as_of:%Y-%m-%d}: choose another claim or none")
+    return row
 
 
 # --- ammunition ---------------------------------------------------------------------------
@@ -96,7 +101,7 @@ def ammunition_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str = 
                                   "metric": stated["metric"], "id": stated["id"], "claim_ids": stated["id"]})
     fired = ammo.consumption(claims, years, policy=policy, as_of=when, min_confidence=min_confidence)
     balance = ammo.supply_vs_consumption(totals, fired)
-    target_rows = {actor: claim(claims, claim_id, f"{actor.lower()}_target_claim")
+    target_rows = {actor: claim(claims, claim_id, f"{actor.lower()}_target_claim", when)
                    for actor, claim_id in (("EU", eu_target_claim), ("US", us_target_claim)) if claim_id}
     targets = {actor: (float(row["canonical_value"]), int(row["period_end"].year)) for actor, row in target_rows.items()}
     paths = ammo.scenario_paths(supply, last_year, horizon_year, {"russia": russia_growth, "west": west_growth}, targets)
@@ -403,7 +408,7 @@ def recruitment_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str =
             continue
         if not 1 <= month <= horizon:
             raise ValueError(f"{parameter.replace('claim', 'month')}: must be within 1..{horizon}, got {month}")
-        row = claim(claims, claim_id, parameter)
+        row = claim(claims, claim_id, parameter, when)
         one_offs[parameter] = {str(index[month - 1]): float(row["canonical_value"])}
         ids.append(row["id"])
     inputs = Manpower(recruits=recruits, losses=losses, permanent_loss_share=permanent, other_exits=_exits_range(exits),
