@@ -1,0 +1,209 @@
+"""Russian vs Western artillery ammunition: supply by side, the ratio, fire, the projection; its
+bottom line, charts and tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sustainment import ammunition as ammo
+from sustainment import figures, narrative
+from sustainment.analyses.common import FIRST_YEAR, actor_names, as_of_date, claim, linked, metric_natures
+
+
+METRIC_WORDS = {"shells_produced": "output", "shells_production_capacity": "capacity", "shells_delivered": "deliveries",
+                "shells_fired": "rounds fired"}
+
+BASIS_WORDS = {"claims": "", "upper bounds only": "caps only", "lower bounds only": "floors only",
+               "bounds only": "caps and floors only"}
+
+SIDE_WORDS = {"russia": "Russian side", "west": "Western side"}
+
+@dataclass
+class AmmunitionResult:
+    as_of: pd.Timestamp
+    last_year: int
+    horizon_year: int
+    supply: pd.DataFrame
+    totals: pd.DataFrame
+    ratio: pd.DataFrame
+    claimed_ratio: pd.DataFrame
+    fired: pd.DataFrame
+    balance: pd.DataFrame
+    paths: dict[str, pd.DataFrame]
+    targets: pd.DataFrame
+    trends: dict[str, pd.DataFrame]
+
+def latest_supply_year(claims: pd.DataFrame, as_of: pd.Timestamp, components=ammo.DEFAULT_COMPONENTS) -> int:
+    """The latest year in which every side has a supply claim (not a forecast) public by `as_of`."""
+    known = figures.select(claims, metric=sorted({m for c in components for m in c.metrics}),
+                           actor=sorted({c.actor for c in components}), as_of=as_of)
+    known = known[known["forecast"] != "yes"]
+    years = known.groupby("side")["period_end"].max().dt.year
+    if known.empty or len(years) < 2:
+        raise ValueError(f"last_year: no supply claim for both sides public by {as_of.date()}")
+    return int(years.min())
+
+def ammunition_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str = "central", min_confidence: str = "low",
+                        first_year: int = FIRST_YEAR, last_year: int = 0, horizon_year: int = 2027,
+                        russia_growth: float = 0.0, west_growth: float = 0.0, eu_target_claim: str = "",
+                        us_target_claim: str = "", include_north_korea: bool = True, include_iran: bool = True,
+                        n_draws: int = 20_000, seed: int = 0) -> AmmunitionResult:
+    """Supply by actor and side, the side ratio (Monte Carlo), fire vs supply, and the
+    scenario's projection from `last_year` (0: the latest year with a supply claim public by
+    `as_of`) to `horizon_year` beside each side's statistical trend."""
+    when = as_of_date(claims, as_of)
+    dropped = {actor for actor, included in (("NK", include_north_korea), ("IR", include_iran)) if not included}
+    components = [c for c in ammo.DEFAULT_COMPONENTS if c.actor not in dropped]
+    last_year = last_year or latest_supply_year(claims, when, components)
+    if not first_year <= last_year < horizon_year:
+        raise ValueError(f"years: need first_year <= last_year < horizon_year, got {first_year}, {last_year}, {horizon_year}")
+    years = range(first_year, last_year + 1)
+    supply = ammo.annual_supply(claims, years, components, policy=policy, as_of=when, min_confidence=min_confidence)
+    totals = ammo.side_totals(supply, metric_natures(claims))
+    ratio = ammo.side_ratio(supply, n_draws=n_draws, seed=seed)
+    stated = figures.select(claims, metric=["shells_production_ratio_vs_eu", "shells_production_ratio_vs_nato"], actor="RU",
+                            as_of=when, min_confidence="medium" if min_confidence == "low" else min_confidence)
+    claimed_ratio = pd.DataFrame({"year": stated["period_end"].dt.year, "value": stated["canonical_value"],
+                                  "metric": stated["metric"], "id": stated["id"], "claim_ids": stated["id"]})
+    fired = ammo.consumption(claims, years, policy=policy, as_of=when, min_confidence=min_confidence)
+    balance = ammo.supply_vs_consumption(totals, fired)
+    target_rows = {actor: claim(claims, claim_id, f"{actor.lower()}_target_claim", when)
+                   for actor, claim_id in (("EU", eu_target_claim), ("US", us_target_claim)) if claim_id}
+    targets = {actor: (float(row["canonical_value"]), int(row["period_end"].year)) for actor, row in target_rows.items()}
+    paths = ammo.scenario_paths(supply, last_year, horizon_year, {"russia": russia_growth, "west": west_growth}, targets)
+    target_table = pd.DataFrame([{"actor": a, "id": r["id"], "rounds_per_year": r["canonical_value"],
+                                  "reached_by": int(r["period_end"].year), "source_id": r["source_id"]}
+                                 for a, r in sorted(target_rows.items())],
+                                columns=["actor", "id", "rounds_per_year", "reached_by", "source_id"])
+    trends = ammo.side_trends(totals, horizon_year)
+    return AmmunitionResult(when, last_year, horizon_year, supply, totals, ratio, claimed_ratio, fired, balance, paths,
+                            target_table, trends)
+
+def _ratio_sentence(row: pd.Series) -> str:
+    lead, factor = ("Russia's side", row["q50"]) if row["q50"] >= 1 else ("The Western side", 1 / row["q50"])
+    band = (row["q05"], row["q95"]) if row["q50"] >= 1 else (1 / row["q95"], 1 / row["q05"])
+    spread = ("from single claims, so no range" if row["no_range"] else
+              f"90% of draws: {narrative.times(band[0])} to {narrative.times(band[1])}")
+    return f"{lead} had about {narrative.times(factor)} the other side's artillery supply in {int(row['year'])} ({spread})"
+
+def ammunition_bottom_line(result: AmmunitionResult, claims: pd.DataFrame, link=narrative.link) -> str:
+    """The answer to "does the Russian side out-supply the West?" for the last observed year, with
+    its range, a likelihood word on the ICD 203 scale and what would change it (`link`: how a
+    number links to its claims; `narrative.link` for HTML, a plain function for the deck)."""
+    year = result.last_year
+    totals = result.totals.set_index(["year", "side"])
+    russia, west = totals.loc[(year, "russia")], totals.loc[(year, "west")]
+    ratio = result.ratio.set_index("year").loc[year]
+    ids = figures.id_list(russia["claim_ids"], west["claim_ids"])
+    p = float(ratio["p_above_1"])
+    word = narrative.likelihood(p)
+    band = ("(from single claims: no range)" if ratio["no_range"] else
+            f"(90% of draws {narrative.times(ratio['q05'])} to {narrative.times(ratio['q95'])})")
+    names = actor_names(claims)
+    supply = result.supply[result.supply["year"] == year].set_index("actor")
+    caveats = [f"{names[a]}'s figure is only {'a cap' if supply.at[a, 'basis'] == 'upper bounds only' else 'a floor'}"
+               for a in supply.index if supply.at[a, "basis"] not in ("", "claims")]
+    caveats += [f"{names[a]} is counted by its capacity, not its output" for a in supply.index
+                if metric_natures(claims).get(supply.at[a, "metric"]) == "capacity"]
+    widest = (supply["high"] - supply["low"]).idxmax()
+    spread = link(narrative.span(supply.at[widest, "low"], supply.at[widest, "high"]), claims,
+                  figures.id_list(supply.at[widest, "claim_ids"]))
+    change = (f"What would change it: {names[widest]}'s {METRIC_WORDS.get(supply.at[widest, 'metric'], 'supply')}, the widest "
+              f"range ({spread} rounds a year)" + (f"; {'; '.join(caveats)}" if caveats else "") + ".")
+    return (f"**Bottom line.** In {year} the Russian side {'had more' if ratio['q50'] >= 1 else 'had less'} artillery "
+            f"ammunition than the Western side: about {link(narrative.times(ratio['q50']), claims, ids)} as much {band}. "
+            f"It is {word} ({narrative.share(p)} of draws) that Russia's side out-supplied the West that year. "
+            f"Russian side about {link(narrative.count(russia['central']), claims, figures.id_list(russia['claim_ids']))} "
+            f"rounds ({narrative.span(russia['low'], russia['high'])}), Western side about "
+            f"{link(narrative.count(west['central']), claims, figures.id_list(west['claim_ids']))} "
+            f"({narrative.span(west['low'], west['high'])}). {change}")
+
+def ammunition_charts(result: AmmunitionResult, claims: pd.DataFrame) -> dict:
+    """name -> Figure for the ammunition report (and the briefing)."""
+    from sustainment import plotting
+
+    year = result.last_year
+    totals = result.totals.set_index(["year", "side"])
+    russia, west = totals.loc[(year, "russia"), "central"], totals.loc[(year, "west"), "central"]
+    ratio_row = result.ratio.set_index("year").loc[year].rename(None)
+    ratio_row["year"] = year
+    balance = result.balance.set_index(["year", "side"])
+    fired = balance.loc[(year, "russia"), "central_fired"] if (year, "russia") in balance.index else np.nan
+    supply_ids = figures.id_list(result.totals["claim_ids"])
+    path_r, path_w = result.paths["russia"].iloc[-1], result.paths["west"].iloc[-1]
+    return {
+        "ammunition_supply_by_side": plotting.supply_by_side(
+            result.totals, claims,
+            f"Russian-side supply of about {narrative.count(russia)} rounds in {year}, against "
+            f"{narrative.count(west)} on the Western side"),
+        "ammunition_ratio": plotting.ratio_band(result.ratio, claims, supply_ids, _ratio_sentence(ratio_row),
+                                                claimed=result.claimed_ratio),
+        "ammunition_supply_vs_fire": plotting.supply_vs_fire(
+            result.balance, claims, figures.id_list(supply_ids, result.fired["claim_ids"]),
+            f"Russia fired about {narrative.count(fired)} rounds in {year}, against a supply of "
+            f"{narrative.count(russia)}"),
+        "ammunition_projection": plotting.projection(
+            result.totals, result.paths, result.trends, claims,
+            figures.id_list(supply_ids, result.targets["id"]),
+            f"By {result.horizon_year} the scenario puts Russia's side at {narrative.count(path_r['central'])} and the "
+            f"Western side at {narrative.count(path_w['central'])} rounds a year"),
+    }
+
+def supply_table(result: AmmunitionResult, claims: pd.DataFrame) -> str:
+    """Each side's components per year: what measured them, the estimate and its range, how it was made."""
+    names = actor_names(claims)
+    rows = result.supply.assign(
+        who=result.supply["actor"].map(names), measure=result.supply["metric"].map(METRIC_WORDS),
+        how=[", ".join(x for x in (BASIS_WORDS.get(b, ""), "" if s == "estimated" else s,
+                                   f"counted from {a}" if a else "") if x)
+             for b, s, a in zip(result.supply["basis"], result.supply["status"], result.supply["active_from"])])
+    return narrative.table(
+        rows, {"year": "Year", "side": "Side", "who": "Supplier", "measure": "Measured by", "central": "Rounds a year",
+               "low": "Range", "how": "Notes"},
+        {"year": lambda v, _r: str(v), "side": lambda v, _r: SIDE_WORDS[v],
+         "central": linked(claims, lambda r: narrative.count(r["central"])) ,
+         "low": lambda _v, r: narrative.span(r["low"], r["high"]) if r["low"] == r["low"] else narrative.DASH,
+         "measure": lambda v, _r: v if isinstance(v, str) else narrative.DASH},
+        missing_note="no claim for that supplier and year (counted as zero)")
+
+def ratio_table(result: AmmunitionResult) -> str:
+    """The Russia : West ratio per year: median, 90% of draws (or 'one claim per component'), likelihood."""
+    return narrative.table(
+        result.ratio, {"year": "Year", "q50": "Russia : West (median)", "q05": "90% of draws",
+                       "p_above_1": "Russian side ahead"},
+        {"year": lambda v, _r: str(v), "q50": lambda v, _r: narrative.times(v),
+         "q05": lambda _v, r: ("from single claims: no range" if r["no_range"] else
+                               narrative.span(r["q05"], r["q95"], narrative.times)),
+         "p_above_1": lambda v, _r: f"{narrative.likelihood(v)} ({narrative.share(v)} of draws)"})
+
+def balance_table(result: AmmunitionResult) -> str:
+    """Supply against rounds fired per side and year, with the running balance."""
+    return narrative.table(
+        result.balance, {"year": "Year", "side": "Side", "central_supply": "Supply", "central_fired": "Fired",
+                         "balance": "Supply - fired", "cumulative_balance": "Running balance"},
+        {"year": lambda v, _r: str(v), "side": lambda v, _r: SIDE_WORDS[v],
+         **{c: (lambda column: lambda v, _r: narrative.DASH if v != v else
+                (narrative.signed(v) if "balance" in column else narrative.count(v)))(c)
+            for c in ("central_supply", "central_fired", "balance", "cumulative_balance")}},
+        missing_note="no claim of rounds fired that year")
+
+def targets_table(result: AmmunitionResult, claims: pd.DataFrame) -> str:
+    """The targets the scenario follows, each linked to its claim."""
+    if result.targets.empty:
+        return "<p>The scenario follows no output target: growth rates only.</p>"
+    names = actor_names(claims)
+    return narrative.table(
+        result.targets, {"actor": "Producer", "rounds_per_year": "Target, rounds a year", "reached_by": "By"},
+        {"actor": lambda v, _r: names.get(v, v), "reached_by": lambda v, _r: str(v),
+         "rounds_per_year": lambda v, r: narrative.link(narrative.stated(v), claims, [r["id"]])})
+
+def trend_sentence(result: AmmunitionResult) -> str:
+    """Each side's log-linear trend as a yearly growth rate; the intervals of three-point fits are not shown."""
+    parts = [f"{SIDE_WORDS[side]} {narrative.share(trend.attrs['growth_per_step'])} a year"
+             for side, trend in sorted(result.trends.items())]
+    return ("Dotted lines: a log-linear trend of each side's estimated supply (" + "; ".join(parts) + "). With one point "
+            "a year, its prediction interval spans more than any plausible output, so it is not drawn: the trend says "
+            "where the estimates point, not where output will be.") if parts else ""

@@ -1,0 +1,93 @@
+"""The briefing: key numbers across both questions, the files the deck reads, and the pre-flight
+check the renderer runs before any kernel."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from sustainment import figures, narrative
+from sustainment.analyses.ammunition import AmmunitionResult, ammunition_analysis, ammunition_charts
+from sustainment.analyses.common import UNIT_WORDS, accepted, linked
+from sustainment.analyses.recruitment import RecruitmentResult, recruitment_analysis, recruitment_charts
+from sustainment.uncertainty import Range
+
+
+BRIEFING_FILE = "briefing.json"
+
+KEY_NUMBERS_FILE = "key_numbers.csv"
+
+def briefing_charts(claims: pd.DataFrame, parameters: dict) -> dict:
+    """The charts of the briefing for one set of notebook parameters (as the manifest records
+    them): the ammunition and recruitment charts, computed again from the claims."""
+    ammunition = ammunition_analysis(claims, **accepted(ammunition_analysis, parameters))
+    recruitment = recruitment_analysis(claims, **accepted(recruitment_analysis, parameters))
+    return {**ammunition_charts(ammunition, claims), **recruitment_charts(recruitment, claims, parameters["scenario"])}
+
+def preflight(claims: pd.DataFrame, parameters: dict) -> str:
+    """Run the analyses a notebook's parameters reach, with few draws, before any kernel: the
+    first problem as one line (an input with no claim public by as_of, years out of order), or ""."""
+    cheap = {**parameters, "n_draws": 100}
+    try:
+        ammunition_analysis(claims, **accepted(ammunition_analysis, cheap))
+        recruitment_analysis(claims, **accepted(recruitment_analysis, cheap))
+    except (ValueError, LookupError) as err:
+        return f"as_of {parameters.get('as_of') or 'latest'}: {str(err).splitlines()[0]}"
+    return ""
+
+def headline_numbers(claims: pd.DataFrame, ammunition_result: AmmunitionResult,
+                     recruitment_result: RecruitmentResult) -> pd.DataFrame:
+    """The key numbers of the briefing, each with its range and the claims (and sources) that fed it."""
+    year = ammunition_result.last_year
+    totals = ammunition_result.totals.set_index(["year", "side"])
+    ratio = ammunition_result.ratio.set_index("year").loc[year]
+    r = recruitment_result
+    end = r.monte_carlo.iloc[-1]
+    rows = [
+        *((f"{label} artillery supply, {year}", Range(*totals.loc[(year, side), ["low", "central", "high"]]), "rounds/year",
+           [totals.loc[(year, side), "claim_ids"]]) for side, label in (("russia", "Russian-side"), ("west", "Western-side"))),
+        (f"Supply ratio Russia : West, {year} (90% of draws)", Range(ratio["q05"], ratio["q50"], ratio["q95"]), "ratio",
+         list(ammunition_result.totals.loc[ammunition_result.totals["year"] == year, "claim_ids"])),
+        ("Russian contract recruits a month", r.inputs.recruits, "persons/month", r.recruits.claim_ids),
+        ("Russian killed and wounded a month, first modelled month", r.losses, "persons/month", r.loss_ids),
+        ("Share of losses that are permanent (killed, missing, never returning)", r.permanent_share, "share", r.share_ids),
+        ("Other exits a month (prisoners, desertion)", r.other_exits, "persons/month", r.exits["claim_ids"]),
+        ("Break-even killed and wounded a month at the central recruitment", r.break_even, "persons/month",
+         figures.id_list(r.recruits.claim_ids, r.share_ids)),
+        (f"Change in Russian personnel after {r.horizon} months (90% of draws)",
+         Range(end["cumulative_q05"], end["cumulative_q50"], end["cumulative_q95"]), "persons", r.claim_ids),
+        (f"Chance the force is smaller after {r.horizon} months", Range.exact(end["p_cumulative_negative"]), "share",
+         r.claim_ids),
+    ]
+    table = []
+    for label, value, unit, claim_ids in rows:
+        ids = figures.id_list(claim_ids)
+        sources = sorted(set(claims.loc[claims["id"].isin(ids), "source_id"]))
+        table.append({"number": label, "low": value.low, "central": value.central, "high": value.high, "unit": unit,
+                      "claim_ids": ";".join(ids), "source_ids": ";".join(sources)})
+    return pd.DataFrame(table)
+
+def key_numbers_table(key_numbers: pd.DataFrame, claims: pd.DataFrame) -> str:
+    """The key numbers for readers: each central figure linked to its claims, its range, its unit."""
+    return narrative.table(
+        key_numbers, {"number": "Key number", "central": "Central", "low": "Range", "unit": "Unit"},
+        {"central": linked(claims, lambda r: narrative.signed(r["central"]) if r["unit"] == "persons"
+                            else narrative.by_unit(r["central"], r["unit"])),
+         "low": lambda _v, r: (narrative.DASH if r["low"] == r["high"] else narrative.span_by_unit(r["low"], r["high"], r["unit"])),
+         "unit": lambda v, _r: UNIT_WORDS.get(v, v)})
+
+def save_briefing(directory: str, *, scenario: str, as_of: pd.Timestamp, data_vintage: pd.Timestamp, policy: str,
+                  charts: list[str], key_numbers: pd.DataFrame, bottom_lines: list[str]) -> None:
+    """Write what the briefing pack needs beside the charts: key_numbers.csv and briefing.json
+    (scenario, as_of, data vintage, policy, chart order, the bottom lines as plain text). Nothing
+    when `directory` is empty."""
+    if not directory:
+        return
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    key_numbers.to_csv(folder / KEY_NUMBERS_FILE, index=False, lineterminator="\n", float_format="%.6g")
+    meta = {"scenario": scenario, "as_of": str(as_of.date()), "data_vintage": str(data_vintage.date()), "policy": policy,
+            "charts": charts, "bottom_lines": bottom_lines}
+    (folder / BRIEFING_FILE).write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n", encoding="utf-8")

@@ -1,0 +1,98 @@
+"""What every analysis shares: dates, claims by id, the reports' header and likelihood note, and tables
+whose numbers link to their claims."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from sustainment import figures, narrative
+from sustainment.uncertainty import Range
+
+
+UA_SOURCE = "ua-general-staff-daily-losses"
+
+FIRST_YEAR = 2022  # the first full year of the war: where the ammunition comparison starts by default
+
+WINDOW_MONTHS = 24  # months before as_of whose claims set recruitment and losses by default
+
+UNIT_WORDS = {"rounds/year": "rounds a year", "persons/month": "persons a month", "persons": "persons", "ratio": "ratio",
+              "share": "share"}
+
+def as_of_date(claims: pd.DataFrame, as_of: str = "") -> pd.Timestamp:
+    """The `as_of` parameter as a date; empty = the latest date any claim became public."""
+    return figures.as_period(as_of)[1] if as_of else claims["known_from"].max()
+
+def claim(claims: pd.DataFrame, claim_id: str, parameter: str, as_of: pd.Timestamp) -> pd.Series:
+    """One claim by id, public by `as_of`; ValueError naming the parameter otherwise (an analysis
+    of what was known then cannot lean on what was said later)."""
+    found = claims[claims["id"] == claim_id]
+    if found.empty:
+        raise ValueError(f"{parameter}: no claim with id {claim_id!r} in data/")
+    row = found.iloc[0]
+    if row["known_from"] > as_of:
+        raise ValueError(f"{parameter}: claim {claim_id!r} was public on {row['known_from']:%Y-%m-%d}, after as_of "
+                         f"{as_of:%Y-%m-%d}: choose another claim or none")
+    return row
+
+
+def metric_natures(claims: pd.DataFrame) -> dict[str, str]:
+    """metric -> nature (observed, capacity, target, need), as metrics.csv says."""
+    return claims.drop_duplicates("metric").set_index("metric")["nature"].to_dict()
+
+def actor_names(claims: pd.DataFrame) -> dict[str, str]:
+    """actor code -> name, as actors.csv says."""
+    return claims.drop_duplicates("actor").set_index("actor")["actor_name"].to_dict()
+
+def linked(claims: pd.DataFrame, text_of, ids_column: str = "claim_ids"):
+    """A table formatter: the cell's text (`text_of(row)`) linked to the claims in the row's `ids_column`."""
+    return lambda _value, row: narrative.link(text_of(row), claims, figures.id_list(row[ids_column]))
+
+def evidence_table(frame: pd.DataFrame, claims: pd.DataFrame, columns: dict[str, str]) -> str:
+    """A table of evidence rows (each with `claim_ids`), shares as percentages, rates as counts, dates as days."""
+    formats = {}
+    for name in columns:
+        if name in ("share", "low", "high"):
+            formats[name] = lambda v, _r: narrative.share(v)
+        elif name == "rate":
+            formats[name] = lambda v, _r: narrative.count(v)
+        elif name == "date":
+            formats[name] = lambda v, _r: f"{v:%Y-%m-%d}"
+    formats["claim_ids"] = lambda v, _r: narrative.link(f"{len(figures.id_list(v))} claim(s)", claims, figures.id_list(v))
+    return narrative.table(frame, {**columns, "claim_ids": "Claims"}, formats)
+
+def claims_table(selection: pd.DataFrame, claims: pd.DataFrame) -> str:
+    """Claims as stated: claimant, number with its unit, period, quote; each linked to its entry."""
+    return narrative.table(
+        selection, {"claimant": "Claimant", "value": "Stated", "period_end": "Period", "quote": "Quote"},
+        {"value": lambda v, r: narrative.link(f"{narrative.stated(v)} {r['unit']}", claims, [r["id"]]),
+         "period_end": lambda _v, r: f"{r['period_start']:%Y-%m-%d} to {r['period_end']:%Y-%m-%d}"})
+
+def plain(text: str, _claims: pd.DataFrame, _claim_ids) -> str:
+    """A `link` that links nothing: bottom lines for the deck, which carries its claims in notes."""
+    return text
+
+def likelihood_note() -> str:
+    """The likelihood scale the bottom lines use, as a sentence."""
+    scale = narrative.likelihood_table()
+    return ("Likelihood words follow " + narrative.LIKELIHOOD_SOURCE + ": "
+            + "; ".join(f"{t} {p}" for t, p in zip(scale["term"], scale["probability"])) + ".")
+
+def report_header(claims: pd.DataFrame, scenario: str, as_of: pd.Timestamp, policy: str) -> str:
+    """The line every report opens with (HTML, with the reports' style): scenario, the date claims
+    were public by, the data vintage (the latest claim in data/) and the estimate policy."""
+    return (f"{narrative.STYLE}<p><b>Scenario</b> <code>{html.escape(scenario)}</code> · <b>claims public by</b> "
+            f"{as_of:%Y-%m-%d} · <b>data vintage</b> {claims['known_from'].max():%Y-%m-%d} (the latest claim in data/) · "
+            f"<b>estimate policy</b> {html.escape(policy)}</p>")
+
+def accepted(function, parameters: dict) -> dict:
+    """The `parameters` that `function` takes as keywords."""
+    import inspect
+
+    return {k: v for k, v in parameters.items() if k in inspect.signature(function).parameters}
+
+def range_of(values: pd.Series, parameter: str) -> Range:
+    if values.empty:
+        raise ValueError(f"{parameter}: no matching claims")
+    return Range(float(values.min()), float(values.median()), float(values.max()))

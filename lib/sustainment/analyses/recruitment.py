@@ -1,0 +1,386 @@
+"""Can Russian recruitment sustain Russian losses? The inputs from claims (losses and their trend,
+the permanent share, other exits, recruitment), the stock-flow model, its bottom line, charts and tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sustainment import figures, manpower, narrative, trends, ua_general_staff
+from sustainment.analyses.common import UA_SOURCE, WINDOW_MONTHS, as_of_date, claim, linked, range_of
+from sustainment.manpower import Manpower
+from sustainment.uncertainty import Range
+
+
+LOSS_PATHS = ("trend", "flat", "growth")
+
+TREND_START = "2023-01"  # the loss-rate trend is fitted from here: the war's second year, after the 2022 swings
+
+PAIR_DAYS = 7  # claims of one statement made days apart still pair (a killed figure and its total)
+
+
+@dataclass
+class RecruitmentResult:
+    as_of: pd.Timestamp
+    start_month: str
+    horizon: int
+    ua_rates: pd.DataFrame
+    calibration: pd.DataFrame
+    factor: Range
+    losses: Range
+    loss_path: str
+    loss_growth: Range
+    loss_trend: pd.DataFrame
+    recruits: figures.Estimate
+    killed_share: pd.DataFrame
+    killed: Range
+    permanent_evidence: pd.DataFrame
+    permanent_share: Range
+    permanent_basis: str
+    exits: pd.DataFrame
+    other_exits: Range
+    inputs: Manpower
+    deterministic: pd.DataFrame
+    monte_carlo: pd.DataFrame
+    tornado: pd.DataFrame
+    break_even: Range
+    loss_claims: pd.DataFrame
+    recruit_claims: pd.DataFrame
+    rate_check: pd.DataFrame
+    ua_ids: list[str]
+    one_off_ids: list[str]
+
+    @property
+    def loss_ids(self) -> list[str]:
+        """The claims behind the loss rate: the Ukrainian series and the Western estimates that rescale it."""
+        return figures.id_list(self.ua_ids, self.calibration["id"])
+
+    @property
+    def share_ids(self) -> list[str]:
+        """The claims behind the permanent-loss share."""
+        return figures.id_list(self.killed_share["claim_ids"], self.permanent_evidence["claim_ids"])
+
+    @property
+    def claim_ids(self) -> list[str]:
+        """Every claim the model's inputs came from."""
+        return figures.id_list(self.loss_ids, self.share_ids, self.exits["claim_ids"], self.recruits.claim_ids,
+                               self.one_off_ids)
+
+def _speaker(claims: pd.DataFrame) -> pd.Series:
+    """The claimant's first word ("UK", "CSIS", "NATO"): enough to tell one update from another
+    within days of each other."""
+    return claims["claimant"].str.split().str[0].str.lower()
+
+def _pairs(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
+    """Rows of `first` and `second` (suffixes _1, _2) from one statement or update: the same source,
+    or the same speaker, with period ends at most PAIR_DAYS apart."""
+    pairs = first.assign(speaker=_speaker(first)).merge(second.assign(speaker=_speaker(second)), how="cross",
+                                                         suffixes=("_1", "_2"))
+    close = (pairs["period_end_1"] - pairs["period_end_2"]).abs() <= pd.Timedelta(days=PAIR_DAYS)
+    same = (pairs["source_id_1"] == pairs["source_id_2"]) | (pairs["speaker_1"] == pairs["speaker_2"])
+    return pairs[close & same]
+
+def killed_share(claims: pd.DataFrame, as_of, min_confidence: str | None = None) -> pd.DataFrame:
+    """Evidence on killed / (killed + wounded) for Russia: a killed and a killed-or-wounded total
+    from one statement (see `_pairs`), and stated wounded-per-killed ratios
+    (share = 1 / (1 + ratio)). Columns: evidence, date, share, claim_ids, source_ids."""
+    killed = figures.select(claims, metric="casualties_killed", actor="RU", as_of=as_of, min_confidence=min_confidence)
+    both = figures.select(claims, metric="casualties_killed_wounded", actor="RU", as_of=as_of, min_confidence=min_confidence)
+    pairs = _pairs(killed, both)
+    ratios = figures.select(claims, metric="wounded_per_killed_ratio", actor="RU", as_of=as_of, min_confidence=min_confidence)
+    rows = [("killed and killed-or-wounded in one statement", p.period_end_1, p.canonical_value_1 / p.canonical_value_2,
+             f"{p.id_1};{p.id_2}", ";".join(sorted({p.source_id_1, p.source_id_2}))) for p in pairs.itertuples()]
+    rows += [("wounded per killed", r.period_end, 1 / (1 + r.canonical_value), r.id, r.source_id) for r in ratios.itertuples()]
+    return pd.DataFrame(rows, columns=["evidence", "date", "share", "claim_ids", "source_ids"]).sort_values("date", kind="stable")
+
+def permanent_share_evidence(claims: pd.DataFrame, as_of, min_confidence: str | None = None) -> pd.DataFrame:
+    """Permanent losses (killed, missing, irrevocably wounded) as a share of killed-or-wounded,
+    where one statement gives both (see `_pairs`): columns date, low, share, high, claim_ids, source_ids."""
+    lost = figures.select(claims, metric="casualties_irrecoverable", actor="RU", as_of=as_of, min_confidence=min_confidence)
+    both = figures.select(claims, metric="casualties_killed_wounded", actor="RU", as_of=as_of, min_confidence=min_confidence)
+    pairs = _pairs(lost, both)
+    rows = [(p.period_end_1, p.canonical_low_1 / p.canonical_value_2 if p.canonical_low_1 == p.canonical_low_1 else
+             p.canonical_value_1 / p.canonical_value_2, p.canonical_value_1 / p.canonical_value_2,
+             p.canonical_high_1 / p.canonical_value_2 if p.canonical_high_1 == p.canonical_high_1 else
+             p.canonical_value_1 / p.canonical_value_2, f"{p.id_1};{p.id_2}", ";".join(sorted({p.source_id_1, p.source_id_2})))
+            for p in pairs.itertuples()]
+    return pd.DataFrame(rows, columns=["date", "low", "share", "high", "claim_ids", "source_ids"])
+
+def exits_evidence(claims: pd.DataFrame, window: tuple[str, str], recruits: float, as_of,
+                   min_confidence: str | None = None) -> pd.DataFrame:
+    """Exits other than death and wounds, persons a month, from claims in the window: soldiers
+    taken prisoner, and desertion (court cases are a floor; leaked rosters and shares of the
+    intake give higher readings). Columns: exit, evidence, rate, claim_ids."""
+    found = figures.select(claims, actor="RU", period=window, as_of=as_of, min_confidence=min_confidence,
+                           metric=["captured_pow_rate", "desertion_prosecutions_rate", "desertion_share"])
+    rows = []
+    for row in found.itertuples():
+        if row.metric == "desertion_share":
+            rows.append(("desertion", f"{row.claimant}: share of the intake that deserts, x recruitment",
+                         row.canonical_value * recruits, row.id))
+        else:
+            what = "prisoners taken" if row.metric == "captured_pow_rate" else "desertion"
+            rows.append((what, f"{row.claimant}: {row.scope}", row.canonical_value, row.id))
+    return pd.DataFrame(rows, columns=["exit", "evidence", "rate", "claim_ids"])
+
+def _exits_range(exits: pd.DataFrame) -> Range:
+    """Other exits as a Range: per kind of exit, the lowest, median and highest reading, summed."""
+    if exits.empty:
+        return Range.exact(0.0)
+    by_kind = exits.groupby("exit")["rate"].agg(["min", "median", "max"]).sum()
+    return Range(float(by_kind["min"]), float(by_kind["median"]), float(by_kind["max"]))
+
+def rate_check(claims: pd.DataFrame, rates: pd.DataFrame, factor: Range, killed: Range, window: tuple[str, str],
+               as_of, min_confidence: str | None = None) -> pd.DataFrame:
+    """Western killed and killed-or-wounded rate claims in the window against the model's losses
+    over the same months (the Ukrainian series rescaled by the calibration factor; killed = that x
+    the killed share): claim, model and the claim's gap to it."""
+    found = figures.select(claims, metric=["casualties_killed_wounded_rate", "casualties_killed_rate"], actor="RU",
+                           period=window, as_of=as_of, min_confidence=min_confidence)
+    found = found[~ua_general_staff.relays(found)]
+    rows = []
+    for row in found.itertuples():
+        months = pd.period_range(row.period_start.to_period("M"), row.period_end.to_period("M"), freq="M")
+        model = float(rates.loc[rates.index.isin(months), "rate"].mean() * factor.central)
+        is_killed = row.metric == "casualties_killed_rate"
+        if is_killed:
+            model *= killed.central
+        rows.append({"id": row.id, "claimant": row.claimant, "what": "killed" if is_killed else "killed or wounded",
+                     "from": row.period_start, "to": row.period_end, "claimed": row.canonical_value,
+                     "bound": row.bound, "model": model, "gap": row.canonical_value / model - 1 if model > 0 else np.nan})
+    return pd.DataFrame(rows, columns=["id", "claimant", "what", "from", "to", "claimed", "bound", "model", "gap"])
+
+def recruitment_window(as_of: pd.Timestamp, months: int) -> tuple[str, str]:
+    """The `months` before `as_of` (both days included), as ISO dates."""
+    start = as_of - pd.DateOffset(months=months) + pd.Timedelta(days=1)
+    return start.strftime("%Y-%m-%d"), as_of.strftime("%Y-%m-%d")
+
+def recruitment_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str = "central", min_confidence: str = "low",
+                         window_months: int = WINDOW_MONTHS, horizon: int = 36, losses_path: str = "trend",
+                         loss_growth: float = 0.0, wounded_not_returning: float = 0.3,
+                         wounded_not_returning_spread: float = 0.15, recruit_change: float = 0.0,
+                         mobilization_claim: str = "", mobilization_month: int = 6, foreign_troops_claim: str = "",
+                         foreign_troops_month: int = 1, n_draws: int = 20_000, seed: int = 0) -> RecruitmentResult:
+    """Losses (the Ukrainian General Staff's monthly rates rescaled to Western estimates, from
+    the level of their fitted trend in the first modelled month, then following that trend with
+    its 90% interval (`losses_path` "trend"), flat, or growing at `loss_growth` a year),
+    recruitment (claims in the window before as_of), the permanent-loss share (from claims that
+    give permanent losses and their total where any exist, else the killed share from paired
+    claims + an assumed share of wounded who never return) and other exits (prisoners, desertion:
+    claims in the window), then the stock-flow model, its Monte Carlo, tornado and break-even."""
+    if losses_path not in LOSS_PATHS:
+        raise ValueError(f"losses_path: expected one of {list(LOSS_PATHS)}, got {losses_path!r}")
+    when = as_of_date(claims, as_of)
+    window = recruitment_window(when, window_months)
+    ua = figures.select(claims, metric="casualties_killed_wounded_claimed_ua", source_id=UA_SOURCE, as_of=when)
+    cumulative = pd.Series(ua["canonical_value"].to_numpy(), index=pd.DatetimeIndex(ua["period_end"]))
+    rates = trends.monthly_rates(cumulative)
+    western = figures.select(claims, metric="casualties_killed_wounded", actor="RU", as_of=when, min_confidence=min_confidence)
+    western = western[~ua_general_staff.relays(western)]  # a relay of the claimed series would calibrate it against itself
+    calibration = trends.calibration(cumulative, western[["period_end", "canonical_value", "id"]].set_axis(["date", "value", "id"], axis=1))
+    calibration["source_id"] = calibration["id"].map(western.set_index("id")["source_id"])
+    calibration["claim_ids"] = calibration["id"]
+    factor = range_of(calibration["factor"], "calibration")
+    start = (when + pd.offsets.MonthBegin(1)).to_period("M")
+    fitted = rates[rates.index >= pd.Period(TREND_START, "M")]
+    if len(fitted) < 3:
+        raise ValueError(f"as_of: the loss trend needs three months of Ukrainian General Staff readings from {TREND_START}")
+    loss_trend = trends.loss_rate_trend(fitted, horizon + (start - fitted.index[-1]).n)
+    level = float(loss_trend.loc[start, "mean"])
+    losses = Range(level * factor.low, level * factor.central, level * factor.high)
+    loss_trend[["mean", "lower_80", "upper_80", "lower_95", "upper_95", "observed"]] *= factor.central
+    growth = {"trend": trends.yearly_growth(loss_trend), "flat": Range.exact(0.0),
+              "growth": Range.exact(loss_growth)}[losses_path]
+
+    found = figures.estimate(claims, "recruits", "RU", window, policy=policy, as_of=when, min_confidence=min_confidence)
+    recruits = Range(found.low, found.central, found.high).scaled(1 + recruit_change)
+
+    shares = killed_share(claims, when, min_confidence)
+    killed = range_of(shares["share"], "killed share")
+    evidence = permanent_share_evidence(claims, when, min_confidence)
+    if len(evidence):
+        permanent = Range(float(evidence["low"].min()), float(evidence["share"].median()), float(evidence["high"].max()))
+        basis = "claims"
+    else:
+        low_w = max(0.0, wounded_not_returning - wounded_not_returning_spread)
+        high_w = min(1.0, wounded_not_returning + wounded_not_returning_spread)
+        permanent = Range(killed.low + (1 - killed.low) * low_w, killed.central + (1 - killed.central) * wounded_not_returning,
+                          killed.high + (1 - killed.high) * high_w)
+        basis = "assumption"
+    exits = exits_evidence(claims, window, recruits.central, when, min_confidence)
+
+    index = manpower.months(str(start), horizon)
+    one_offs, ids = {}, []
+    for claim_id, month, parameter in ((mobilization_claim, mobilization_month, "mobilization_claim"),
+                                       (foreign_troops_claim, foreign_troops_month, "foreign_troops_claim")):
+        if not claim_id:
+            one_offs[parameter] = {}
+            continue
+        if not 1 <= month <= horizon:
+            raise ValueError(f"{parameter.replace('claim', 'month')}: must be within 1..{horizon}, got {month}")
+        row = claim(claims, claim_id, parameter, when)
+        one_offs[parameter] = {str(index[month - 1]): float(row["canonical_value"])}
+        ids.append(row["id"])
+    inputs = Manpower(recruits=recruits, losses=losses, permanent_loss_share=permanent, other_exits=_exits_range(exits),
+                      mobilization=one_offs["mobilization_claim"], foreign_troops=one_offs["foreign_troops_claim"],
+                      loss_growth=growth)
+    break_even = Range(*sorted(manpower.break_even_losses(recruits.central, s, inputs.other_exits.central) for s in
+                               (permanent.high, permanent.central, permanent.low)))
+    return RecruitmentResult(
+        when, str(start), horizon, rates, calibration, factor, losses, losses_path, growth, loss_trend, found, shares,
+        killed, evidence, permanent, basis, exits, inputs.other_exits, inputs,
+        manpower.stock_flow(inputs, str(start), horizon), manpower.monte_carlo(inputs, str(start), horizon, n_draws, seed),
+        manpower.tornado(inputs, str(start), horizon), break_even,
+        figures.select(claims, metric=["casualties_killed_wounded_rate", "casualties_killed_rate"], actor="RU", as_of=when,
+                       min_confidence=min_confidence, period=window),
+        figures.select(claims, metric="recruits", actor="RU", as_of=when, min_confidence=min_confidence),
+        rate_check(claims, rates, factor, killed, window, when, min_confidence), list(ua["id"]), ids)
+
+PATH_WORDS = {"trend": "following their fitted trend", "flat": "held flat", "growth": "growing at a set rate"}
+
+INPUT_WORDS = {"recruits": "recruitment", "losses": "the loss rate", "loss_growth": "the growth of losses",
+               "permanent_loss_share": "the share of losses that are permanent", "other_exits": "desertion and capture"}
+
+def recruitment_alternatives(result: RecruitmentResult) -> pd.DataFrame:
+    """The outcome at the horizon (central inputs, deterministic) when one assumption changes:
+    losses held flat instead of the trend (or the reverse), and the killed share implied by the
+    Western killed-a-month claims in the window instead of the paired totals. Columns: change,
+    value, outcome, claim_ids."""
+    from dataclasses import replace
+
+    base = result.inputs.central()
+    rows = []
+    other_path = "flat" if result.loss_path != "flat" else "trend"
+    growth = Range.exact(0.0) if other_path == "flat" else Range.exact(trends.yearly_growth(result.loss_trend).central)
+    flows = manpower.stock_flow(replace(base, loss_growth=growth), result.start_month, result.horizon)
+    rows.append((f"losses {PATH_WORDS[other_path]}", growth.central, flows["cumulative_net_change"].iloc[-1],
+                 ";".join(result.loss_ids)))
+    killed_claims = result.rate_check[result.rate_check["what"] == "killed"]
+    if len(killed_claims):
+        implied = float(np.clip((killed_claims["claimed"] / (killed_claims["model"] / result.killed.central)).median(), 0, 1))
+        wounded = (result.permanent_share.central - result.killed.central) / (1 - result.killed.central)
+        permanent = implied + (1 - implied) * max(0.0, wounded)
+        flows = manpower.stock_flow(replace(base, permanent_loss_share=Range.exact(min(1.0, permanent))),
+                                    result.start_month, result.horizon)
+        rows.append(("the killed share implied by the Western killed-a-month claims", implied,
+                     flows["cumulative_net_change"].iloc[-1], ";".join(killed_claims["id"])))
+    return pd.DataFrame(rows, columns=["change", "value", "outcome", "claim_ids"])
+
+def recruitment_bottom_line(result: RecruitmentResult, claims: pd.DataFrame, link=narrative.link) -> str:
+    """The answer to "can recruitment sustain the losses?" over the horizon, with its range, a
+    likelihood word on the ICD 203 scale and the assumptions that would change it."""
+    end = result.monte_carlo.iloc[-1]
+    p = float(end["p_cumulative_negative"])
+    first, last = result.deterministic.iloc[0], result.deterministic.iloc[-1]
+    permanent_ids = figures.id_list(result.loss_ids, result.share_ids)
+    top = result.tornado.iloc[0]
+    alternatives = recruitment_alternatives(result)
+    changes = [f"{INPUT_WORDS[top['input']]}, whose range alone moves the outcome from "
+               f"{narrative.signed(min(top['outcome_at_low'], top['outcome_at_high']))} to "
+               f"{narrative.signed(max(top['outcome_at_low'], top['outcome_at_high']))}"]
+    for row in alternatives.itertuples():
+        detail = f" ({narrative.share(row.value)})" if "killed" in row.change else ""
+        changes.append(f"with {link(row.change, claims, figures.id_list(row.claim_ids))}{detail}, "
+                       f"{narrative.signed(row.outcome)}")
+    return (f"**Bottom line.** Over the {result.horizon} months from {result.start_month}, it is "
+            f"{narrative.likelihood(p)} ({narrative.share(p)} of draws) that Russia's forces end smaller than they "
+            f"start. Recruitment of about {link(narrative.count(result.inputs.recruits.central), claims, result.recruits.claim_ids)} "
+            f"a month meets permanent losses and other exits of about "
+            f"{link(narrative.count(first['outflow']), claims, permanent_ids)} a month at the start, "
+            f"{PATH_WORDS[result.loss_path]} to about {narrative.count(last['outflow'])} by month {result.horizon}. "
+            f"Median change: {link(narrative.signed(end['cumulative_q50']), claims, result.claim_ids)} "
+            f"(90% of draws {narrative.signed(end['cumulative_q05'])} to {narrative.signed(end['cumulative_q95'])}). "
+            f"What would change it: " + "; ".join(changes) + ".")
+
+def recruitment_charts(result: RecruitmentResult, claims: pd.DataFrame, scenario: str) -> dict:
+    """name -> Figure for the recruitment report (and the briefing)."""
+    from sustainment import plotting
+
+    ids = result.claim_ids
+    mc = result.monte_carlo
+    end = mc.iloc[-1]
+    path = result.loss_trend[["observed", "mean"]].set_axis(result.loss_trend.index.to_timestamp())
+    level = path["observed"].fillna(path["mean"])
+    required = pd.DataFrame({"low": level * result.permanent_share.low, "high": level * result.permanent_share.high})
+    year = min(12, result.horizon)
+    top = result.tornado.iloc[0]
+    return {
+        "recruitment_losses_vs_recruits": plotting.losses_vs_recruits(
+            result.loss_claims, path, result.recruit_claims, required, claims, result.loss_ids,
+            f"Recruiting about {narrative.count(result.inputs.recruits.central)} a month against permanent losses of "
+            f"about {narrative.count(result.deterministic['outflow'].iloc[0])} a month"),
+        "recruitment_fan": plotting.fan_chart(
+            mc, claims, ids,
+            f"Scenario {scenario}: a median change of {narrative.signed(end['cumulative_q50'])} over {result.horizon} months; "
+            f"{narrative.likelihood(end['p_cumulative_negative'])} ({narrative.share(end['p_cumulative_negative'])}) that the "
+            f"force ends smaller"),
+        "recruitment_tornado": plotting.tornado_chart(
+            result.tornado, claims, ids,
+            f"{INPUT_WORDS[top['input']].capitalize()} moves the {result.horizon}-month outcome most: "
+            f"{narrative.signed(min(top['outcome_at_low'], top['outcome_at_high']))} to "
+            f"{narrative.signed(max(top['outcome_at_low'], top['outcome_at_high']))}"),
+        "recruitment_decline_probability": plotting.decline_probability(
+            mc, claims, ids,
+            f"Chance that the force is smaller than at the start: {narrative.share(mc['p_cumulative_negative'].iloc[year - 1])} "
+            f"after {year} months, {narrative.share(end['p_cumulative_negative'])} after {result.horizon}"),
+    }
+
+def recruitment_inputs_table(result: RecruitmentResult, claims: pd.DataFrame) -> str:
+    """The model's inputs, each with its range, where it comes from and the claims behind it."""
+    r = result
+    rows = pd.DataFrame([
+        ("Contract recruits a month", narrative.count(r.inputs.recruits.central),
+         narrative.span(r.inputs.recruits.low, r.inputs.recruits.high),
+         f"claims in the window to {r.as_of:%Y-%m-%d}", ";".join(r.recruits.claim_ids)),
+        ("Killed and wounded a month, first modelled month", narrative.count(r.losses.central),
+         narrative.span(r.losses.low, r.losses.high),
+         "Ukrainian General Staff's monthly rates (fitted trend) x Western estimates / its totals", ";".join(r.loss_ids)),
+        ("Growth of losses a year", narrative.share(r.loss_growth.central),
+         narrative.span(r.loss_growth.low, r.loss_growth.high, narrative.share),
+         {"trend": "the trend's slope, 90% confidence interval", "flat": "held flat (scenario)",
+          "growth": "set by the scenario"}[r.loss_path], ";".join(r.loss_ids) if r.loss_path == "trend" else ""),
+        ("Share of losses that are permanent", narrative.share(r.permanent_share.central),
+         narrative.span(r.permanent_share.low, r.permanent_share.high, narrative.share),
+         "claims giving permanent losses and their total" if r.permanent_basis == "claims" else
+         "killed share from claims + assumed share of wounded who never return", ";".join(r.share_ids)),
+        ("Other exits a month (prisoners, desertion)", narrative.count(r.other_exits.central),
+         narrative.span(r.other_exits.low, r.other_exits.high), "claims in the window" if len(r.exits) else "no claim: none",
+         ";".join(r.exits["claim_ids"])),
+    ], columns=["input", "central", "range", "basis", "claim_ids"])
+    return narrative.table(rows, {"input": "Input", "central": "Central", "range": "Range", "basis": "From"},
+                           {"central": linked(claims, lambda row: row["central"])})
+
+def rate_check_table(result: RecruitmentResult, claims: pd.DataFrame) -> str:
+    """Western killed and killed-or-wounded rate claims in the window against the model's losses."""
+    if result.rate_check.empty:
+        return "<p>No Western rate claim in the window.</p>"
+    return narrative.table(
+        result.rate_check, {"claimant": "Claimant", "what": "Counts", "from": "Period", "claimed": "Claimed a month",
+                            "model": "Model a month", "gap": "Claim vs model"},
+        {"from": lambda _v, r: f"{r['from']:%Y-%m-%d}" + ("" if r["from"] == r["to"] else f" to {r['to']:%Y-%m-%d}"),
+         "claimed": lambda v, r: narrative.link(narrative.stated(round(v)), claims, [r["id"]]),
+         "model": lambda v, _r: narrative.count(v), "gap": lambda v, _r: f"{v:+.0%}"})
+
+def monte_carlo_table(result: RecruitmentResult) -> str:
+    """The Monte Carlo at the first month, a year in and the horizon: change in the force and chances."""
+    rows = result.monte_carlo.iloc[[0, 11, -1] if result.horizon > 12 else [0, -1]].reset_index()
+    return narrative.table(
+        rows, {"month": "Month", "cumulative_q50": "Change since the start (median)", "cumulative_q05": "90% of draws",
+               "p_net_negative": "Shrinks that month", "p_cumulative_negative": "Smaller than at the start"},
+        {"month": lambda v, _r: str(v), "cumulative_q50": lambda v, _r: narrative.signed(v),
+         "cumulative_q05": lambda _v, r: f"{narrative.signed(r['cumulative_q05'])} to {narrative.signed(r['cumulative_q95'])}",
+         "p_net_negative": lambda v, _r: narrative.share(v), "p_cumulative_negative": lambda v, _r: narrative.share(v)})
+
+def alternatives_table(result: RecruitmentResult, claims: pd.DataFrame) -> str:
+    """The tornado's inputs and the alternative assumptions, with the outcome each gives."""
+    tornado = result.tornado.assign(change=[f"{INPUT_WORDS[i]} from its low to its high end" for i in result.tornado["input"]],
+                                    outcome=[f"{narrative.signed(lo)} to {narrative.signed(hi)}" for lo, hi in
+                                             zip(result.tornado["outcome_at_low"], result.tornado["outcome_at_high"])],
+                                    claim_ids="")
+    alternatives = recruitment_alternatives(result)
+    alternatives = alternatives.assign(outcome=[narrative.signed(o) for o in alternatives["outcome"]])
+    rows = pd.concat([tornado[["change", "outcome", "claim_ids"]], alternatives[["change", "outcome", "claim_ids"]]])
+    return narrative.table(rows, {"change": "If", "outcome": f"Change after {result.horizon} months"},
+                           {"change": lambda v, r: narrative.link(v, claims, figures.id_list(r["claim_ids"]))})
