@@ -21,7 +21,7 @@ def best_of(repeats: int, run) -> float:
 
 def main() -> None:
     import_time = min(
-        float(subprocess.run([sys.executable, "-c", "import time; t = time.perf_counter(); import sustainment.figures, "
+        float(subprocess.run([sys.executable, "-c", "import time; t = time.perf_counter(); import sustainment.claims, "
                               "sustainment.manpower, sustainment.ammunition; print(time.perf_counter() - t)"],
                              capture_output=True, text=True, check=True).stdout)
         for _ in range(3))
@@ -29,7 +29,9 @@ def main() -> None:
                                      "print(time.perf_counter() - t)"], capture_output=True, text=True, check=True).stdout)
                for _ in range(3))
 
-    from sustainment import figures, manpower
+    from sustainment import manpower
+
+    from sustainment.claims import _load, load
     from sustainment.manpower import Manpower
 
     inputs = Manpower(recruits=(25_000, 30_000, 40_000), losses=(30_000, 40_000, 48_000),
@@ -37,15 +39,15 @@ def main() -> None:
     draws, months = 100_000, 60
     mc = best_of(3, lambda: manpower.monte_carlo(inputs, "2026-01", months, draws, seed=1))
 
-    figures._load.cache_clear()
-    cold = best_of(1, figures.load)
-    warm = best_of(5, figures.load)
+    _load.cache_clear()
+    cold = best_of(1, load)
+    warm = best_of(5, load)
 
     print(f"import sustainment                      {bare * 1000:8.1f} ms")
     print(f"import figures + manpower + ammunition  {import_time * 1000:8.1f} ms")
     print(f"monte carlo {draws:,} draws x {months} months   {mc:8.3f} s  ({draws * months / mc / 1e6:.1f} M draw-months/s)")
-    print(f"figures.load() with validation (cold)   {cold:8.3f} s")
-    print(f"figures.load() (cached, unchanged data) {warm * 1000:8.1f} ms")
+    print(f"load() with validation (cold)   {cold:8.3f} s")
+    print(f"load() (cached, unchanged data) {warm * 1000:8.1f} ms")
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ SOURCES = [
 ]
 HEADER = ["id", "metric", "actor", "period_start", "period_end", "value", "low", "high", "unit", "scope",
           "source_id", "claimant", "confidence", "quote", "reported", "notes", "bound", "coverage", "statement", "forecast"]
-FIGURES = [
+CLAIMS = [
     HEADER,
     ["ru-a", "shells_produced", "RU", "2024-01-01", "2024-12-31", "3000000", "", "", "rounds/year", "all",
      "alpha-2024", "Analyst A", "medium", "three million a year", "", "", "", "", "", ""],
@@ -51,7 +51,7 @@ def data_dir(tmp_path: Path) -> Path:
     """A valid data folder; tests edit its files to make them bad."""
     folder = tmp_path / "data"
     folder.mkdir()
-    for name, rows in (("metrics", METRICS), ("actors", ACTORS), ("sources", SOURCES), ("figures", FIGURES)):
+    for name, rows in (("metrics", METRICS), ("actors", ACTORS), ("sources", SOURCES), ("claims", CLAIMS)):
         write_csv(folder / f"{name}.csv", rows)
     return folder
 
@@ -69,10 +69,10 @@ def claim_row(id: str, value: str, *, metric: str = "shells_produced", actor: st
 @pytest.fixture
 def with_claims(data_dir):
     """Replace the fixture's claims by the given rows and load them."""
-    from sustainment import figures
+    from sustainment.claims import load
 
-    def load(*rows: list[str]):
-        write_csv(data_dir / "figures.csv", [HEADER, *rows])
-        return figures.load(data_dir)
+    def write_and_load(*rows: list[str]):
+        write_csv(data_dir / "claims.csv", [HEADER, *rows])
+        return load(data_dir)
 
-    return load
+    return write_and_load

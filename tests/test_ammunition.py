@@ -4,8 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import FIGURES, claim_row, write_csv
-from sustainment import ammunition, figures
+from conftest import CLAIMS, claim_row, write_csv
+from sustainment import ammunition
+from sustainment.claims import load
 from sustainment.ammunition import Component
 
 
@@ -30,7 +31,7 @@ def test_ratio_range_comes_from_draws_not_from_crossing_the_ends():
 
 
 def test_annual_supply_uses_preferred_metric_and_says_what_is_missing(data_dir):
-    claims = figures.load(data_dir)
+    claims = load(data_dir)
     components = [Component("RU", ("shells_produced",)), Component("EU", ("shells_production_capacity", "shells_produced"))]
     supply = ammunition.annual_supply(claims, [2024, 2025], components, carry_forward=False)
     row = supply.set_index(["year", "actor"])
@@ -56,12 +57,12 @@ def test_scenario_paths_follow_targets_and_growth():
 
 
 def test_consumption_is_daily_fire_times_days(data_dir):
-    rows = [list(r) for r in FIGURES] + [claim_row("ru-fire", "10000", metric="shells_fired", unit="rounds/day",
+    rows = [list(r) for r in CLAIMS] + [claim_row("ru-fire", "10000", metric="shells_fired", unit="rounds/day",
                                                    quote="ten thousand a day")]
-    write_csv(data_dir / "figures.csv", rows)
+    write_csv(data_dir / "claims.csv", rows)
     with (data_dir / "metrics.csv").open("a") as handle:
         handle.write("shells_fired,flow,observed,rounds/day,Rounds fired\n")
-    fired = ammunition.consumption(figures.load(data_dir), [2024]).set_index("side")
+    fired = ammunition.consumption(load(data_dir), [2024]).set_index("side")
     assert fired.at["russia", "central"] == pytest.approx(10_000 * 366)  # 2024 is a leap year
     assert fired.at["west", "status"] == "no claim"
 

@@ -3,12 +3,14 @@
 import pandas as pd
 import pytest
 
-from sustainment import analyses, figures, manpower
+from sustainment import analyses, manpower
+
+from sustainment.claims import id_list, load
 
 
 @pytest.fixture(scope="module")
 def claims():
-    return figures.load()
+    return load()
 
 
 def test_as_of_defaults_to_the_data_not_today(claims):
@@ -93,7 +95,7 @@ def test_losses_follow_their_trend_unless_a_scenario_holds_them_flat(claims):
 def test_permanent_share_and_exits_come_from_claims_where_they_exist(claims):
     result = analyses.recruitment_analysis(claims, n_draws=200, seed=1)
     assert result.permanent_basis == "claims" and len(result.permanent_evidence) >= 1
-    assert set(figures.id_list(result.permanent_evidence["claim_ids"])) <= set(claims["id"])
+    assert set(id_list(result.permanent_evidence["claim_ids"])) <= set(claims["id"])
     before = analyses.recruitment_analysis(claims, as_of="2024-12-31", n_draws=200, seed=1)
     assert before.permanent_basis == "assumption", "no claim gave permanent losses before June 2025"
     assert result.other_exits.central > 0 and set(result.exits["exit"]) >= {"desertion"}

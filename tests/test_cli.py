@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from conftest import FIGURES, write_csv
+from conftest import CLAIMS, write_csv
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -17,15 +17,15 @@ def test_validate_clean_data_prints_one_line():
 
 
 def test_validate_bad_data_lists_problems_without_traceback(data_dir):
-    rows = [list(r) for r in FIGURES]
+    rows = [list(r) for r in CLAIMS]
     rows[1][5] = "lots"
     rows[2][2] = "XX"
-    write_csv(data_dir / "figures.csv", rows)
+    write_csv(data_dir / "claims.csv", rows)
     done = run("validate", str(data_dir))
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 3 and "Traceback" not in done.stderr
-    assert lines[0].endswith("figures.csv:2: row 'ru-a' column 'value': not a number: 'lots'")
+    assert lines[0].endswith("claims.csv:2: row 'ru-a' column 'value': not a number: 'lots'")
     assert lines[-1] == "2 problem(s); nothing loaded"
 
 
@@ -34,7 +34,7 @@ def test_import_refuses_a_bad_file_in_one_line(tmp_path):
     bad.write_text("[]")
     done = run("import-ua-gs", "--from", str(bad), "--data-dir", str(tmp_path))
     assert done.returncode == 1 and len(done.stderr.strip().splitlines()) == 1
-    assert not (tmp_path / "figures_ua_general_staff.csv").exists()
+    assert not (tmp_path / "claims_ua_general_staff.csv").exists()
 
 
 def test_audit_of_the_project_data_lists_findings_and_exits_0():
@@ -46,8 +46,8 @@ def test_audit_of_the_project_data_lists_findings_and_exits_0():
 
 
 def test_audit_refuses_data_that_validate_refuses(data_dir):
-    rows = [list(r) for r in FIGURES]
+    rows = [list(r) for r in CLAIMS]
     rows[1][13] = "Russia produces up to 3,000,000 a year"  # ru-a's quote now states a bound its row does not
-    write_csv(data_dir / "figures.csv", rows)
+    write_csv(data_dir / "claims.csv", rows)
     done = run("audit", str(data_dir))
     assert done.returncode == 1 and "the quote says 'up to' this number" in done.stderr

@@ -3,7 +3,7 @@ from sustainment import paths
 
 def test_the_agreed_layout_exists():
     for name in ("README.md", "environment.yml", "pyproject.toml", "Makefile", ".ci/run", "data/README.md",
-                 "data/figures.csv", "data/sources.csv", "data/metrics.csv", "data/actors.csv",
+                 "data/claims.csv", "data/sources.csv", "data/metrics.csv", "data/actors.csv",
                  "reports/README.md", "notebooks", "tests", "bench"):
         assert (paths.ROOT / name).exists(), name
 

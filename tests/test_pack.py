@@ -13,7 +13,9 @@ import pandas as pd
 import pytest
 from pptx import Presentation
 
-from sustainment import analyses, figures, pack, paths, plotting
+from sustainment import analyses, pack, paths, plotting
+
+from sustainment.claims import load
 from sustainment.files import write_atomic
 from sustainment.paths import Project
 
@@ -23,7 +25,7 @@ SCENARIO = ("name: {name}\ntitle: Toy {name}\ndescription: A toy scenario.\nassu
 
 def render_toy(project: Project, name: str, charts: dict[str, list[str]]) -> None:
     """What `sustainment render` leaves for one scenario: charts, sidecars, key numbers, manifest."""
-    claims = figures.load(project.data)
+    claims = load(project.data)
     (project.scenarios / f"{name}.yaml").write_text(SCENARIO.format(name=name))
     folder = project.reports / name / "figures"
     for chart, ids in charts.items():
@@ -129,7 +131,7 @@ def test_two_exports_are_byte_identical(project):
 
 def render_briefing(project: Project, name: str, parameters: dict) -> None:
     """What the briefing notebook leaves for a scenario of the project's own data (few draws)."""
-    claims = figures.load(project.data)
+    claims = load(project.data)
     shutil.copy(paths.SCENARIOS_DIR / f"{name}.yaml", project.scenarios)
     parameters = {"scenario": name, "n_draws": 200, **parameters}
     charts = analyses.briefing_charts(claims, parameters)
@@ -165,7 +167,7 @@ def test_compare_deck_puts_scenarios_side_by_side_on_one_scale(tmp_path):
 
 
 def test_share_scale_gives_paired_charts_one_scale(data_dir):
-    claims = figures.load(data_dir)
+    claims = load(data_dir)
     pair = []
     for top in (10, 1000):
         figure, axes = plotting.new_chart("t", "s", claims, ["ru-a"])
@@ -205,8 +207,8 @@ def test_export_failures_are_one_line_each(project, monkeypatch, capsys):
     monkeypatch.setattr(paths_module, "Project", lambda: project)
     assert cli.main(["export", "compare", "--scenarios", "alpha", "alpha"]) == 1
     assert capsys.readouterr().err.strip() == "compare: each scenario once, got alpha alpha"
-    figures_csv = project.data / "figures.csv"
-    figures_csv.write_text(figures_csv.read_text().replace("3000000", "lots"))
+    claims_csv = project.data / "claims.csv"
+    claims_csv.write_text(claims_csv.read_text().replace("3000000", "lots"))
     assert cli.main(["export", "briefing", "--scenario", "alpha"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1] == "1 problem(s) in the data; nothing exported" and "not a number: 'lots'" in err[0]

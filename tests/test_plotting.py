@@ -7,12 +7,15 @@ import sys
 
 import matplotlib.pyplot as plt
 
-from sustainment import figures, plotting
+from sustainment import plotting
+
+from sustainment.claims import load
 
 SCRIPT = """
 import sys
-from sustainment import figures, plotting
-claims = figures.load(sys.argv[2])
+from sustainment import plotting
+from sustainment.claims import load
+claims = load(sys.argv[2])
 figure, axes = plotting.new_chart("A finding", "what, in which unit", claims, ["ru-b", "ru-a"])
 axes.plot([1, 2, 3], [3, 1, 2], color=plotting.SIDE_COLOURS["russia"])
 plotting.save(figure, "chart", sys.argv[1])
@@ -20,7 +23,7 @@ plotting.save(figure, "chart", sys.argv[1])
 
 
 def test_footer_is_generated_from_the_claims_sources(data_dir, tmp_path):
-    claims = figures.load(data_dir)
+    claims = load(data_dir)
     figure, _ = plotting.new_chart("Title", "Subtitle", claims, ["ru-a", "ru-b", "ru-c", ""])
     written = plotting.save(figure, "chart", tmp_path)
     assert [p.name for p in written] == ["chart.png", "chart.svg", "chart.pdf", "chart.slide.png", "chart.thumb.png", "chart.json"]
@@ -41,7 +44,7 @@ def test_two_processes_write_identical_files(data_dir, tmp_path):
 
 
 def test_no_dates_in_metadata(data_dir, tmp_path):
-    claims = figures.load(data_dir)
+    claims = load(data_dir)
     figure, _ = plotting.new_chart("T", "S", claims, ["ru-a"])
     plotting.save(figure, "chart", tmp_path)
     assert b"CreationDate" not in (tmp_path / "chart.pdf").read_bytes()
@@ -50,9 +53,10 @@ def test_no_dates_in_metadata(data_dir, tmp_path):
 
 def test_no_legend_covers_data_in_any_chart():
     """Every chart the pipelines draw keeps its legend outside the plotting area."""
-    from sustainment import analyses, figures
+    from sustainment import analyses
+    from sustainment.claims import load
 
-    claims = figures.load()
+    claims = load()
     charts = {**analyses.ammunition_charts(analyses.ammunition_analysis(claims, n_draws=200, seed=1), claims),
               **analyses.recruitment_charts(analyses.recruitment_analysis(claims, n_draws=200, seed=1), claims, "baseline"),
               **analyses.audit_charts(claims, claims)}

@@ -158,7 +158,7 @@ def test_bad_parameters_exit_2_in_one_line(args, message):
 def test_bad_data_stops_the_render_before_any_kernel(tmp_path, data_dir, monkeypatch):
     from sustainment.validation import DataError
 
-    (data_dir / "figures.csv").write_text((data_dir / "figures.csv").read_text().replace("3000000", "three"))
+    (data_dir / "claims.csv").write_text((data_dir / "claims.csv").read_text().replace("3000000", "three"))
     shutil.copytree(paths.SCENARIOS_DIR, data_dir / "scenarios")
     (data_dir / "scenarios" / "baseline.yaml").write_text(
         "name: baseline\ntitle: B\ndescription: d\nassumptions: []\nsource_ids: []\nparameters: {}\n")

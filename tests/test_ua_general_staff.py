@@ -12,7 +12,7 @@ TOY = """[{"date": "2022-02-25", "day": 2, "personnel": 2800, "personnel*": "abo
 
 
 def test_month_end_rows_take_the_last_reading_of_each_month():
-    rows = ua.month_end_figures(ua.parse(TOY))
+    rows = ua.month_end_claims(ua.parse(TOY))
     assert list(rows["period_end"]) == ["2022-02-28", "2022-03-31"]
     assert list(rows["value"]) == ["5300", "17500"]
     assert set(rows["source_id"]) == {ua.SOURCE_ID} and set(rows["period_start"]) == {"2022-02-24"}
@@ -31,7 +31,7 @@ def test_bad_files_are_refused(text, message):
 def test_write_is_what_the_project_ships(tmp_path: Path):
     if not SHARED_DAILY_FILE.exists():
         pytest.skip("the shared daily file is not beside this checkout")
-    rows = ua.month_end_figures(ua.parse(SHARED_DAILY_FILE.read_text(encoding="utf-8")))
+    rows = ua.month_end_claims(ua.parse(SHARED_DAILY_FILE.read_text(encoding="utf-8")))
     written = ua.write(rows, tmp_path)
     shipped = Path(__file__).parents[1] / "data" / ua.FILE_NAME
     assert written.read_text(encoding="utf-8") == shipped.read_text(encoding="utf-8")

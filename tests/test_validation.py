@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIGURES, SOURCES, claim_row, write_csv
-from sustainment import figures
+from conftest import CLAIMS, SOURCES, claim_row, write_csv
+from sustainment.claims import load
 from sustainment.validation import DataError
 
 
 def problems(data_dir: Path) -> list[str]:
     with pytest.raises(DataError) as caught:
-        figures.load(data_dir)
+        load(data_dir)
     prefix = f"{data_dir.parent}/"  # messages name files relative to the project, else absolute
     return [str(p).removeprefix(prefix) for p in caught.value.problems]
 
@@ -25,38 +25,38 @@ def edit(rows: list[list[str]], row: int, column: str, value: str) -> list[list[
 
 
 def test_the_fixture_is_valid(data_dir):
-    assert len(figures.load(data_dir)) == len(FIGURES) - 1
+    assert len(load(data_dir)) == len(CLAIMS) - 1
 
 
 @pytest.mark.parametrize("column, value, expected", [
-    ("value", "three million", "data/figures.csv:2: row 'ru-a' column 'value': not a number: 'three million'"),
-    ("value", "", "data/figures.csv:2: row 'ru-a' column 'value': missing value"),
-    ("low", "4000000", "data/figures.csv:2: row 'ru-a' column 'low': low is above value"),
-    ("high", "10", "data/figures.csv:2: row 'ru-a' column 'high': value is above high"),
-    ("value", "-5", "data/figures.csv:2: row 'ru-a' column 'value': negative value -5.0"),
-    ("period_end", "2023-12-31", "data/figures.csv:2: row 'ru-a' column 'period_end': period_end is before period_start"),
-    ("period_start", "2024-13-01", "data/figures.csv:2: row 'ru-a' column 'period_start': bad date '2024-13-01'"),
-    ("metric", "shells_imagined", "data/figures.csv:2: row 'ru-a' column 'metric': unknown value 'shells_imagined'"),
-    ("actor", "XX", "data/figures.csv:2: row 'ru-a' column 'actor': unknown value 'XX'"),
-    ("unit", "bananas/year", "data/figures.csv:2: row 'ru-a' column 'unit': unknown unit"),
-    ("unit", "persons/year", "data/figures.csv:2: row 'ru-a' column 'unit': unit does not convert to the metric's unit"),
-    ("source_id", "nobody-2024", "data/figures.csv:2: row 'ru-a' column 'source_id': unknown value 'nobody-2024'"),
-    ("id", "ru-b", "data/figures.csv:2: row 'ru-b' column 'id': duplicate id 'ru-b'"),
-    ("quote", "", "data/figures.csv:2: row 'ru-a' column 'quote': missing text"),
-    ("confidence", "certain", "data/figures.csv:2: row 'ru-a' column 'confidence': unknown value 'certain'"),
+    ("value", "three million", "data/claims.csv:2: row 'ru-a' column 'value': not a number: 'three million'"),
+    ("value", "", "data/claims.csv:2: row 'ru-a' column 'value': missing value"),
+    ("low", "4000000", "data/claims.csv:2: row 'ru-a' column 'low': low is above value"),
+    ("high", "10", "data/claims.csv:2: row 'ru-a' column 'high': value is above high"),
+    ("value", "-5", "data/claims.csv:2: row 'ru-a' column 'value': negative value -5.0"),
+    ("period_end", "2023-12-31", "data/claims.csv:2: row 'ru-a' column 'period_end': period_end is before period_start"),
+    ("period_start", "2024-13-01", "data/claims.csv:2: row 'ru-a' column 'period_start': bad date '2024-13-01'"),
+    ("metric", "shells_imagined", "data/claims.csv:2: row 'ru-a' column 'metric': unknown value 'shells_imagined'"),
+    ("actor", "XX", "data/claims.csv:2: row 'ru-a' column 'actor': unknown value 'XX'"),
+    ("unit", "bananas/year", "data/claims.csv:2: row 'ru-a' column 'unit': unknown unit"),
+    ("unit", "persons/year", "data/claims.csv:2: row 'ru-a' column 'unit': unit does not convert to the metric's unit"),
+    ("source_id", "nobody-2024", "data/claims.csv:2: row 'ru-a' column 'source_id': unknown value 'nobody-2024'"),
+    ("id", "ru-b", "data/claims.csv:2: row 'ru-b' column 'id': duplicate id 'ru-b'"),
+    ("quote", "", "data/claims.csv:2: row 'ru-a' column 'quote': missing text"),
+    ("confidence", "certain", "data/claims.csv:2: row 'ru-a' column 'confidence': unknown value 'certain'"),
 ])
 def test_bad_figure_cells_are_named(data_dir, column, value, expected):
-    write_csv(data_dir / "figures.csv", edit(FIGURES, 1, column, value))
+    write_csv(data_dir / "claims.csv", edit(CLAIMS, 1, column, value))
     found = problems(data_dir)
     assert any(line.startswith(expected) for line in found), found
 
 
 def test_every_problem_is_reported_not_just_the_first(data_dir):
-    rows = edit(edit(FIGURES, 1, "value", "abc"), 3, "actor", "XX")
-    write_csv(data_dir / "figures.csv", rows)
+    rows = edit(edit(CLAIMS, 1, "value", "abc"), 3, "actor", "XX")
+    write_csv(data_dir / "claims.csv", rows)
     found = problems(data_dir)
     assert len(found) == 2
-    assert found[0].startswith("data/figures.csv:2:") and found[1].startswith("data/figures.csv:4:")
+    assert found[0].startswith("data/claims.csv:2:") and found[1].startswith("data/claims.csv:4:")
 
 
 def test_source_without_url_and_bad_date(data_dir):
@@ -67,39 +67,39 @@ def test_source_without_url_and_bad_date(data_dir):
 
 
 def test_missing_column(data_dir):
-    write_csv(data_dir / "figures.csv", [row[:-1] for row in FIGURES])
-    assert problems(data_dir) == ["data/figures.csv:1: column 'forecast': missing column"]
+    write_csv(data_dir / "claims.csv", [row[:-1] for row in CLAIMS])
+    assert problems(data_dir) == ["data/claims.csv:1: column 'forecast': missing column"]
 
 
 def test_empty_file(data_dir):
-    (data_dir / "figures.csv").write_text("")
-    assert problems(data_dir) == ["data/figures.csv:1: empty file: expected a header line"]
+    (data_dir / "claims.csv").write_text("")
+    assert problems(data_dir) == ["data/claims.csv:1: empty file: expected a header line"]
 
 
 def test_file_not_utf8(data_dir):
-    text = (data_dir / "figures.csv").read_text(encoding="utf-8").replace("Analyst B", "Analyst é")
-    (data_dir / "figures.csv").write_bytes(text.encode("latin-1"))
-    assert problems(data_dir) == ["data/figures.csv:3: not UTF-8 (byte 0xe9); save the file as UTF-8"]
+    text = (data_dir / "claims.csv").read_text(encoding="utf-8").replace("Analyst B", "Analyst é")
+    (data_dir / "claims.csv").write_bytes(text.encode("latin-1"))
+    assert problems(data_dir) == ["data/claims.csv:3: not UTF-8 (byte 0xe9); save the file as UTF-8"]
 
 
 def test_wrong_number_of_fields(data_dir):
-    write_csv(data_dir / "figures.csv", FIGURES[:2] + [FIGURES[2][:-3]] + FIGURES[3:])
-    assert problems(data_dir) == ["data/figures.csv:3: row 'ru-b': expected 20 fields, found 17"]
+    write_csv(data_dir / "claims.csv", CLAIMS[:2] + [CLAIMS[2][:-3]] + CLAIMS[3:])
+    assert problems(data_dir) == ["data/claims.csv:3: row 'ru-b': expected 20 fields, found 17"]
 
 
 def test_duplicate_across_files(data_dir):
-    write_csv(data_dir / "figures_extra.csv", [FIGURES[0], FIGURES[1]])
+    write_csv(data_dir / "claims_extra.csv", [CLAIMS[0], CLAIMS[1]])
     found = problems(data_dir)
-    assert any(f.startswith("data/figures_extra.csv:2: row 'ru-a' column 'id': duplicate id") for f in found), found
+    assert any(f.startswith("data/claims_extra.csv:2: row 'ru-a' column 'id': duplicate id") for f in found), found
 
 
 def test_line_numbers_survive_multiline_quotes(data_dir):
-    write_csv(data_dir / "figures.csv", edit(edit(FIGURES, 1, "notes", "two\nlines"), 2, "value", "x"))
-    assert problems(data_dir) == ["data/figures.csv:4: row 'ru-b' column 'value': not a number: 'x'"]
+    write_csv(data_dir / "claims.csv", edit(edit(CLAIMS, 1, "notes", "two\nlines"), 2, "value", "x"))
+    assert problems(data_dir) == ["data/claims.csv:4: row 'ru-b' column 'value': not a number: 'x'"]
 
 
 def test_the_project_data_validates():
-    claims = figures.load()
+    claims = load()
     assert len(claims) >= 80 and claims["source_id"].nunique() >= 20
     assert claims["url"].str.startswith("http").all() and claims["quote"].str.len().gt(0).all()
 
@@ -172,28 +172,28 @@ def test_a_relay_must_name_its_original_publisher(data_dir):
     ("unit", "10**10**10 rounds", "column 'unit': unknown unit"),
 ])
 def test_numbers_are_finite_and_units_cannot_hang(data_dir, column, value, expected):
-    write_csv(data_dir / "figures.csv", edit(FIGURES, 1, column, value))
+    write_csv(data_dir / "claims.csv", edit(CLAIMS, 1, column, value))
     assert any(expected in p for p in problems(data_dir)), problems(data_dir)
 
 
 def test_a_problem_across_columns_is_one_line(data_dir):
-    write_csv(data_dir / "figures.csv", edit(FIGURES, 2, "low", "900000"))  # ru-b: low above value
-    assert problems(data_dir) == ["data/figures.csv:3: row 'ru-b' column 'low': low is above value"]
+    write_csv(data_dir / "claims.csv", edit(CLAIMS, 2, "low", "900000"))  # ru-b: low above value
+    assert problems(data_dir) == ["data/claims.csv:3: row 'ru-b' column 'low': low is above value"]
 
 
 def test_a_bom_and_crlf_in_sources_are_read(data_dir):
     text = (data_dir / "sources.csv").read_text(encoding="utf-8").replace("\n", "\r\n")
     (data_dir / "sources.csv").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
-    assert len(figures.load(data_dir)) == len(FIGURES) - 1
+    assert len(load(data_dir)) == len(CLAIMS) - 1
     from sustainment.signature import source_ids
 
     assert source_ids(data_dir / "sources.csv") == {"alpha-2024", "beta-2024"}
 
 
 def test_a_repeated_header_is_one_line(data_dir):
-    rows = [FIGURES[0] + ["notes"]] + [row + [""] for row in FIGURES[1:]]
-    write_csv(data_dir / "figures.csv", rows)
-    assert problems(data_dir) == ["data/figures.csv:1: repeated column(s) 'notes' in the header"]
+    rows = [CLAIMS[0] + ["notes"]] + [row + [""] for row in CLAIMS[1:]]
+    write_csv(data_dir / "claims.csv", rows)
+    assert problems(data_dir) == ["data/claims.csv:1: repeated column(s) 'notes' in the header"]
 
 
 def test_validate_never_crashes_or_hangs_on_generated_rows(data_dir):
@@ -203,19 +203,19 @@ def test_validate_never_crashes_or_hangs_on_generated_rows(data_dir):
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
-    from sustainment import figures as figures_module
+    from sustainment import claims as claims_module
 
     cell = st.one_of(st.text(max_size=40), st.sampled_from(["", "inf", "nan", "-1", "1e308", "10**10**10 rounds",
                                                             "2024-02-30", "rounds/year", "up to 3 million"]))
 
     @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-    @given(st.lists(cell, min_size=len(FIGURES[0]) - 3, max_size=len(FIGURES[0]) + 2))
+    @given(st.lists(cell, min_size=len(CLAIMS[0]) - 3, max_size=len(CLAIMS[0]) + 2))
     def check(cells):
-        write_csv(data_dir / "figures.csv", [FIGURES[0], cells])
-        figures_module._load.cache_clear()
+        write_csv(data_dir / "claims.csv", [CLAIMS[0], cells])
+        claims_module._load.cache_clear()
         started = time.perf_counter()
         try:
-            figures_module.load(data_dir)
+            claims_module.load(data_dir)
         except DataError as err:
             assert err.problems and all(str(p).count("\n") == 0 for p in err.problems)
         assert time.perf_counter() - started < 1.0

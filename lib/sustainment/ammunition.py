@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sustainment import figures
+from sustainment.claims import Estimate, NoClaimsError, estimate, id_list, select
 from sustainment.uncertainty import Range, pert
 
 
@@ -49,12 +49,12 @@ SUPPLY_COLUMNS = ["year", "side", "actor", "metric", "low", "central", "high", "
 
 def _year_estimate(claims: pd.DataFrame, metric: str, actor: str, year: int, policy: str, **filters):
     try:
-        return figures.estimate(claims, metric, actor, year, policy=policy, **filters)
-    except figures.NoClaimsError:
+        return estimate(claims, metric, actor, year, policy=policy, **filters)
+    except NoClaimsError:
         return None
 
 
-def _estimate_columns(found: figures.Estimate | None, scale: float = 1.0) -> dict:
+def _estimate_columns(found: Estimate | None, scale: float = 1.0) -> dict:
     """low/central/high (times `scale`), claim and source ids, basis and status of an estimate, or of its absence."""
     if found is None:
         return {"low": np.nan, "central": np.nan, "high": np.nan, "claim_ids": "", "central_ids": "", "bound_ids": "",
@@ -80,7 +80,7 @@ def annual_supply(claims: pd.DataFrame, years, components=DEFAULT_COMPONENTS, po
     side = claims.drop_duplicates("actor").set_index("actor")["side"]
     rows = []
     for component in components:
-        known = figures.select(claims, metric=list(component.metrics), actor=component.actor, as_of=as_of)
+        known = select(claims, metric=list(component.metrics), actor=component.actor, as_of=as_of)
         first = known["period_start"].min() if len(known) and component.begins_with_claims else pd.NaT
         for year in years:
             found = [_year_estimate(claims, metric, component.actor, year, policy, as_of=as_of,
@@ -140,10 +140,10 @@ def side_totals(supply: pd.DataFrame, nature: dict[str, str] | None = None) -> p
             "carried": "+".join(f"{a} ({s.removeprefix('carried from ')})" for a, s in zip(carried["actor"], carried["status"])),
             "bounded": "+".join(f"{a} ({b})" for a, b in zip(present["actor"], present["basis"]) if b != "claims"),
             "capacity": "+".join(present.loc[present["metric"].map(nature) == "capacity", "actor"]),
-            "claim_ids": ";".join(figures.id_list(present["claim_ids"])),
-            "central_ids": ";".join(figures.id_list(present["central_ids"])),
-            "bound_ids": ";".join(figures.id_list(present["bound_ids"])),
-            "source_ids": ";".join(figures.id_list(present["source_ids"])),
+            "claim_ids": ";".join(id_list(present["claim_ids"])),
+            "central_ids": ";".join(id_list(present["central_ids"])),
+            "bound_ids": ";".join(id_list(present["bound_ids"])),
+            "source_ids": ";".join(id_list(present["source_ids"])),
         })
 
     return supply.groupby(["year", "side"], sort=True)[supply.columns].apply(summarise).reset_index()

@@ -18,24 +18,25 @@ def _fail(lines: list[str], code: int = 1) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from sustainment import figures
+    from sustainment.claims import DataError, load
 
     try:
-        claims = figures.load(args.data_dir)
-    except figures.DataError as err:
+        claims = load(args.data_dir)
+    except DataError as err:
         return _fail([str(p) for p in err.problems] + [f"{len(err.problems)} problem(s); nothing loaded"])
-    print(f"{paths.relative(args.data_dir or paths.DATA_DIR)}: OK, {len(claims)} figures from "
+    print(f"{paths.relative(args.data_dir or paths.DATA_DIR)}: OK, {len(claims)} claims from "
           f"{claims['source_id'].nunique()} sources, {claims['metric'].nunique()} metrics, "
           f"{claims['actor'].nunique()} actors")
     return 0
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from sustainment import analyses, figures, integrity
+    from sustainment import analyses, integrity
+    from sustainment.claims import DataError, load
 
     try:
-        claims = figures.load(args.data_dir)
-    except figures.DataError as err:
+        claims = load(args.data_dir)
+    except DataError as err:
         return _fail([str(p) for p in err.problems] + [f"{len(err.problems)} hard problem(s): fix them first (`sustainment validate`)"])
     findings = integrity.soft_findings(claims, analyses.headline_inputs(claims), SHARED_DAILY_FILE)
     for finding in findings:
@@ -56,7 +57,7 @@ def cmd_import_ua_gs(args: argparse.Namespace) -> int:
                 text = response.read().decode("utf-8")
         else:
             text = Path(origin).read_text(encoding="utf-8")
-        rows = ua.month_end_figures(ua.parse(text))
+        rows = ua.month_end_claims(ua.parse(text))
     except (OSError, UnicodeDecodeError, ua.DatasetError) as err:
         return _fail([f"{origin}: {err}"])
     target = ua.write(rows, Path(args.data_dir or paths.DATA_DIR))
@@ -129,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     imports = commands.add_parser("import-ua-gs", help="derive month-end Ukrainian General Staff claims")
     imports.add_argument("--from", dest="origin", help="daily JSON file or URL (default: shared copy, else upstream)")
-    imports.add_argument("--data-dir", type=Path, help="where to write figures_ua_general_staff.csv")
+    imports.add_argument("--data-dir", type=Path, help="where to write claims_ua_general_staff.csv")
     imports.set_defaults(run=cmd_import_ua_gs)
 
     rendering = commands.add_parser("render", help="render notebooks x scenarios into reports/ (incremental)")

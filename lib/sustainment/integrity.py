@@ -16,7 +16,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sustainment import figures, quotes
+from sustainment import quotes
+
+from sustainment.claims import id_list, one_per_statement
 from sustainment.validation import Problem
 
 TOLERANCE = 0.05
@@ -108,7 +110,7 @@ def low_confidence_centrals(claims: pd.DataFrame, headline: pd.DataFrame) -> lis
     rows = claims.set_index("id")
     found = []
     for label, ids in zip(headline["estimate"], headline["central_ids"]):
-        for claim_id in figures.id_list(ids):
+        for claim_id in id_list(ids):
             if rows.at[claim_id, "confidence"] == "low":
                 row = rows.loc[claim_id].to_dict() | {"id": claim_id}
                 found.append(_finding(row, "confidence", f"confidence low, yet it sets the central value of {label}"))
@@ -139,7 +141,7 @@ def rates_beyond_totals(claims: pd.DataFrame) -> list[Problem]:
 def outliers(claims: pd.DataFrame, factor: float = OUTLIER_FACTOR) -> list[Problem]:
     """Claims more than `factor` times above or below the median of their metric, actor and year
     (groups of three claims or more; statements counted once; not totals since a date, which grow)."""
-    kept, _ = figures.one_per_statement(claims[(claims["canonical_value"] > 0) & (claims["kind"] != "cumulative")])
+    kept, _ = one_per_statement(claims[(claims["canonical_value"] > 0) & (claims["kind"] != "cumulative")])
     year = kept["period_end"].dt.year
     median = kept.groupby([kept["metric"], kept["actor"], year])["canonical_value"].transform("median")
     size = kept.groupby([kept["metric"], kept["actor"], year])["canonical_value"].transform("size")

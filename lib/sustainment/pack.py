@@ -21,7 +21,9 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from sustainment import analyses, figures, narrative, plotting
+from sustainment import analyses, narrative, plotting
+
+from sustainment.claims import id_list, load, source_line
 from sustainment.files import write_atomic
 from sustainment.paths import Project
 from sustainment.publish import read_manifest
@@ -156,8 +158,8 @@ def briefing_slides(rendered: RenderedScenario, claims: pd.DataFrame) -> list[Sl
         rows.append([item.number, narrative.by_unit(item.central, item.unit),
                      narrative.span_by_unit(item.low, item.high, item.unit), item.unit])
         notes.append(f"{item.number}: claims {item.claim_ids or 'none (model output)'}")
-    used = set(figures.id_list(rendered.key_numbers["source_ids"]))
-    line = figures.source_line(claims, used)
+    used = set(id_list(rendered.key_numbers["source_ids"]))
+    line = source_line(claims, used)
     slides.append(Slide("table", "Key numbers", rows=rows, notes=with_sources("\n".join(notes), line), footer=footer(line)))
     for chart in rendered.charts:
         slides.append(Slide("chart", chart["title"], subtitle=chart["subtitle"], images=[chart["png"]],
@@ -166,7 +168,7 @@ def briefing_slides(rendered: RenderedScenario, claims: pd.DataFrame) -> list[Sl
         used |= set(chart["source_ids"])
     slides.append(Slide("bullets", "Methods and caveats", bullets=list(METHODS)))
     slides.append(Slide("bullets", f"Scenario assumptions: {scenario.title}", bullets=list(scenario.assumptions),
-                        footer=footer(figures.source_line(claims, scenario.source_ids))))
+                        footer=footer(source_line(claims, scenario.source_ids))))
     used |= set(scenario.source_ids)
     slides += _source_slides(claims, used)
     return slides
@@ -206,9 +208,9 @@ def compare_slides(scenarios: list[RenderedScenario], claims: pd.DataFrame) -> l
         slides.append(Slide("pair", chart["name"].replace("_", " ").capitalize() + ", by scenario, on one scale",
                             images=[plotting.slide_png(p) for p in pictures],
                             captions=[f"{n}: {c['title']}" for n, c in zip(names, pair)],
-                            footer=footer(figures.source_line(claims, used)),
+                            footer=footer(source_line(claims, used)),
                             notes=with_sources("\n\n".join(f"{n}:\n{_claim_notes(claims, c.get('claim_ids', []))}"
-                                                           for n, c in zip(names, pair)), figures.source_line(claims, used))))
+                                                           for n, c in zip(names, pair)), source_line(claims, used))))
     plt.close("all")
     return slides
 
@@ -388,7 +390,7 @@ def export_briefing(project: Project, names: list[str] | None) -> list[Path]:
         if not names:
             raise PackError("no rendered scenario: run `make reports` first")
     rendered = [load_rendered(project, name) for name in names]
-    claims = figures.load(project.data)
+    claims = load(project.data)
     written = []
     for item in rendered:
         slides = briefing_slides(item, claims)
@@ -410,7 +412,7 @@ def export_compare(project: Project, names: list[str]) -> list[Path]:
     if len(set(names)) < len(names):
         raise PackError(f"compare: each scenario once, got {' '.join(names)}")
     rendered = [load_rendered(project, name) for name in names]
-    slides = compare_slides(rendered, figures.load(project.data))
+    slides = compare_slides(rendered, load(project.data))
     path = project.reports / f"compare_{'_vs_'.join(names)}.pptx"
     write_pptx(slides, path, "Scenario comparison: " + " vs ".join(names))
     write_pdf(slides, path.with_suffix(".pdf"))

@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from sustainment.figures import id_list, source_line
+from sustainment.claims import id_list, source_line
 from sustainment.files import write_atomic
 
 SIDE_COLOURS = {"russia": "#b2182b", "west": "#2166ac"}

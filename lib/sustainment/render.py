@@ -394,9 +394,9 @@ def render(project: Project = Project(), notebooks: list[str] | None = None, sce
                 print(f"up to date  {job.key}", file=sys.stderr)
         failures = []
         if todo:
-            from sustainment import figures
+            from sustainment.claims import load
 
-            claims = figures.load(project.data)  # bad data: DataError (every problem, one line each) before any kernel
+            claims = load(project.data)  # bad data: DataError (every problem, one line each) before any kernel
             check_inputs(todo, claims, project)
             failures = _run(project, todo, manifest, jobs, seconds)
         from sustainment.site import write_site

@@ -74,11 +74,11 @@ def claim_entries(claims: pd.DataFrame, used_by: dict[str, set[str]]) -> list[di
 
 def write_site(project, manifest: dict) -> None:
     """Write index.html, sources.html and claims.html for what the manifest records (atomically)."""
-    from sustainment import figures
+    from sustainment.claims import load
     from sustainment.signature import load_scenarios
 
     reports = project.reports
-    claims = figures.load(project.data)
+    claims = load(project.data)
     scenarios = {s.name: s for s in load_scenarios(project.scenarios, project.data / "sources.csv", None)}
     sets = linked_sets(reports, manifest)
     by_scenario: dict[str, list[dict]] = {}

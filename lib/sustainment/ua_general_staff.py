@@ -1,6 +1,6 @@
 """Month-end cumulative claims of the General Staff of the Armed Forces of Ukraine.
 
-Derives curated figure rows from the daily series published in the public dataset
+Derives curated claims from the daily series published in the public dataset
 PetroIvaniuk/2022-Ukraine-Russia-War-Dataset (MIT licence). The daily file itself is never
 committed: only the month-end readings, each attributed like any other claim.
 """
@@ -19,7 +19,7 @@ UPSTREAM_URL = ("https://raw.githubusercontent.com/PetroIvaniuk/2022-Ukraine-Rus
                 "main/data/russia_losses_personnel.json")
 SOURCE_ID = "ua-general-staff-daily-losses"
 CLAIMANT = "General Staff of the Armed Forces of Ukraine"
-FILE_NAME = "figures_ua_general_staff.csv"
+FILE_NAME = "claims_ua_general_staff.csv"
 INVASION = pd.Timestamp("2022-02-24")
 
 
@@ -57,8 +57,8 @@ def parse(text: str) -> pd.DataFrame:
     return frame.sort_values("date", kind="stable")[["date", "personnel"]].reset_index(drop=True)
 
 
-def month_end_figures(daily: pd.DataFrame) -> pd.DataFrame:
-    """One figure row per month: the last daily reading of that month, cumulative since 2022-02-24."""
+def month_end_claims(daily: pd.DataFrame) -> pd.DataFrame:
+    """One claim per month: the last daily reading of that month, cumulative since 2022-02-24."""
     last = daily.groupby(daily["date"].dt.to_period("M")).tail(1)
     day = last["date"].dt.strftime("%Y-%m-%d")
     count = last["personnel"].astype("int64")
@@ -86,8 +86,8 @@ def month_end_figures(daily: pd.DataFrame) -> pd.DataFrame:
     }).reset_index(drop=True)
 
 
-def write(figures: pd.DataFrame, data_dir: Path) -> Path:
-    """Write the derived rows to data/figures_ua_general_staff.csv atomically; return its path."""
+def write(rows: pd.DataFrame, data_dir: Path) -> Path:
+    """Write the derived rows to data/claims_ua_general_staff.csv atomically; return its path."""
     target = data_dir / FILE_NAME
-    write_atomic(target, figures.to_csv(index=False, lineterminator="\n"))
+    write_atomic(target, rows.to_csv(index=False, lineterminator="\n"))
     return target

@@ -1,4 +1,4 @@
-"""Units of the curated figures: parsing and conversion with pint, nothing else.
+"""Units of the curated claims: parsing and conversion with pint, nothing else.
 
 `round`, `person`, `container` and `RUB` are base units of their own dimensions, defined here
 once. pint's calendar is used throughout: a year is 365.25 days, a month a twelfth of it

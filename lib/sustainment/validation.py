@@ -26,7 +26,7 @@ ACTOR_COLUMNS = ["code", "name", "side"]
 SOURCE_COLUMNS = ["source_id", "publisher", "title", "url", "published", "accessed", "kind", "original_publisher",
                   "original_title", "original_published", "original_url"]
 SOURCE_KINDS = ("primary", "relay")  # relay: a repost, mirror, summary or aggregator of someone else's report
-FIGURE_COLUMNS = [
+CLAIM_COLUMNS = [
     "id", "metric", "actor", "period_start", "period_end", "value", "low", "high", "unit",
     "scope", "source_id", "claimant", "confidence", "quote", "reported", "notes", "bound", "coverage", "statement",
     "forecast",
@@ -241,7 +241,7 @@ def validate_sources(frame: pd.DataFrame) -> list[Problem]:
                                       {"a relay must name its original publisher": "original_publisher"})
 
 
-def validate_figures(frame: pd.DataFrame, metrics: pd.DataFrame, actors: pd.DataFrame,
+def validate_claims(frame: pd.DataFrame, metrics: pd.DataFrame, actors: pd.DataFrame,
                      sources: pd.DataFrame) -> list[Problem]:
     """Parse and check the claims, including against the other tables. `frame` is typed in place."""
     import pandera.pandas as pa

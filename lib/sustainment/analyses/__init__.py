@@ -10,7 +10,7 @@ from sustainment.analyses.ammunition import (AmmunitionResult, ammunition_analys
                                              ammunition_charts, balance_table, latest_supply_year, ratio_table,
                                              supply_table, targets_table, trend_sentence)
 from sustainment.analyses.audit import (audit_charts, crosscheck, crosscheck_table, disagreement, disagreement_table,
-                                        headline_claims_table, headline_inputs, relay_table, seed_claims, stale,
+                                        headline_claims_table, headline_inputs, known_claims, relay_table, seed_claims, stale,
                                         stale_table)
 from sustainment.analyses.briefing import (BRIEFING_FILE, KEY_NUMBERS_FILE, briefing_charts, headline_numbers,
                                            key_numbers_table, preflight, save_briefing)
@@ -26,7 +26,7 @@ __all__ = [
     "ammunition_analysis", "ammunition_bottom_line", "ammunition_charts", "as_of_date", "audit_charts", "balance_table",
     "briefing_charts", "claim", "claims_table", "crosscheck", "crosscheck_table", "disagreement", "disagreement_table",
     "evidence_table", "headline_claims_table", "headline_inputs", "headline_numbers", "key_numbers_table",
-    "killed_share", "latest_supply_year", "likelihood_note", "monte_carlo_table", "plain", "preflight",
+    "killed_share", "known_claims", "latest_supply_year", "likelihood_note", "monte_carlo_table", "plain", "preflight",
     "rate_check_table", "ratio_table", "recruitment_alternatives", "save_briefing", "recruitment_analysis", "recruitment_bottom_line",
     "recruitment_charts", "recruitment_inputs_table", "recruitment_window", "relay_table", "report_header",
     "seed_claims", "stale", "stale_table", "supply_table", "targets_table", "trend_sentence",

@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 
 from sustainment import ammunition as ammo
-from sustainment import figures, narrative
+from sustainment import narrative
+from sustainment.claims import id_list, select
 from sustainment.analyses.common import FIRST_YEAR, actor_names, as_of_date, claim, linked, metric_natures
 
 
@@ -38,7 +39,7 @@ class AmmunitionResult:
 
 def latest_supply_year(claims: pd.DataFrame, as_of: pd.Timestamp, components=ammo.DEFAULT_COMPONENTS) -> int:
     """The latest year in which every side has a supply claim (not a forecast) public by `as_of`."""
-    known = figures.select(claims, metric=sorted({m for c in components for m in c.metrics}),
+    known = select(claims, metric=sorted({m for c in components for m in c.metrics}),
                            actor=sorted({c.actor for c in components}), as_of=as_of)
     known = known[known["forecast"] != "yes"]
     years = known.groupby("side")["period_end"].max().dt.year
@@ -64,7 +65,7 @@ def ammunition_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str = 
     supply = ammo.annual_supply(claims, years, components, policy=policy, as_of=when, min_confidence=min_confidence)
     totals = ammo.side_totals(supply, metric_natures(claims))
     ratio = ammo.side_ratio(supply, n_draws=n_draws, seed=seed)
-    stated = figures.select(claims, metric=["shells_production_ratio_vs_eu", "shells_production_ratio_vs_nato"], actor="RU",
+    stated = select(claims, metric=["shells_production_ratio_vs_eu", "shells_production_ratio_vs_nato"], actor="RU",
                             as_of=when, min_confidence="medium" if min_confidence == "low" else min_confidence)
     claimed_ratio = pd.DataFrame({"year": stated["period_end"].dt.year, "value": stated["canonical_value"],
                                   "metric": stated["metric"], "id": stated["id"], "claim_ids": stated["id"]})
@@ -97,7 +98,7 @@ def ammunition_bottom_line(result: AmmunitionResult, claims: pd.DataFrame, link=
     totals = result.totals.set_index(["year", "side"])
     russia, west = totals.loc[(year, "russia")], totals.loc[(year, "west")]
     ratio = result.ratio.set_index("year").loc[year]
-    ids = figures.id_list(russia["claim_ids"], west["claim_ids"])
+    ids = id_list(russia["claim_ids"], west["claim_ids"])
     p = float(ratio["p_above_1"])
     word = narrative.likelihood(p)
     band = ("(from single claims: no range)" if ratio["no_range"] else
@@ -110,15 +111,15 @@ def ammunition_bottom_line(result: AmmunitionResult, claims: pd.DataFrame, link=
                 if metric_natures(claims).get(supply.at[a, "metric"]) == "capacity"]
     widest = (supply["high"] - supply["low"]).idxmax()
     spread = link(narrative.span(supply.at[widest, "low"], supply.at[widest, "high"]), claims,
-                  figures.id_list(supply.at[widest, "claim_ids"]))
+                  id_list(supply.at[widest, "claim_ids"]))
     change = (f"What would change it: {names[widest]}'s {METRIC_WORDS.get(supply.at[widest, 'metric'], 'supply')}, the widest "
               f"range ({spread} rounds a year)" + (f"; {'; '.join(caveats)}" if caveats else "") + ".")
     return (f"**Bottom line.** In {year} the Russian side {'had more' if ratio['q50'] >= 1 else 'had less'} artillery "
             f"ammunition than the Western side: about {link(narrative.times(ratio['q50']), claims, ids)} as much {band}. "
             f"It is {word} ({narrative.share(p)} of draws) that Russia's side out-supplied the West that year. "
-            f"Russian side about {link(narrative.count(russia['central']), claims, figures.id_list(russia['claim_ids']))} "
+            f"Russian side about {link(narrative.count(russia['central']), claims, id_list(russia['claim_ids']))} "
             f"rounds ({narrative.span(russia['low'], russia['high'])}), Western side about "
-            f"{link(narrative.count(west['central']), claims, figures.id_list(west['claim_ids']))} "
+            f"{link(narrative.count(west['central']), claims, id_list(west['claim_ids']))} "
             f"({narrative.span(west['low'], west['high'])}). {change}")
 
 def ammunition_charts(result: AmmunitionResult, claims: pd.DataFrame) -> dict:
@@ -132,7 +133,7 @@ def ammunition_charts(result: AmmunitionResult, claims: pd.DataFrame) -> dict:
     ratio_row["year"] = year
     balance = result.balance.set_index(["year", "side"])
     fired = balance.loc[(year, "russia"), "central_fired"] if (year, "russia") in balance.index else np.nan
-    supply_ids = figures.id_list(result.totals["claim_ids"])
+    supply_ids = id_list(result.totals["claim_ids"])
     path_r, path_w = result.paths["russia"].iloc[-1], result.paths["west"].iloc[-1]
     return {
         "ammunition_supply_by_side": plotting.supply_by_side(
@@ -142,12 +143,12 @@ def ammunition_charts(result: AmmunitionResult, claims: pd.DataFrame) -> dict:
         "ammunition_ratio": plotting.ratio_band(result.ratio, claims, supply_ids, _ratio_sentence(ratio_row),
                                                 claimed=result.claimed_ratio),
         "ammunition_supply_vs_fire": plotting.supply_vs_fire(
-            result.balance, claims, figures.id_list(supply_ids, result.fired["claim_ids"]),
+            result.balance, claims, id_list(supply_ids, result.fired["claim_ids"]),
             f"Russia fired about {narrative.count(fired)} rounds in {year}, against a supply of "
             f"{narrative.count(russia)}"),
         "ammunition_projection": plotting.projection(
             result.totals, result.paths, result.trends, claims,
-            figures.id_list(supply_ids, result.targets["id"]),
+            id_list(supply_ids, result.targets["id"]),
             f"By {result.horizon_year} the scenario puts Russia's side at {narrative.count(path_r['central'])} and the "
             f"Western side at {narrative.count(path_w['central'])} rounds a year"),
     }

@@ -6,10 +6,16 @@ from __future__ import annotations
 import pandas as pd
 
 from sustainment import ammunition as ammo
-from sustainment import figures, narrative
+from sustainment import narrative
+from sustainment.claims import estimate, id_list, select
 from sustainment.analyses.ammunition import latest_supply_year
 from sustainment.analyses.common import FIRST_YEAR, WINDOW_MONTHS, as_of_date
 from sustainment.analyses.recruitment import recruitment_window
+
+
+def known_claims(claims: pd.DataFrame, as_of: pd.Timestamp, min_confidence: str) -> pd.DataFrame:
+    """The claims public by `as_of` at `min_confidence` or above: what the audit looks at."""
+    return select(claims, as_of=as_of, min_confidence=min_confidence)
 
 
 def headline_inputs(claims: pd.DataFrame, as_of: str = "") -> pd.DataFrame:
@@ -20,7 +26,7 @@ def headline_inputs(claims: pd.DataFrame, as_of: str = "") -> pd.DataFrame:
                                 carry_forward=False)
     rows = [(f"{r.metric} / {r.actor} {r.year}", r.central_ids) for r in supply.itertuples() if r.status == "estimated"]
     window = recruitment_window(when, WINDOW_MONTHS)
-    found = figures.estimate(claims, "recruits", "RU", window, as_of=when)
+    found = estimate(claims, "recruits", "RU", window, as_of=when)
     rows.append((f"recruits / RU {window[0]}..{window[1]}", ";".join(found.central_ids)))
     return pd.DataFrame(rows, columns=["estimate", "central_ids"])
 
@@ -32,7 +38,7 @@ def disagreement(claims: pd.DataFrame, as_of, min_claims: int = 2) -> pd.DataFra
     """How far claims for the same thing are apart (max / min): flows and stocks grouped by the
     year of period_end, cumulative totals by its month (totals grow: only near-simultaneous
     claims are comparable)."""
-    known = figures.select(claims, as_of=as_of)
+    known = select(claims, as_of=as_of)
     known = known[known["canonical_value"] > 0]
     period = known["period_end"].dt.strftime("%Y").where(known["kind"] != "cumulative", known["period_end"].dt.strftime("%Y-%m"))
     table = known.assign(period=period).groupby(["metric", "actor", "period"]).agg(
@@ -44,7 +50,7 @@ def disagreement(claims: pd.DataFrame, as_of, min_claims: int = 2) -> pd.DataFra
 def stale(claims: pd.DataFrame, as_of, months: int) -> pd.DataFrame:
     """Per metric and actor: the newest claim, and whether it is older than `months` at as_of."""
     when = as_of_date(claims, as_of) if isinstance(as_of, str) else as_of
-    known = figures.select(claims, as_of=when)
+    known = select(claims, as_of=when)
     newest = known.sort_values(["known_from", "id"]).groupby(["metric", "actor"]).tail(1)
     table = newest[["metric", "actor", "id", "known_from", "claimant"]].copy()
     table["months_old"] = ((when - table["known_from"]).dt.days / (365.25 / 12)).round(1)
@@ -64,7 +70,7 @@ def crosscheck(claims: pd.DataFrame, as_of, days: int = CROSS_DAYS) -> pd.DataFr
     <= killed and wounded): every pair of claims where a total up to `days` later on the upper
     series is smaller than the lower series' claim, i.e. the two cannot both be right. Columns:
     lower, lower_id, lower_date, lower_value, upper, upper_id, upper_date, upper_value, claim_ids."""
-    known = figures.select(claims, actor="RU", as_of=as_of)
+    known = select(claims, actor="RU", as_of=as_of)
     rows = []
     for lower, upper in ORDERED_SERIES:
         below, above = known[known["metric"] == lower], known[known["metric"] == upper]
@@ -116,7 +122,7 @@ def audit_charts(claims: pd.DataFrame, known: pd.DataFrame) -> dict:
 
     charts = {}
     for name, (metrics, actor, subtitle) in AUDITS.items():
-        selection = figures.select(known, metric=metrics, actor=actor)
+        selection = select(known, metric=metrics, actor=actor)
         title = (f"{len(selection)} claims from {selection['claimant'].nunique()} claimants, ranging from "
                  f"{narrative.stated(selection['canonical_value'].min())} to {narrative.stated(selection['canonical_value'].max())}")
         charts[name] = plotting.claims_over_time(claims, selection, title, subtitle)
@@ -140,6 +146,6 @@ def stale_table(table: pd.DataFrame, claims: pd.DataFrame) -> str:
 
 def headline_claims_table(key_numbers: pd.DataFrame, claims: pd.DataFrame) -> str:
     return narrative.table(key_numbers, {"number": "Headline number", "claim_ids": "Claims", "source_ids": "Sources"},
-                           {"claim_ids": lambda v, _r: narrative.link(f"{len(figures.id_list(v))} claims", claims,
-                                                                      figures.id_list(v)),
-                            "source_ids": lambda v, _r: str(len(figures.id_list(v)))})
+                           {"claim_ids": lambda v, _r: narrative.link(f"{len(id_list(v))} claims", claims,
+                                                                      id_list(v)),
+                            "source_ids": lambda v, _r: str(len(id_list(v)))})

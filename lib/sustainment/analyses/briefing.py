@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from sustainment import figures, narrative
+from sustainment import narrative
+
+from sustainment.claims import id_list
 from sustainment.analyses.ammunition import AmmunitionResult, ammunition_analysis, ammunition_charts
 from sustainment.analyses.common import UNIT_WORDS, accepted, linked
 from sustainment.analyses.recruitment import RecruitmentResult, recruitment_analysis, recruitment_charts
@@ -55,7 +57,7 @@ def headline_numbers(claims: pd.DataFrame, ammunition_result: AmmunitionResult,
         ("Share of losses that are permanent (killed, missing, never returning)", r.permanent_share, "share", r.share_ids),
         ("Other exits a month (prisoners, desertion)", r.other_exits, "persons/month", r.exits["claim_ids"]),
         ("Break-even killed and wounded a month at the central recruitment", r.break_even, "persons/month",
-         figures.id_list(r.recruits.claim_ids, r.share_ids)),
+         id_list(r.recruits.claim_ids, r.share_ids)),
         (f"Change in Russian personnel after {r.horizon} months (90% of draws)",
          Range(end["cumulative_q05"], end["cumulative_q50"], end["cumulative_q95"]), "persons", r.claim_ids),
         (f"Chance the force is smaller after {r.horizon} months", Range.exact(end["p_cumulative_negative"]), "share",
@@ -63,7 +65,7 @@ def headline_numbers(claims: pd.DataFrame, ammunition_result: AmmunitionResult,
     ]
     table = []
     for label, value, unit, claim_ids in rows:
-        ids = figures.id_list(claim_ids)
+        ids = id_list(claim_ids)
         sources = sorted(set(claims.loc[claims["id"].isin(ids), "source_id"]))
         table.append({"number": label, "low": value.low, "central": value.central, "high": value.high, "unit": unit,
                       "claim_ids": ";".join(ids), "source_ids": ";".join(sources)})

@@ -7,7 +7,9 @@ import html
 
 import pandas as pd
 
-from sustainment import figures, narrative
+from sustainment import narrative
+
+from sustainment.claims import as_period, id_list
 from sustainment.uncertainty import Range
 
 
@@ -22,7 +24,7 @@ UNIT_WORDS = {"rounds/year": "rounds a year", "persons/month": "persons a month"
 
 def as_of_date(claims: pd.DataFrame, as_of: str = "") -> pd.Timestamp:
     """The `as_of` parameter as a date; empty = the latest date any claim became public."""
-    return figures.as_period(as_of)[1] if as_of else claims["known_from"].max()
+    return as_period(as_of)[1] if as_of else claims["known_from"].max()
 
 def claim(claims: pd.DataFrame, claim_id: str, parameter: str, as_of: pd.Timestamp) -> pd.Series:
     """One claim by id, public by `as_of`; ValueError naming the parameter otherwise (an analysis
@@ -47,7 +49,7 @@ def actor_names(claims: pd.DataFrame) -> dict[str, str]:
 
 def linked(claims: pd.DataFrame, text_of, ids_column: str = "claim_ids"):
     """A table formatter: the cell's text (`text_of(row)`) linked to the claims in the row's `ids_column`."""
-    return lambda _value, row: narrative.link(text_of(row), claims, figures.id_list(row[ids_column]))
+    return lambda _value, row: narrative.link(text_of(row), claims, id_list(row[ids_column]))
 
 def evidence_table(frame: pd.DataFrame, claims: pd.DataFrame, columns: dict[str, str]) -> str:
     """A table of evidence rows (each with `claim_ids`), shares as percentages, rates as counts, dates as days."""
@@ -59,7 +61,7 @@ def evidence_table(frame: pd.DataFrame, claims: pd.DataFrame, columns: dict[str,
             formats[name] = lambda v, _r: narrative.count(v)
         elif name == "date":
             formats[name] = lambda v, _r: f"{v:%Y-%m-%d}"
-    formats["claim_ids"] = lambda v, _r: narrative.link(f"{len(figures.id_list(v))} claim(s)", claims, figures.id_list(v))
+    formats["claim_ids"] = lambda v, _r: narrative.link(f"{len(id_list(v))} claim(s)", claims, id_list(v))
     return narrative.table(frame, {**columns, "claim_ids": "Claims"}, formats)
 
 def claims_table(selection: pd.DataFrame, claims: pd.DataFrame) -> str:

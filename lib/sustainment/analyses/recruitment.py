@@ -8,7 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sustainment import figures, manpower, narrative, trends, ua_general_staff
+from sustainment import manpower, narrative, trends, ua_general_staff
+
+from sustainment.claims import Estimate, estimate, id_list, select
 from sustainment.analyses.common import UA_SOURCE, WINDOW_MONTHS, as_of_date, claim, linked, range_of
 from sustainment.manpower import Manpower
 from sustainment.uncertainty import Range
@@ -33,7 +35,7 @@ class RecruitmentResult:
     loss_path: str
     loss_growth: Range
     loss_trend: pd.DataFrame
-    recruits: figures.Estimate
+    recruits: Estimate
     killed_share: pd.DataFrame
     killed: Range
     permanent_evidence: pd.DataFrame
@@ -55,17 +57,17 @@ class RecruitmentResult:
     @property
     def loss_ids(self) -> list[str]:
         """The claims behind the loss rate: the Ukrainian series and the Western estimates that rescale it."""
-        return figures.id_list(self.ua_ids, self.calibration["id"])
+        return id_list(self.ua_ids, self.calibration["id"])
 
     @property
     def share_ids(self) -> list[str]:
         """The claims behind the permanent-loss share."""
-        return figures.id_list(self.killed_share["claim_ids"], self.permanent_evidence["claim_ids"])
+        return id_list(self.killed_share["claim_ids"], self.permanent_evidence["claim_ids"])
 
     @property
     def claim_ids(self) -> list[str]:
         """Every claim the model's inputs came from."""
-        return figures.id_list(self.loss_ids, self.share_ids, self.exits["claim_ids"], self.recruits.claim_ids,
+        return id_list(self.loss_ids, self.share_ids, self.exits["claim_ids"], self.recruits.claim_ids,
                                self.one_off_ids)
 
 def _speaker(claims: pd.DataFrame) -> pd.Series:
@@ -86,10 +88,10 @@ def killed_share(claims: pd.DataFrame, as_of, min_confidence: str | None = None)
     """Evidence on killed / (killed + wounded) for Russia: a killed and a killed-or-wounded total
     from one statement (see `_pairs`), and stated wounded-per-killed ratios
     (share = 1 / (1 + ratio)). Columns: evidence, date, share, claim_ids, source_ids."""
-    killed = figures.select(claims, metric="casualties_killed", actor="RU", as_of=as_of, min_confidence=min_confidence)
-    both = figures.select(claims, metric="casualties_killed_wounded", actor="RU", as_of=as_of, min_confidence=min_confidence)
+    killed = select(claims, metric="casualties_killed", actor="RU", as_of=as_of, min_confidence=min_confidence)
+    both = select(claims, metric="casualties_killed_wounded", actor="RU", as_of=as_of, min_confidence=min_confidence)
     pairs = _pairs(killed, both)
-    ratios = figures.select(claims, metric="wounded_per_killed_ratio", actor="RU", as_of=as_of, min_confidence=min_confidence)
+    ratios = select(claims, metric="wounded_per_killed_ratio", actor="RU", as_of=as_of, min_confidence=min_confidence)
     rows = [("killed and killed-or-wounded in one statement", p.period_end_1, p.canonical_value_1 / p.canonical_value_2,
              f"{p.id_1};{p.id_2}", ";".join(sorted({p.source_id_1, p.source_id_2}))) for p in pairs.itertuples()]
     rows += [("wounded per killed", r.period_end, 1 / (1 + r.canonical_value), r.id, r.source_id) for r in ratios.itertuples()]
@@ -98,8 +100,8 @@ def killed_share(claims: pd.DataFrame, as_of, min_confidence: str | None = None)
 def permanent_share_evidence(claims: pd.DataFrame, as_of, min_confidence: str | None = None) -> pd.DataFrame:
     """Permanent losses (killed, missing, irrevocably wounded) as a share of killed-or-wounded,
     where one statement gives both (see `_pairs`): columns date, low, share, high, claim_ids, source_ids."""
-    lost = figures.select(claims, metric="casualties_irrecoverable", actor="RU", as_of=as_of, min_confidence=min_confidence)
-    both = figures.select(claims, metric="casualties_killed_wounded", actor="RU", as_of=as_of, min_confidence=min_confidence)
+    lost = select(claims, metric="casualties_irrecoverable", actor="RU", as_of=as_of, min_confidence=min_confidence)
+    both = select(claims, metric="casualties_killed_wounded", actor="RU", as_of=as_of, min_confidence=min_confidence)
     pairs = _pairs(lost, both)
     rows = [(p.period_end_1, p.canonical_low_1 / p.canonical_value_2 if p.canonical_low_1 == p.canonical_low_1 else
              p.canonical_value_1 / p.canonical_value_2, p.canonical_value_1 / p.canonical_value_2,
@@ -113,7 +115,7 @@ def exits_evidence(claims: pd.DataFrame, window: tuple[str, str], recruits: floa
     """Exits other than death and wounds, persons a month, from claims in the window: soldiers
     taken prisoner, and desertion (court cases are a floor; leaked rosters and shares of the
     intake give higher readings). Columns: exit, evidence, rate, claim_ids."""
-    found = figures.select(claims, actor="RU", period=window, as_of=as_of, min_confidence=min_confidence,
+    found = select(claims, actor="RU", period=window, as_of=as_of, min_confidence=min_confidence,
                            metric=["captured_pow_rate", "desertion_prosecutions_rate", "desertion_share"])
     rows = []
     for row in found.itertuples():
@@ -137,7 +139,7 @@ def rate_check(claims: pd.DataFrame, rates: pd.DataFrame, factor: Range, killed:
     """Western killed and killed-or-wounded rate claims in the window against the model's losses
     over the same months (the Ukrainian series rescaled by the calibration factor; killed = that x
     the killed share): claim, model and the claim's gap to it."""
-    found = figures.select(claims, metric=["casualties_killed_wounded_rate", "casualties_killed_rate"], actor="RU",
+    found = select(claims, metric=["casualties_killed_wounded_rate", "casualties_killed_rate"], actor="RU",
                            period=window, as_of=as_of, min_confidence=min_confidence)
     found = found[~ua_general_staff.relays(found)]
     rows = []
@@ -174,10 +176,10 @@ def recruitment_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str =
         raise ValueError(f"losses_path: expected one of {list(LOSS_PATHS)}, got {losses_path!r}")
     when = as_of_date(claims, as_of)
     window = recruitment_window(when, window_months)
-    ua = figures.select(claims, metric="casualties_killed_wounded_claimed_ua", source_id=UA_SOURCE, as_of=when)
+    ua = select(claims, metric="casualties_killed_wounded_claimed_ua", source_id=UA_SOURCE, as_of=when)
     cumulative = pd.Series(ua["canonical_value"].to_numpy(), index=pd.DatetimeIndex(ua["period_end"]))
     rates = trends.monthly_rates(cumulative)
-    western = figures.select(claims, metric="casualties_killed_wounded", actor="RU", as_of=when, min_confidence=min_confidence)
+    western = select(claims, metric="casualties_killed_wounded", actor="RU", as_of=when, min_confidence=min_confidence)
     western = western[~ua_general_staff.relays(western)]  # a relay of the claimed series would calibrate it against itself
     calibration = trends.calibration(cumulative, western[["period_end", "canonical_value", "id"]].set_axis(["date", "value", "id"], axis=1))
     calibration["source_id"] = calibration["id"].map(western.set_index("id")["source_id"])
@@ -194,7 +196,7 @@ def recruitment_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str =
     growth = {"trend": trends.yearly_growth(loss_trend), "flat": Range.exact(0.0),
               "growth": Range.exact(loss_growth)}[losses_path]
 
-    found = figures.estimate(claims, "recruits", "RU", window, policy=policy, as_of=when, min_confidence=min_confidence)
+    found = estimate(claims, "recruits", "RU", window, policy=policy, as_of=when, min_confidence=min_confidence)
     recruits = Range(found.low, found.central, found.high).scaled(1 + recruit_change)
 
     shares = killed_share(claims, when, min_confidence)
@@ -233,9 +235,9 @@ def recruitment_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str =
         killed, evidence, permanent, basis, exits, inputs.other_exits, inputs,
         manpower.stock_flow(inputs, str(start), horizon), manpower.monte_carlo(inputs, str(start), horizon, n_draws, seed),
         manpower.tornado(inputs, str(start), horizon), break_even,
-        figures.select(claims, metric=["casualties_killed_wounded_rate", "casualties_killed_rate"], actor="RU", as_of=when,
+        select(claims, metric=["casualties_killed_wounded_rate", "casualties_killed_rate"], actor="RU", as_of=when,
                        min_confidence=min_confidence, period=window),
-        figures.select(claims, metric="recruits", actor="RU", as_of=when, min_confidence=min_confidence),
+        select(claims, metric="recruits", actor="RU", as_of=when, min_confidence=min_confidence),
         rate_check(claims, rates, factor, killed, window, when, min_confidence), list(ua["id"]), ids)
 
 PATH_WORDS = {"trend": "following their fitted trend", "flat": "held flat", "growth": "growing at a set rate"}
@@ -274,7 +276,7 @@ def recruitment_bottom_line(result: RecruitmentResult, claims: pd.DataFrame, lin
     end = result.monte_carlo.iloc[-1]
     p = float(end["p_cumulative_negative"])
     first, last = result.deterministic.iloc[0], result.deterministic.iloc[-1]
-    permanent_ids = figures.id_list(result.loss_ids, result.share_ids)
+    permanent_ids = id_list(result.loss_ids, result.share_ids)
     top = result.tornado.iloc[0]
     alternatives = recruitment_alternatives(result)
     changes = [f"{INPUT_WORDS[top['input']]}, whose range alone moves the outcome from "
@@ -282,7 +284,7 @@ def recruitment_bottom_line(result: RecruitmentResult, claims: pd.DataFrame, lin
                f"{narrative.signed(max(top['outcome_at_low'], top['outcome_at_high']))}"]
     for row in alternatives.itertuples():
         detail = f" ({narrative.share(row.value)})" if "killed" in row.change else ""
-        changes.append(f"with {link(row.change, claims, figures.id_list(row.claim_ids))}{detail}, "
+        changes.append(f"with {link(row.change, claims, id_list(row.claim_ids))}{detail}, "
                        f"{narrative.signed(row.outcome)}")
     return (f"**Bottom line.** Over the {result.horizon} months from {result.start_month}, it is "
             f"{narrative.likelihood(p)} ({narrative.share(p)} of draws) that Russia's forces end smaller than they "
@@ -383,4 +385,4 @@ def alternatives_table(result: RecruitmentResult, claims: pd.DataFrame) -> str:
     alternatives = alternatives.assign(outcome=[narrative.signed(o) for o in alternatives["outcome"]])
     rows = pd.concat([tornado[["change", "outcome", "claim_ids"]], alternatives[["change", "outcome", "claim_ids"]]])
     return narrative.table(rows, {"change": "If", "outcome": f"Change after {result.horizon} months"},
-                           {"change": lambda v, r: narrative.link(v, claims, figures.id_list(r["claim_ids"]))})
+                           {"change": lambda v, r: narrative.link(v, claims, id_list(r["claim_ids"]))})

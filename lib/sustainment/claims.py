@@ -1,4 +1,4 @@
-"""The curated figures: load and validate data/*.csv, select claims, turn claims into estimates.
+"""The curated claims: load and validate data/*.csv, select claims, turn claims into estimates.
 
 One row of the loaded frame is one claim: a number, for a metric, an actor and a period, said
 by a claimant in a source. Several claims for the same thing are normal; `estimate` turns them
@@ -28,15 +28,15 @@ class NoClaimsError(LookupError):
     """No claim matches what an estimate was asked for."""
 
 
-def figure_files(data_dir: Path) -> list[Path]:
-    """data/figures.csv first, then any data/figures_*.csv (derived series), in name order."""
-    return [data_dir / "figures.csv"] + sorted(data_dir.glob("figures_*.csv"))
+def claim_files(data_dir: Path) -> list[Path]:
+    """data/claims.csv first, then any data/claims_*.csv (derived series), in name order."""
+    return [data_dir / "claims.csv"] + sorted(data_dir.glob("claims_*.csv"))
 
 
 def load(data_dir: Path | str | None = None) -> pd.DataFrame:
     """All claims, validated, with values also in their metric's canonical unit.
 
-    Columns: the figures.csv columns (numbers as floats, dates as Timestamps), plus `kind`, `nature`,
+    Columns: the claims.csv columns (numbers as floats, dates as Timestamps), plus `kind`, `nature`,
     `canonical_unit`, `canonical_value`, `canonical_low`, `canonical_high`, `side`, `actor_name`, the
     source's `publisher`, `title`, `url`, `published`, `source_kind` and `original_*` columns,
     `credit` and `credit_year` (who first published the claim, and when: the original publisher
@@ -45,7 +45,7 @@ def load(data_dir: Path | str | None = None) -> pd.DataFrame:
     Raises DataError listing every problem when the data is not valid.
     """
     data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
-    files = [data_dir / n for n in ("metrics.csv", "actors.csv", "sources.csv")] + figure_files(data_dir)
+    files = [data_dir / n for n in ("metrics.csv", "actors.csv", "sources.csv")] + claim_files(data_dir)
     stamp = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) if f.exists() else (str(f), 0, 0) for f in files)
     return _load(data_dir, stamp).copy()
 
@@ -59,11 +59,11 @@ def _load(data_dir: Path, stamp: tuple) -> pd.DataFrame:
     sources, more = validation.read_table(data_dir / "sources.csv", validation.SOURCE_COLUMNS, "source_id")
     problems += more
     parts = []
-    for path in figure_files(data_dir):
-        part, more = validation.read_table(path, validation.FIGURE_COLUMNS, "id")
+    for path in claim_files(data_dir):
+        part, more = validation.read_table(path, validation.CLAIM_COLUMNS, "id")
         problems += more
         if part is not None:
-            parts.append(part[validation.FIGURE_COLUMNS + [validation.LINE, validation.FILE]])
+            parts.append(part[validation.CLAIM_COLUMNS + [validation.LINE, validation.FILE]])
     if metrics is not None:
         problems += validation.validate_metrics(metrics)
     if actors is not None:
@@ -71,11 +71,11 @@ def _load(data_dir: Path, stamp: tuple) -> pd.DataFrame:
     if sources is not None:
         problems += validation.validate_sources(sources)
     if problems or not parts:
-        raise DataError(problems or [Problem(str(data_dir), 0, "", "", "no figures file")])
+        raise DataError(problems or [Problem(str(data_dir), 0, "", "", "no claims file")])
     claims = pd.concat(parts, ignore_index=True)
     if claims.empty:
-        raise DataError([Problem(validation.relative(figure_files(data_dir)[0]), 1, "", "", "no claims: every record is blank")])
-    problems += validation.validate_figures(claims, metrics, actors, sources)
+        raise DataError([Problem(validation.relative(claim_files(data_dir)[0]), 1, "", "", "no claims: every record is blank")])
+    problems += validation.validate_claims(claims, metrics, actors, sources)
     if problems:
         raise DataError(problems)
     return _tidy(claims, metrics, actors, sources)

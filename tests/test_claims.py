@@ -6,12 +6,12 @@ import pandas as pd
 import pytest
 
 from conftest import claim_row
-from sustainment import figures
+from sustainment.claims import NoClaimsError, as_period, estimate, id_list, load, select, source_line
 
 
 @pytest.fixture
 def claims(data_dir):
-    return figures.load(data_dir)
+    return load(data_dir)
 
 
 def test_values_are_also_in_canonical_units(claims):
@@ -24,22 +24,22 @@ def test_values_are_also_in_canonical_units(claims):
 
 
 def test_select_filters(claims):
-    assert set(figures.select(claims, metric="shells_produced", actor="RU", period=2024)["id"]) == {"ru-a", "ru-b", "ru-c"}
-    assert set(figures.select(claims, claimant="analyst b")["id"]) == {"ru-b"}
-    assert set(figures.select(claims, side="west")["id"]) == {"eu-a"}
-    assert set(figures.select(claims, metric="shells_produced", min_confidence="medium", actor="RU")["id"]) == {"ru-a", "ru-b"}
+    assert set(select(claims, metric="shells_produced", actor="RU", period=2024)["id"]) == {"ru-a", "ru-b", "ru-c"}
+    assert set(select(claims, claimant="analyst b")["id"]) == {"ru-b"}
+    assert set(select(claims, side="west")["id"]) == {"eu-a"}
+    assert set(select(claims, metric="shells_produced", min_confidence="medium", actor="RU")["id"]) == {"ru-a", "ru-b"}
     # alpha-2024 published 2025-03-01; ru-c was reported 2024-01-15; beta-2024 ("2025-07") counts from 2025-07-31
-    assert set(figures.select(claims, as_of="2024-02-01")["id"]) == {"ru-c"}
-    assert "ru-b" not in set(figures.select(claims, as_of="2025-07-30")["id"])
-    assert "ru-b" in set(figures.select(claims, as_of="2025-07-31")["id"])
+    assert set(select(claims, as_of="2024-02-01")["id"]) == {"ru-c"}
+    assert "ru-b" not in set(select(claims, as_of="2025-07-30")["id"])
+    assert "ru-b" in set(select(claims, as_of="2025-07-31")["id"])
     # cumulative counts are dated by their end; flows overlap
-    assert set(figures.select(claims, metric="casualties_killed_wounded", period="2024-10")["id"]) == {"ru-kw"}
-    assert figures.select(claims, metric="casualties_killed_wounded", period="2024-09").empty
-    assert set(figures.select(claims, metric="shells_produced", actor="RU", period="2024-08")["id"]) == {"ru-a", "ru-b"}
+    assert set(select(claims, metric="casualties_killed_wounded", period="2024-10")["id"]) == {"ru-kw"}
+    assert select(claims, metric="casualties_killed_wounded", period="2024-09").empty
+    assert set(select(claims, metric="shells_produced", actor="RU", period="2024-08")["id"]) == {"ru-a", "ru-b"}
 
 
 def test_estimate_central_is_median_and_range_is_envelope(claims):
-    found = figures.estimate(claims, "shells_produced", "RU", 2024)
+    found = estimate(claims, "shells_produced", "RU", 2024)
     # values 3.0M, 3.0M (250k x 12), 2.0M -> median 3.0M; lows 3.0M, 2.4M, 2.0M; highs 3.0M, 3.6M, 2.0M
     assert (found.low, found.central, found.high) == (pytest.approx(2.0e6), pytest.approx(3.0e6), pytest.approx(3.6e6))
     assert set(found.claim_ids) == {"ru-a", "ru-b", "ru-c"} and found.unit == "rounds/year"
@@ -47,43 +47,43 @@ def test_estimate_central_is_median_and_range_is_envelope(claims):
 
 
 def test_estimate_low_high_latest_source(claims):
-    assert figures.estimate(claims, "shells_produced", "RU", 2024, policy="low").central == pytest.approx(2.0e6)
-    assert figures.estimate(claims, "shells_produced", "RU", 2024, policy="high").central == pytest.approx(3.6e6)
-    latest = figures.estimate(claims, "shells_produced", "RU", 2024, policy="latest")
+    assert estimate(claims, "shells_produced", "RU", 2024, policy="low").central == pytest.approx(2.0e6)
+    assert estimate(claims, "shells_produced", "RU", 2024, policy="high").central == pytest.approx(3.6e6)
+    latest = estimate(claims, "shells_produced", "RU", 2024, policy="latest")
     assert latest.claim_ids == ("ru-b",)  # beta-2024 is the latest public (2024-07-31)
     assert (latest.low, latest.central, latest.high) == (pytest.approx(2.4e6), pytest.approx(3.0e6), pytest.approx(3.6e6))
-    alpha = figures.estimate(claims, "shells_produced", "RU", 2024, policy="source:alpha-2024")
+    alpha = estimate(claims, "shells_produced", "RU", 2024, policy="source:alpha-2024")
     assert set(alpha.claim_ids) == {"ru-a", "ru-c"} and alpha.central == pytest.approx(2.5e6)
 
 
 def test_estimate_refuses_nothing_and_bad_policy(claims):
-    with pytest.raises(figures.NoClaimsError, match="shells_produced / EU in 2019-01-01..2019-12-31"):
-        figures.estimate(claims, "shells_produced", "EU", 2019)
+    with pytest.raises(NoClaimsError, match="shells_produced / EU in 2019-01-01..2019-12-31"):
+        estimate(claims, "shells_produced", "EU", 2019)
     with pytest.raises(ValueError, match="policy"):
-        figures.estimate(claims, "shells_produced", "RU", 2024, policy="mean")
-    with pytest.raises(figures.NoClaimsError, match="under policy"):
-        figures.estimate(claims, "shells_produced", "RU", 2024, policy="source:nobody")
+        estimate(claims, "shells_produced", "RU", 2024, policy="mean")
+    with pytest.raises(NoClaimsError, match="under policy"):
+        estimate(claims, "shells_produced", "RU", 2024, policy="source:nobody")
 
 
 def test_as_period():
     ts = pd.Timestamp
-    assert figures.as_period(2024) == (ts("2024-01-01"), ts("2024-12-31"))
-    assert figures.as_period("2024-02") == (ts("2024-02-01"), ts("2024-02-29"))
-    assert figures.as_period("2024-10-28") == (ts("2024-10-28"), ts("2024-10-28"))
-    assert figures.as_period((2023, "2024-06")) == (ts("2023-01-01"), ts("2024-06-30"))
+    assert as_period(2024) == (ts("2024-01-01"), ts("2024-12-31"))
+    assert as_period("2024-02") == (ts("2024-02-01"), ts("2024-02-29"))
+    assert as_period("2024-10-28") == (ts("2024-10-28"), ts("2024-10-28"))
+    assert as_period((2023, "2024-06")) == (ts("2023-01-01"), ts("2024-06-30"))
     with pytest.raises(ValueError, match="period"):
-        figures.as_period("last year")
+        as_period("last year")
 
 
 def test_source_line(claims):
-    assert figures.source_line(claims, ["beta-2024", "alpha-2024"]) == "Alpha News (2025); Gamma Wire (2025)"  # credit the original, not the relay
+    assert source_line(claims, ["beta-2024", "alpha-2024"]) == "Alpha News (2025); Gamma Wire (2025)"  # credit the original, not the relay
 
 
 # --- the project's data: the seed article's figures are all there ------------------------------
 
 @pytest.fixture(scope="module")
 def project():
-    return figures.load()
+    return load()
 
 
 def one(frame: pd.DataFrame) -> pd.Series:
@@ -92,38 +92,38 @@ def one(frame: pd.DataFrame) -> pd.Series:
 
 
 def test_seed_600k_killed_or_wounded(project):
-    row = one(figures.select(project, metric="casualties_killed_wounded", actor="RU", period="2024-10-28",
+    row = one(select(project, metric="casualties_killed_wounded", actor="RU", period="2024-10-28",
                              claimant="Rutte"))
     assert row["value"] == 600_000 and row["confidence"] == "high"
 
 
 def test_seed_eu_one_million_and_russia_three_times(project):
-    eu = one(figures.select(project, metric="shells_produced", actor="EU", period=2024, claimant="European Union"))
+    eu = one(select(project, metric="shells_produced", actor="EU", period=2024, claimant="European Union"))
     assert eu["canonical_value"] == 1_000_000
-    ratio = one(figures.select(project, metric="shells_production_ratio_vs_eu", actor="RU", period=2024))
+    ratio = one(select(project, metric="shells_production_ratio_vs_eu", actor="RU", period=2024))
     assert ratio["value"] == 3 and "North Korea" in ratio["quote"] and "Iran" in ratio["quote"]
 
 
 def test_seed_30k_recruits_and_north_korean_troops(project):
-    recruits = one(figures.select(project, metric="recruits", actor="RU", claimant="NATO", period="2024-10"))
+    recruits = one(select(project, metric="recruits", actor="RU", claimant="NATO", period="2024-10"))
     assert recruits["canonical_value"] == 30_000
-    troops = figures.select(project, metric="troops_deployed", actor="NK", period=("2024-10", "2024-11"))
+    troops = select(project, metric="troops_deployed", actor="NK", period=("2024-10", "2024-11"))
     assert troops["scope"].str.contains("Kursk").all() and troops["value"].min() >= 10_000
 
 
 def test_ukrainian_general_staff_month_ends_are_attributed(project):
-    ua = figures.select(project, metric="casualties_killed_wounded_claimed_ua", source_id="ua-general-staff-daily-losses")
+    ua = select(project, metric="casualties_killed_wounded_claimed_ua", source_id="ua-general-staff-daily-losses")
     assert len(ua) >= 50 and ua["claimant"].eq("General Staff of the Armed Forces of Ukraine").all()
     assert ua["canonical_value"].is_monotonic_increasing
 
 
 def test_russian_shell_production_2024_in_one_call(project):
-    answer = figures.select(project, metric="shells_produced", actor="RU", period=2024)
+    answer = select(project, metric="shells_produced", actor="RU", period=2024)
     assert answer["claimant"].nunique() >= 3 and answer["canonical_value"].max() >= 4_000_000
 
 
 def test_id_list_flattens_joined_ids():
-    assert figures.id_list("b;a", ["c", "a;;d"], pd.Series(["e", float("nan")]), ()) == ["a", "b", "c", "d", "e"]
+    assert id_list("b;a", ["c", "a;;d"], pd.Series(["e", float("nan")]), ()) == ["a", "b", "c", "d", "e"]
 
 
 # --- claim semantics: statements, bounds, coverage ---------------------------------------------
@@ -133,7 +133,7 @@ def test_a_statement_counts_once(with_claims):
         claim_row("monthly", "250000", unit="rounds/month", bound="approx", statement="cnn-2024-03-11-output"),
         claim_row("yearly", "3000000", bound="approx", statement="cnn-2024-03-11-output"),
         claim_row("other", "4500000"))
-    found = figures.estimate(claims, "shells_produced", "RU", 2024)
+    found = estimate(claims, "shells_produced", "RU", 2024)
     # two claims, not three: the median of 3.0M and 4.5M, not of 3.0M, 3.0M and 4.5M
     assert found.central == pytest.approx(3.75e6) and (found.low, found.high) == (pytest.approx(3e6), pytest.approx(4.5e6))
     assert len(found.repeat_ids) == 1 and set(found.central_ids) | set(found.repeat_ids) == {"monthly", "yearly", "other"}
@@ -142,26 +142,26 @@ def test_a_statement_counts_once(with_claims):
 def test_an_upper_bound_above_the_points_widens_only_the_high_end(with_claims):
     claims = with_claims(claim_row("a", "3000000"), claim_row("b", "4000000"),
                          claim_row("cap", "6000000", bound="up_to"))
-    found = figures.estimate(claims, "shells_produced", "RU", 2024)
+    found = estimate(claims, "shells_produced", "RU", 2024)
     assert (found.low, found.central, found.high) == (pytest.approx(3e6), pytest.approx(3.5e6), pytest.approx(6e6))
     assert found.central_ids == ("a", "b") and found.bound_ids == ("cap",) and found.basis == "claims"
 
 
 def test_a_lower_bound_below_the_points_widens_only_the_low_end(with_claims):
     claims = with_claims(claim_row("a", "3000000"), claim_row("floor", "1000000", bound="at_least"))
-    found = figures.estimate(claims, "shells_produced", "RU", 2024)
+    found = estimate(claims, "shells_produced", "RU", 2024)
     assert (found.low, found.central, found.high) == (pytest.approx(1e6), pytest.approx(3e6), pytest.approx(3e6))
 
 
 def test_only_bounds_say_so(with_claims):
     caps = with_claims(claim_row("container", "1750000", low="500000", high="3000000", bound="up_to"),
                        claim_row("cap", "4800000", bound="up_to"))
-    found = figures.estimate(caps, "shells_produced", "RU", 2024)
+    found = estimate(caps, "shells_produced", "RU", 2024)
     # caps 3.0M (the container statement's high end) and 4.8M: nothing below them was claimed
     assert found.basis == "upper bounds only" and found.bounded_only and found.central_ids == ()
     assert (found.low, found.central, found.high) == (0.0, pytest.approx(3.9e6), pytest.approx(4.8e6))
     floors = with_claims(claim_row("f1", "300000", bound="at_least"), claim_row("f2", "400000", bound="at_least"))
-    found = figures.estimate(floors, "shells_produced", "RU", 2024)
+    found = estimate(floors, "shells_produced", "RU", 2024)
     assert found.basis == "lower bounds only"
     assert (found.low, found.central, found.high) == (pytest.approx(3e5), pytest.approx(3.5e5), pytest.approx(4e5))
 
@@ -169,26 +169,26 @@ def test_only_bounds_say_so(with_claims):
 def test_a_part_never_stands_for_the_whole(with_claims):
     claims = with_claims(claim_row("calibre", "2000000", coverage="partial", scope="152mm only"),
                          claim_row("a", "3000000"), claim_row("b", "4500000"))
-    found = figures.estimate(claims, "shells_produced", "RU", 2024)
+    found = estimate(claims, "shells_produced", "RU", 2024)
     assert found.central == pytest.approx(3.75e6) and found.low == pytest.approx(2e6) and found.bound_ids == ("calibre",)
     alone = with_claims(claim_row("calibre", "2000000", coverage="partial", scope="152mm only"))
-    assert figures.estimate(alone, "shells_produced", "RU", 2024).basis == "lower bounds only"
+    assert estimate(alone, "shells_produced", "RU", 2024).basis == "lower bounds only"
     cap_on_part = with_claims(claim_row("plant", "350000", coverage="partial", bound="up_to", scope="one plant"))
-    with pytest.raises(figures.NoClaimsError, match="only caps on a part"):
-        figures.estimate(cap_on_part, "shells_produced", "RU", 2024)
+    with pytest.raises(NoClaimsError, match="only caps on a part"):
+        estimate(cap_on_part, "shells_produced", "RU", 2024)
 
 
 def test_latest_prefers_a_claim_that_states_the_quantity(with_claims):
     claims = with_claims(claim_row("old", "3000000", source="alpha-2024"),
                          claim_row("newer-cap", "5000000", source="beta-2024", bound="up_to"))
-    assert figures.estimate(claims, "shells_produced", "RU", 2024, policy="latest").central_ids == ("old",)
+    assert estimate(claims, "shells_produced", "RU", 2024, policy="latest").central_ids == ("old",)
 
 
 def test_a_forecast_sets_the_central_value_only_where_nothing_was_observed(with_claims):
     claims = with_claims(claim_row("observed", "3000000", end="2024-03-11"),
                          claim_row("projected", "4500000", forecast="yes"))
-    found = figures.estimate(claims, "shells_produced", "RU", 2024)
+    found = estimate(claims, "shells_produced", "RU", 2024)
     assert (found.low, found.central, found.high) == (pytest.approx(3e6), pytest.approx(3e6), pytest.approx(4.5e6))
     assert found.central_ids == ("observed",) and found.bound_ids == ("projected",)
     alone = with_claims(claim_row("projected", "4500000", forecast="yes"))
-    assert figures.estimate(alone, "shells_produced", "RU", 2024).central_ids == ("projected",)
+    assert estimate(alone, "shells_produced", "RU", 2024).central_ids == ("projected",)
