@@ -30,7 +30,6 @@ def main() -> None:
                for _ in range(3))
 
     from sustainment import manpower
-
     from sustainment.claims import _load, load
     from sustainment.manpower import Manpower
 

@@ -3,11 +3,11 @@
 import numpy as np
 import pandas as pd
 import pytest
-
 from conftest import CLAIMS, claim_row, write_csv
+
 from sustainment import ammunition
-from sustainment.claims import load
 from sustainment.ammunition import Component
+from sustainment.claims import load
 
 
 def supply_rows(rows):
@@ -44,7 +44,8 @@ def test_annual_supply_uses_preferred_metric_and_says_what_is_missing(data_dir):
     carried = ammunition.annual_supply(claims, [2024, 2025], components).set_index(["year", "actor"])
     assert carried.loc[(2025, "RU"), "status"] == "carried from 2024"
     assert carried.loc[(2025, "RU"), "central"] == pytest.approx(3e6)
-    assert ammunition.side_totals(carried.reset_index()).set_index(["year", "side"]).loc[(2025, "russia"), "carried"] == "RU (2024)"
+    totals = ammunition.side_totals(carried.reset_index()).set_index(["year", "side"])
+    assert totals.loc[(2025, "russia"), "carried"] == "RU (2024)"
 
 
 def test_scenario_paths_follow_targets_and_growth():

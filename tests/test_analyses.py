@@ -4,7 +4,6 @@ import pandas as pd
 import pytest
 
 from sustainment import analyses, manpower
-
 from sustainment.claims import id_list, load
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from conftest import claim_row
+
 from sustainment.claims import NoClaimsError, as_period, estimate, id_list, load, select, source_line
 
 
@@ -76,7 +76,7 @@ def test_as_period():
 
 
 def test_source_line(claims):
-    assert source_line(claims, ["beta-2024", "alpha-2024"]) == "Alpha News (2025); Gamma Wire (2025)"  # credit the original, not the relay
+    assert source_line(claims, ["beta-2024", "alpha-2024"]) == "Alpha News (2025); Gamma Wire (2025)"
 
 
 # --- the project's data: the seed article's figures are all there ------------------------------

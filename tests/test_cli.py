@@ -26,7 +26,7 @@ def test_validate_bad_data_lists_problems_without_traceback(data_dir):
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 3 and "Traceback" not in done.stderr
     assert lines[0].endswith("claims.csv:2: row 'ru-a' column 'value': not a number: 'lots'")
-    assert lines[-1] == "2 problem(s); nothing loaded"
+    assert lines[-1] == "2 problem(s) in the data; nothing done"
 
 
 def test_import_refuses_a_bad_file_in_one_line(tmp_path):

@@ -1,4 +1,6 @@
-from sustainment.files import write_atomic
+import pytest
+
+from sustainment.files import CsvError, read_csv, write_atomic
 
 
 def test_write_atomic_replaces_whole_files_and_leaves_no_temporary(tmp_path):
@@ -8,10 +10,6 @@ def test_write_atomic_replaces_whole_files_and_leaves_no_temporary(tmp_path):
     assert target.read_bytes() == b"second"
     assert [p.name for p in target.parent.iterdir()] == ["report.html"]
 
-
-import pytest
-
-from sustainment.files import CsvError, read_csv
 
 
 def test_one_reader_for_every_csv(tmp_path):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from conftest import claim_row
+
 from sustainment import integrity
 
 RATE_METRIC = "casualties_killed_wounded_rate,flow,observed,persons/month,Killed + wounded per month\n"

@@ -8,13 +8,13 @@ import re
 import shutil
 import subprocess
 import sys
+
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 from pptx import Presentation
 
 from sustainment import analyses, pack, paths, plotting
-
 from sustainment.claims import load
 from sustainment.files import write_atomic
 from sustainment.paths import Project
@@ -211,10 +211,10 @@ def test_export_failures_are_one_line_each(project, monkeypatch, capsys):
     claims_csv.write_text(claims_csv.read_text().replace("3000000", "lots"))
     assert cli.main(["export", "briefing", "--scenario", "alpha"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert err[-1] == "1 problem(s) in the data; nothing exported" and "not a number: 'lots'" in err[0]
+    assert err[-1] == "1 problem(s) in the data; nothing done" and "not a number: 'lots'" in err[0]
     (project.reports.parent / "not-a-folder").write_text("a file where reports/ should be")
     blocked = Project(data=project.data, scenarios=project.scenarios, reports=project.reports.parent / "not-a-folder")
     monkeypatch.setattr(paths_module, "Project", lambda: blocked)
     assert cli.main(["export", "briefing", "--scenario", "alpha"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "the last good decks are kept" in err[0] and "Traceback" not in err[0]
+    assert len(err) == 1 and "the last good outputs are kept" in err[0] and "Traceback" not in err[0]

@@ -8,7 +8,6 @@ import sys
 import matplotlib.pyplot as plt
 
 from sustainment import plotting
-
 from sustainment.claims import load
 
 SCRIPT = """
@@ -26,7 +25,8 @@ def test_footer_is_generated_from_the_claims_sources(data_dir, tmp_path):
     claims = load(data_dir)
     figure, _ = plotting.new_chart("Title", "Subtitle", claims, ["ru-a", "ru-b", "ru-c", ""])
     written = plotting.save(figure, "chart", tmp_path)
-    assert [p.name for p in written] == ["chart.png", "chart.svg", "chart.pdf", "chart.slide.png", "chart.thumb.png", "chart.json"]
+    assert [p.name for p in written] == ["chart.png", "chart.svg", "chart.pdf", "chart.slide.png", "chart.thumb.png",
+                                         "chart.json"]
     sidecar = json.loads((tmp_path / "chart.json").read_text())
     assert sidecar["source_line"] == "Alpha News (2025); Gamma Wire (2025)"  # beta-2024 relays Gamma Wire
     assert sidecar["source_ids"] == ["alpha-2024", "beta-2024"]

@@ -4,8 +4,8 @@ an up-to-date render starts no kernel, and bad parameters stop everything before
 from __future__ import annotations
 
 import hashlib
-import re
 import json
+import re
 import shutil
 import subprocess
 import sys

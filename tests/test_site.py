@@ -4,6 +4,7 @@ import json
 import shutil
 
 from conftest import SOURCES, write_csv
+
 from sustainment import paths, site
 from sustainment.paths import Project
 
@@ -24,7 +25,8 @@ def test_source_title_with_script_is_escaped(tmp_path, data_dir):
         "name": "chart", "title": "A <b>bold</b> claim", "subtitle": "s", "source_line": "Alpha News (2024)",
         "source_ids": ["alpha-2024"], "claim_ids": ["ru-a"], "note": ""}))
     manifest = {"reports": {"north_korea_cutoff/toy": {
-        "input_hash": "0" * 64, "parameters": {"x": "<i>1</i>"}, "git_revision": "abc", "data_checksums": {"sources.csv": "f" * 64},
+        "input_hash": "0" * 64, "parameters": {"x": "<i>1</i>"}, "git_revision": "abc",
+        "data_checksums": {"sources.csv": "f" * 64},
         "ipynb": "north_korea_cutoff/toy.ipynb", "html": "north_korea_cutoff/toy.html", "figures": ["chart.json", "chart.png"]}}}
     site.write_site(Project(data=data, scenarios=data / "scenarios", reports=reports), manifest)
     sources = (reports / "sources.html").read_text(encoding="utf-8")

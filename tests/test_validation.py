@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import CLAIMS, SOURCES, claim_row, write_csv
+
 from sustainment.claims import load
 from sustainment.validation import DataError
 
@@ -161,7 +161,8 @@ def test_a_range_needs_both_ends(with_claims):
 def test_a_relay_must_name_its_original_publisher(data_dir):
     rows = edit(SOURCES, 2, "original_publisher", "")  # beta-2024 is a relay
     write_csv(data_dir / "sources.csv", rows)
-    assert "data/sources.csv:3: row 'beta-2024' column 'original_publisher': a relay must name its original publisher" in problems(data_dir)
+    expected = "data/sources.csv:3: row 'beta-2024' column 'original_publisher': a relay must name its original publisher"
+    assert expected in problems(data_dir)
     write_csv(data_dir / "sources.csv", edit(SOURCES, 2, "kind", "repost"))
     assert any("column 'kind': unknown value 'repost'" in p for p in problems(data_dir))
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from sustainment import units, validation
+from sustainment.errors import SustainmentError
 from sustainment.paths import DATA_DIR
 from sustainment.validation import DataError, Problem
 
@@ -24,7 +25,7 @@ CONFIDENCE_RANK = {"low": 0, "medium": 1, "high": 2}
 POLICIES = ("central", "low", "high", "latest", "source:<source_id>")
 
 
-class NoClaimsError(LookupError):
+class NoClaimsError(SustainmentError, LookupError):
     """No claim matches what an estimate was asked for."""
 
 
@@ -265,8 +266,9 @@ def combine(used: pd.DataFrame) -> tuple[float, float, float, str]:
              .fillna(used["canonical_value"]))[~centre & ~spread]
     if centre.any():
         ranged = centre | spread
-        low = min(used.loc[ranged, "canonical_low"].fillna(used["canonical_value"]).min(), bound.min() if len(bound) else np.inf)
-        high = max(used.loc[ranged, "canonical_high"].fillna(used["canonical_value"]).max(), bound.max() if len(bound) else -np.inf)
+        value = used["canonical_value"]
+        low = min(used.loc[ranged, "canonical_low"].fillna(value).min(), bound.min() if len(bound) else np.inf)
+        high = max(used.loc[ranged, "canonical_high"].fillna(value).max(), bound.max() if len(bound) else -np.inf)
         return float(low), float(used.loc[centre, "canonical_value"].median()), float(high), "claims"
     lower = role[~centre] == "lower"
     basis = "lower bounds only" if lower.all() else "bounds only" if lower.any() else "upper bounds only"

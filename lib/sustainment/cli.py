@@ -1,4 +1,5 @@
-"""`sustainment validate|import-ua-gs|...`: expected failures end in one line each and a non-zero exit."""
+"""`sustainment validate|audit|render|export|import-ua-gs`: an expected failure (a
+`SustainmentError`) ends in one line per problem and a non-zero exit, never a traceback."""
 
 from __future__ import annotations
 
@@ -18,12 +19,9 @@ def _fail(lines: list[str], code: int = 1) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from sustainment.claims import DataError, load
+    from sustainment.claims import load
 
-    try:
-        claims = load(args.data_dir)
-    except DataError as err:
-        return _fail([str(p) for p in err.problems] + [f"{len(err.problems)} problem(s); nothing loaded"])
+    claims = load(args.data_dir)
     print(f"{paths.relative(args.data_dir or paths.DATA_DIR)}: OK, {len(claims)} claims from "
           f"{claims['source_id'].nunique()} sources, {claims['metric'].nunique()} metrics, "
           f"{claims['actor'].nunique()} actors")
@@ -32,12 +30,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     from sustainment import analyses, integrity
-    from sustainment.claims import DataError, load
+    from sustainment.claims import load
 
-    try:
-        claims = load(args.data_dir)
-    except DataError as err:
-        return _fail([str(p) for p in err.problems] + [f"{len(err.problems)} hard problem(s): fix them first (`sustainment validate`)"])
+    claims = load(args.data_dir)  # hard problems: DataError, like validate
     findings = integrity.soft_findings(claims, analyses.headline_inputs(claims), SHARED_DAILY_FILE)
     for finding in findings:
         print(finding)
@@ -67,50 +62,30 @@ def cmd_import_ua_gs(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from sustainment import publish, render
+    from sustainment import render
     from sustainment.signature import ParameterError
-    from sustainment.validation import DataError
 
     overrides = {}
     for item in args.parameter:
         name, sep, value = item.partition("=")
         if not sep or not name:
-            return _fail([f"-p {item}: expected KEY=VALUE"], 2)
+            raise ParameterError(f"-p {item}: expected KEY=VALUE")
         overrides[name.strip()] = value
     scenarios = None if args.all else (args.scenario or ["baseline"])
-    try:
-        return render.render(notebooks=args.notebooks or None, scenarios=scenarios, overrides=overrides,
-                             jobs=args.jobs, force=args.force, timeout=args.timeout, no_wait=args.no_wait)
-    except ParameterError as err:
-        return _fail([str(err)], 2)
-    except DataError as err:
-        return _fail([str(p) for p in err.problems] + [f"{len(err.problems)} problem(s) in the data; nothing rendered"])
-    except publish.BusyError as err:
-        return _fail([str(err)])
-    except OSError as err:
-        return _fail([f"{err.filename or 'reports/'}: {err.strerror or err}; the last good reports are kept"])
-    except KeyboardInterrupt:
-        return _fail(["interrupted: workers stopped, staging removed, the last good reports kept"], 130)
+    return render.render(notebooks=args.notebooks or None, scenarios=scenarios, overrides=overrides, jobs=args.jobs,
+                         force=args.force, timeout=args.timeout, no_wait=args.no_wait)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from sustainment import pack, publish
     from sustainment.paths import Project
-    from sustainment.validation import DataError
 
     project = Project()
-    try:
-        with publish.reports_lock(project.reports, args.no_wait):
-            if args.what == "briefing":
-                written = pack.export_briefing(project, args.scenario)
-            else:
-                written = pack.export_compare(project, args.scenarios or [])
-    except (pack.PackError, publish.BusyError) as err:
-        return _fail([str(err)])
-    except DataError as err:
-        return _fail([str(p) for p in err.problems] + [f"{len(err.problems)} problem(s) in the data; nothing exported"])
-    except OSError as err:
-        return _fail([f"{err.filename or 'reports/'}: {err.strerror or err}; the last good decks are kept"])
+    with publish.reports_lock(project.reports, args.no_wait):
+        if args.what == "briefing":
+            written = pack.export_briefing(project, args.scenario)
+        else:
+            written = pack.export_compare(project, args.scenarios or [])
     for path in written:
         print(paths.relative(path))
     return 0
@@ -124,7 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("data_dir", nargs="?", type=Path, help="folder with the CSV tables (default: data/)")
     validate.set_defaults(run=cmd_validate)
 
-    audit = commands.add_parser("audit", help="list soft integrity findings (file:line, row, reason); exit 0 unless the data is invalid")
+    audit = commands.add_parser("audit", help="list soft integrity findings (file:line, row, reason); "
+                                "exit 0 unless the data is invalid")
     audit.add_argument("data_dir", nargs="?", type=Path, help="folder with the CSV tables (default: data/)")
     audit.set_defaults(run=cmd_audit)
 
@@ -157,8 +133,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from sustainment.errors import SustainmentError
+
     args = build_parser().parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except SustainmentError as err:
+        return _fail(err.lines(), err.exit_code)
+    except OSError as err:  # an unwritable or missing folder: one line, nothing half-written
+        return _fail([f"{err.filename or err}: {err.strerror or 'cannot write'}; the last good outputs are kept"])
+    except KeyboardInterrupt:
+        return _fail(["interrupted: workers stopped, staging removed, the last good reports kept"], 130)
 
 
 if __name__ == "__main__":

@@ -9,10 +9,12 @@ import os
 import sys
 from pathlib import Path
 
+from sustainment.errors import SustainmentError
+
 csv.field_size_limit(sys.maxsize)  # a long quote or note is data, not an error
 
 
-class CsvError(ValueError):
+class CsvError(SustainmentError, ValueError):
     """A file that cannot be read as a table at all; `line` says where (0: the file itself)."""
 
     def __init__(self, line: int, message: str):

@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 
 from sustainment import quotes
-
 from sustainment.claims import id_list, one_per_statement
 from sustainment.validation import Problem
 
@@ -96,7 +95,8 @@ def period_mismatches(claims: pd.DataFrame) -> list[Problem]:
                 found.append(_finding(row, "period_start", f"the quote says 'in {year}' but the period is "
                                                            f"{start.date()}..{end.date()}"))
         if quotes.says_since_invasion(quote) and abs((start - invasion).days) > 3 and row["kind"] != "stock":
-            found.append(_finding(row, "period_start", f"the quote counts since the invasion but the period starts {start.date()}"))
+            found.append(_finding(row, "period_start",
+                                  f"the quote counts since the invasion but the period starts {start.date()}"))
         stated, kept = quotes.per_period(quote), _time_unit(row["unit"])
         if stated and kept and kept not in stated:
             found.append(_finding(row, "unit", f"the quote states a rate per {' / '.join(sorted(stated))} but the row "

@@ -20,7 +20,8 @@ CLAIMS_PAGE = "claims.html"  # reports/claims.html: one anchor per claim and per
 DASH = "–"  # what a table shows for a missing value (with a footnote)
 STYLE = """<style>
 table.readable { border-collapse: collapse; margin: .5em 0 1em; font-size: .9em; }
-table.readable th, table.readable td { text-align: left !important; padding: .25em .6em; border-bottom: 1px solid #ddd; vertical-align: top; }
+table.readable th, table.readable td { text-align: left !important; padding: .25em .6em; border-bottom: 1px solid #ddd;
+  vertical-align: top; }
 table.readable td:not(:first-child) { font-variant-numeric: tabular-nums; }
 a.claim { text-decoration: none; border-bottom: 1px dotted #2166ac; }
 figure.chart { margin: 1em 0 2em; } figure.chart img { max-width: 100%; }

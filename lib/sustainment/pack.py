@@ -22,8 +22,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from sustainment import analyses, narrative, plotting
-
 from sustainment.claims import id_list, load, source_line
+from sustainment.errors import SustainmentError
 from sustainment.files import write_atomic
 from sustainment.paths import Project
 from sustainment.publish import read_manifest
@@ -53,7 +53,7 @@ METHODS = (
 )
 
 
-class PackError(ValueError):
+class PackError(SustainmentError, ValueError):
     """An export that cannot be made (unknown or unrendered scenario, missing figure): one line."""
 
 

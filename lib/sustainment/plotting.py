@@ -230,7 +230,8 @@ def _missing_note(totals: pd.DataFrame) -> str:
     return ". ".join(notes)
 
 
-def ratio_band(ratio: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: str, claimed: pd.DataFrame | None = None) -> plt.Figure:
+def ratio_band(ratio: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: str,
+               claimed: pd.DataFrame | None = None) -> plt.Figure:
     """Median ratio per year with its 50% and 90% Monte Carlo bands; a year whose components rest
     on single claims (`no_range`) has no band and is drawn as a hollow point; claimed ratios as diamonds."""
     figure, axes = new_chart(title, "Russia-side supply / Western-side supply; line = median, bands = 50% and 90% of draws",
@@ -266,16 +267,17 @@ def ratio_band(ratio: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: str,
 
 def supply_vs_fire(table: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: str) -> plt.Figure:
     """Per side: supply (bars) vs rounds fired (points with the claims' range)."""
-    figure, axes = new_chart(title, "Artillery rounds per year: supply (bars) vs rounds fired (diamonds, whiskers = range of claims)",
-                             claims, claim_ids)
+    figure, axes = new_chart(title, "Artillery rounds per year: supply (bars) vs rounds fired (diamonds, whiskers = range "
+                             "of claims)", claims, claim_ids)
     years = sorted(table["year"].unique())
     width = 0.38
     for offset, side in ((-width / 2, "russia"), (width / 2, "west")):
         rows = table[table["side"] == side].set_index("year").reindex(years)
         x = np.arange(len(years)) + offset
         axes.bar(x, rows["central_supply"], width, color=SIDE_COLOURS[side], alpha=0.55, label=f"{SIDE_LABELS[side]}: supply")
-        axes.errorbar(x, rows["central_fired"], yerr=[rows["central_fired"] - rows["low_fired"], rows["high_fired"] - rows["central_fired"]],
-                      fmt="D", color=SIDE_COLOURS[side], ecolor=SIDE_COLOURS[side], capsize=4, label=f"{SIDE_LABELS[side]}: fired")
+        spread = [rows["central_fired"] - rows["low_fired"], rows["high_fired"] - rows["central_fired"]]
+        axes.errorbar(x, rows["central_fired"], yerr=spread, fmt="D", color=SIDE_COLOURS[side], ecolor=SIDE_COLOURS[side],
+                      capsize=4, label=f"{SIDE_LABELS[side]}: fired")
     axes.set_xticks(np.arange(len(years)), [str(y) for y in years])
     count_axis(axes.yaxis)
     legend(axes)
@@ -288,8 +290,8 @@ def projection(history: pd.DataFrame, paths: dict[str, pd.DataFrame], trends: di
     log-linear trend (dotted; its prediction intervals are too wide to draw usefully from a few
     points). The view is cut at 1.15 x the highest estimate or scenario value: a trend beyond it
     runs off the top, which says how far it is from the claims."""
-    figure, axes = new_chart(title, "Artillery rounds per year; solid = estimates from claims, dashed = scenario (shaded = range), "
-                             "dotted = log-linear trend of the estimates", claims, claim_ids)
+    figure, axes = new_chart(title, "Artillery rounds per year; solid = estimates from claims, dashed = scenario "
+                             "(shaded = range), dotted = log-linear trend of the estimates", claims, claim_ids)
     for side, path in sorted(paths.items()):
         observed = history[history["side"] == side]
         colour = SIDE_COLOURS[side]
@@ -359,11 +361,12 @@ def losses_vs_recruits(losses: pd.DataFrame, observed: pd.DataFrame, recruits: p
 
 def fan_chart(result: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: str) -> plt.Figure:
     """Cumulative net change in the force: median with 50% and 90% bands."""
-    figure, axes = new_chart(title, "Cumulative change in Russian personnel from the first modelled month (persons); bands = 50% and 90% of draws",
-                             claims, claim_ids)
+    figure, axes = new_chart(title, "Cumulative change in Russian personnel from the first modelled month (persons); "
+                             "bands = 50% and 90% of draws", claims, claim_ids)
     x = result.index.to_timestamp()
-    axes.fill_between(x, result["cumulative_q05"], result["cumulative_q95"], color=SIDE_COLOURS["russia"], alpha=0.15, lw=0, label="90% of draws")
-    axes.fill_between(x, result["cumulative_q25"], result["cumulative_q75"], color=SIDE_COLOURS["russia"], alpha=0.3, lw=0, label="50% of draws")
+    for low, high, alpha, label in (("q05", "q95", 0.15, "90% of draws"), ("q25", "q75", 0.3, "50% of draws")):
+        axes.fill_between(x, result[f"cumulative_{low}"], result[f"cumulative_{high}"], color=SIDE_COLOURS["russia"],
+                          alpha=alpha, lw=0, label=label)
     axes.plot(x, result["cumulative_q50"], color=SIDE_COLOURS["russia"], label="median")
     axes.axhline(0, color=NEUTRAL, lw=0.8, ls="--")
     count_axis(axes.yaxis)
@@ -373,14 +376,15 @@ def fan_chart(result: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: str)
 
 def tornado_chart(table: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: str) -> plt.Figure:
     """Cumulative net change at the horizon with each input at its low and high end."""
-    figure, axes = new_chart(title, "Cumulative net change at the horizon (persons) when one input moves from its low to its high end, others central",
-                             claims, claim_ids)
+    figure, axes = new_chart(title, "Cumulative net change at the horizon (persons) when one input moves from its low to "
+                             "its high end, others central", claims, claim_ids)
     left, bottom, width, height = axes.get_position().bounds
     axes.set_position((0.2, bottom, width - (0.2 - left), height))
     rows = table.iloc[::-1]
     y = np.arange(len(rows))
     baseline = rows["baseline"].iloc[0]
-    for column, colour, label in (("outcome_at_low", "#999999", "input at low"), ("outcome_at_high", SIDE_COLOURS["russia"], "input at high")):
+    for column, colour, label in (("outcome_at_low", "#999999", "input at low"),
+                                  ("outcome_at_high", SIDE_COLOURS["russia"], "input at high")):
         axes.barh(y, rows[column] - baseline, left=baseline, color=colour, alpha=0.8, label=label)
     axes.axvline(baseline, color="black", lw=0.8)
     axes.set_yticks(y, [name.replace("_", " ") for name in rows["input"]])

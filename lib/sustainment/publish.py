@@ -18,6 +18,7 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
+from sustainment.errors import SustainmentError
 from sustainment.files import write_atomic
 
 LOCK_FILE = ".lock"
@@ -25,7 +26,7 @@ STAGING_DIR = ".staging"
 MANIFEST = "manifest.json"
 
 
-class BusyError(RuntimeError):
+class BusyError(SustainmentError, RuntimeError):
     """Another render or export holds the reports folder (with `no_wait`)."""
 
 

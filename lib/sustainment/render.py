@@ -30,7 +30,13 @@ from pathlib import Path
 
 from sustainment import paths, publish
 from sustainment.paths import Project
-from sustainment.signature import (ParameterError, bind, check_scenario_keys, load_scenarios, read_signature)
+from sustainment.signature import (
+    ParameterError,
+    bind,
+    check_scenario_keys,
+    load_scenarios,
+    read_signature,
+)
 
 KEY_PACKAGES = ("numpy", "pandas", "matplotlib", "seaborn", "statsmodels", "scipy", "pint", "pandera",
                 "papermill", "nbconvert", "nbformat", "ipykernel", "jinja2")
@@ -278,7 +284,6 @@ def _start_worker() -> None:
     kills it (kill -9 included), so no worker renders on into reports/ for a dead run; the
     libraries' own log lines are silenced (a failure is reported once, as a FAILED line)."""
     import logging
-
     import signal
 
     for name in ("papermill", "traitlets", "nbclient"):

@@ -21,14 +21,18 @@ from pathlib import Path
 
 import yaml
 
+from sustainment.errors import SustainmentError
+
 TYPES = {"int": int, "float": float, "str": str, "bool": bool}
 BOUNDS = re.compile(r"\[\s*([-+0-9.e_]+)\s*,\s*([-+0-9.e_]+)\s*\]\s*$")
 CHOICES = re.compile(r"\{([^{}]*)\}\s*$")
 CLAIM_OF = re.compile(r"\bclaim of ([a-z][a-z0-9_]*)")  # "(claim of shells_production_target)": a claim id of that metric
 
 
-class ParameterError(ValueError):
-    """A parameter or scenario value that a notebook would not accept (one line)."""
+class ParameterError(SustainmentError, ValueError):
+    """A parameter or scenario value that a notebook would not accept (one line, exit 2)."""
+
+    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,8 @@ class Parameter:
         if not isinstance(value, expected) or (self.type in ("int", "float") and isinstance(value, bool)):
             raise ParameterError(f"{where}: parameter '{self.name}' expects {self.type}, got {value!r}")
         if self.minimum is not None and value < self.minimum or self.maximum is not None and value > self.maximum:
-            raise ParameterError(f"{where}: parameter '{self.name}' must be in [{self.minimum:g}, {self.maximum:g}], got {value!r}")
+            raise ParameterError(f"{where}: parameter '{self.name}' must be in [{self.minimum:g}, {self.maximum:g}], "
+                                 f"got {value!r}")
         if self.choices and value not in self.choices:
             raise ParameterError(f"{where}: parameter '{self.name}' must be one of {{{', '.join(self.choices)}}}, got {value!r}")
         return value

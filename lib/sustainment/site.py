@@ -56,8 +56,8 @@ def claim_entries(claims: pd.DataFrame, used_by: dict[str, set[str]]) -> list[di
         entries.append({
             "id": row.id, "anchor": narrative.claims_anchor([row.id]), "metric": row.metric.replace("_", " "),
             "actor": row.actor_name, "value": narrative.stated(row.value), "unit": row.unit,
-            "range": "" if pd.isna(row.low) and pd.isna(row.high) else
-            f"{narrative.stated(row.low) if pd.notna(row.low) else '?'} to {narrative.stated(row.high) if pd.notna(row.high) else '?'}",
+            "range": "" if pd.isna(row.low) and pd.isna(row.high) else " to ".join(
+                narrative.stated(end) if pd.notna(end) else "?" for end in (row.low, row.high)),
             "bound": row.bound, "coverage": row.coverage, "scope": row.scope,
             "period": f"{row.period_start:%Y-%m-%d} to {row.period_end:%Y-%m-%d}", "claimant": row.claimant,
             "known_from": f"{row.known_from:%Y-%m-%d}", "quote": row.quote, "confidence": row.confidence,

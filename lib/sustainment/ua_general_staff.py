@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sustainment.errors import SustainmentError
 from sustainment.files import write_atomic
 
 UPSTREAM_URL = ("https://raw.githubusercontent.com/PetroIvaniuk/2022-Ukraine-Russia-War-Dataset/"
@@ -33,7 +34,7 @@ def relays(claims: pd.DataFrame) -> pd.Series:
     return claims["claimant"].str.contains(CLAIMANT_PATTERN) | claims["metric"].str.contains("claimed_ua")
 
 
-class DatasetError(ValueError):
+class DatasetError(SustainmentError, ValueError):
     """The daily file is not the expected list of {"date", "personnel", ...} records."""
 
 

@@ -12,6 +12,8 @@ from functools import lru_cache
 
 import pint
 
+from sustainment.errors import SustainmentError
+
 DAYS_PER_YEAR = 365.25
 DAYS_PER_MONTH = DAYS_PER_YEAR / 12
 
@@ -28,7 +30,7 @@ def registry() -> pint.UnitRegistry:
     return ureg
 
 
-class UnitError(ValueError):
+class UnitError(SustainmentError, ValueError):
     """A unit that cannot be parsed, or cannot be converted to the one asked for."""
 
 

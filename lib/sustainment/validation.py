@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from sustainment import quotes, units
+from sustainment.errors import SustainmentError
 from sustainment.files import CsvError, read_csv
 from sustainment.paths import relative
 
@@ -58,12 +59,16 @@ class Problem:
         return f"{self.file}:{self.line}: " + (" ".join(where) + ": " if where else "") + self.message
 
 
-class DataError(Exception):
+class DataError(SustainmentError):
     """The curated data is not usable; `problems` lists every problem found, not just the first."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.column, p.message))
         super().__init__(f"{len(self.problems)} problem(s) in the data:\n" + "\n".join(map(str, self.problems)))
+
+    def lines(self) -> list[str]:
+        """One line per problem, then how many: nothing was loaded, rendered or exported."""
+        return [str(p) for p in self.problems] + [f"{len(self.problems)} problem(s) in the data; nothing done"]
 
 
 def read_table(path: Path, columns: list[str], id_column: str) -> tuple[pd.DataFrame | None, list[Problem]]:

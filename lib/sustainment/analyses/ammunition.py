@@ -10,9 +10,15 @@ import pandas as pd
 
 from sustainment import ammunition as ammo
 from sustainment import narrative
+from sustainment.analyses.common import (
+    FIRST_YEAR,
+    actor_names,
+    as_of_date,
+    claim,
+    linked,
+    metric_natures,
+)
 from sustainment.claims import id_list, select
-from sustainment.analyses.common import FIRST_YEAR, actor_names, as_of_date, claim, linked, metric_natures
-
 
 METRIC_WORDS = {"shells_produced": "output", "shells_production_capacity": "capacity", "shells_delivered": "deliveries",
                 "shells_fired": "rounds fired"}

@@ -7,10 +7,10 @@ import pandas as pd
 
 from sustainment import ammunition as ammo
 from sustainment import narrative
-from sustainment.claims import estimate, id_list, select
 from sustainment.analyses.ammunition import latest_supply_year
 from sustainment.analyses.common import FIRST_YEAR, WINDOW_MONTHS, as_of_date
 from sustainment.analyses.recruitment import recruitment_window
+from sustainment.claims import estimate, id_list, select
 
 
 def known_claims(claims: pd.DataFrame, as_of: pd.Timestamp, min_confidence: str) -> pd.DataFrame:
@@ -89,8 +89,10 @@ def crosscheck_table(violations: pd.DataFrame, claims: pd.DataFrame) -> str:
     return narrative.table(
         violations, {"lower": "Should be lower", "lower_value": "Claimed", "upper": "Than", "upper_value": "Claimed later"},
         {"lower": lambda v, _r: v.replace("_", " "), "upper": lambda v, _r: v.replace("_", " "),
-         "lower_value": lambda v, r: narrative.link(f"{narrative.stated(v)} ({r['lower_date']:%Y-%m-%d})", claims, [r["lower_id"]]),
-         "upper_value": lambda v, r: narrative.link(f"{narrative.stated(v)} ({r['upper_date']:%Y-%m-%d})", claims, [r["upper_id"]])})
+         "lower_value": lambda v, r: narrative.link(f"{narrative.stated(v)} ({r['lower_date']:%Y-%m-%d})", claims,
+                                                    [r["lower_id"]]),
+         "upper_value": lambda v, r: narrative.link(f"{narrative.stated(v)} ({r['upper_date']:%Y-%m-%d})", claims,
+                                                    [r["upper_id"]])})
 
 def relay_table(claims: pd.DataFrame, daily_file=None) -> str:
     """Claims that relay the Ukrainian General Staff's count (UK updates among them) against its
@@ -123,8 +125,9 @@ def audit_charts(claims: pd.DataFrame, known: pd.DataFrame) -> dict:
     charts = {}
     for name, (metrics, actor, subtitle) in AUDITS.items():
         selection = select(known, metric=metrics, actor=actor)
+        low, high = selection["canonical_value"].min(), selection["canonical_value"].max()
         title = (f"{len(selection)} claims from {selection['claimant'].nunique()} claimants, ranging from "
-                 f"{narrative.stated(selection['canonical_value'].min())} to {narrative.stated(selection['canonical_value'].max())}")
+                 f"{narrative.stated(low)} to {narrative.stated(high)}")
         charts[name] = plotting.claims_over_time(claims, selection, title, subtitle)
     return charts
 

@@ -9,13 +9,19 @@ from pathlib import Path
 import pandas as pd
 
 from sustainment import narrative
-
-from sustainment.claims import id_list
-from sustainment.analyses.ammunition import AmmunitionResult, ammunition_analysis, ammunition_charts
+from sustainment.analyses.ammunition import (
+    AmmunitionResult,
+    ammunition_analysis,
+    ammunition_charts,
+)
 from sustainment.analyses.common import UNIT_WORDS, accepted, linked
-from sustainment.analyses.recruitment import RecruitmentResult, recruitment_analysis, recruitment_charts
+from sustainment.analyses.recruitment import (
+    RecruitmentResult,
+    recruitment_analysis,
+    recruitment_charts,
+)
+from sustainment.claims import id_list
 from sustainment.uncertainty import Range
-
 
 BRIEFING_FILE = "briefing.json"
 
@@ -77,7 +83,8 @@ def key_numbers_table(key_numbers: pd.DataFrame, claims: pd.DataFrame) -> str:
         key_numbers, {"number": "Key number", "central": "Central", "low": "Range", "unit": "Unit"},
         {"central": linked(claims, lambda r: narrative.signed(r["central"]) if r["unit"] == "persons"
                             else narrative.by_unit(r["central"], r["unit"])),
-         "low": lambda _v, r: (narrative.DASH if r["low"] == r["high"] else narrative.span_by_unit(r["low"], r["high"], r["unit"])),
+         "low": lambda _v, r: (narrative.DASH if r["low"] == r["high"] else
+                               narrative.span_by_unit(r["low"], r["high"], r["unit"])),
          "unit": lambda v, _r: UNIT_WORDS.get(v, v)})
 
 def save_briefing(directory: str, *, scenario: str, as_of: pd.Timestamp, data_vintage: pd.Timestamp, policy: str,

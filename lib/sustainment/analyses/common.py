@@ -8,10 +8,8 @@ import html
 import pandas as pd
 
 from sustainment import narrative
-
 from sustainment.claims import as_period, id_list
 from sustainment.uncertainty import Range
-
 
 UA_SOURCE = "ua-general-staff-daily-losses"
 

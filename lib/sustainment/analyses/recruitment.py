@@ -9,12 +9,17 @@ import numpy as np
 import pandas as pd
 
 from sustainment import manpower, narrative, trends, ua_general_staff
-
+from sustainment.analyses.common import (
+    UA_SOURCE,
+    WINDOW_MONTHS,
+    as_of_date,
+    claim,
+    linked,
+    range_of,
+)
 from sustainment.claims import Estimate, estimate, id_list, select
-from sustainment.analyses.common import UA_SOURCE, WINDOW_MONTHS, as_of_date, claim, linked, range_of
 from sustainment.manpower import Manpower
 from sustainment.uncertainty import Range
-
 
 LOSS_PATHS = ("trend", "flat", "growth")
 
@@ -181,7 +186,8 @@ def recruitment_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str =
     rates = trends.monthly_rates(cumulative)
     western = select(claims, metric="casualties_killed_wounded", actor="RU", as_of=when, min_confidence=min_confidence)
     western = western[~ua_general_staff.relays(western)]  # a relay of the claimed series would calibrate it against itself
-    calibration = trends.calibration(cumulative, western[["period_end", "canonical_value", "id"]].set_axis(["date", "value", "id"], axis=1))
+    estimates = western[["period_end", "canonical_value", "id"]].set_axis(["date", "value", "id"], axis=1)
+    calibration = trends.calibration(cumulative, estimates)
     calibration["source_id"] = calibration["id"].map(western.set_index("id")["source_id"])
     calibration["claim_ids"] = calibration["id"]
     factor = range_of(calibration["factor"], "calibration")
@@ -288,7 +294,8 @@ def recruitment_bottom_line(result: RecruitmentResult, claims: pd.DataFrame, lin
                        f"{narrative.signed(row.outcome)}")
     return (f"**Bottom line.** Over the {result.horizon} months from {result.start_month}, it is "
             f"{narrative.likelihood(p)} ({narrative.share(p)} of draws) that Russia's forces end smaller than they "
-            f"start. Recruitment of about {link(narrative.count(result.inputs.recruits.central), claims, result.recruits.claim_ids)} "
+            f"start. Recruitment of about "
+            f"{link(narrative.count(result.inputs.recruits.central), claims, result.recruits.claim_ids)} "
             f"a month meets permanent losses and other exits of about "
             f"{link(narrative.count(first['outflow']), claims, permanent_ids)} a month at the start, "
             f"{PATH_WORDS[result.loss_path]} to about {narrative.count(last['outflow'])} by month {result.horizon}. "
