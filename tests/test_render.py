@@ -73,7 +73,7 @@ def test_stored_notebooks_carry_provenance_and_no_timings(rendered):
     text = (project.reports / "baseline" / "ammunition_production.ipynb").read_text(encoding="utf-8")
     notebook = nbformat.reads(text, as_version=4)
     assert notebook.cells[0].id == "provenance" and "git revision" in notebook.cells[0].source
-    assert "figures.csv" in notebook.cells[0].source and "n_draws" in notebook.cells[0].source
+    assert "claims.csv" in notebook.cells[0].source and "n_draws" in notebook.cells[0].source
     for marker in ("start_time", "end_time", "duration", str(project.reports)):
         assert marker not in text
     html = (project.reports / "baseline" / "ammunition_production.html").read_text(encoding="utf-8")
