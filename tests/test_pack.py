@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from pptx import Presentation
 
-from sustainment import analyses, pack, paths, plotting
+from sustainment import analyses, pack, paths, plotting, signature
 from sustainment.claims import load
 from sustainment.files import write_atomic
 from sustainment.paths import Project
@@ -39,8 +39,11 @@ def render_toy(project: Project, name: str, charts: dict[str, list[str]]) -> Non
         {"number": "Ratio", "low": 2.0, "central": 3.0, "high": 3.6, "unit": "ratio", "claim_ids": "ru-a;eu-a",
          "source_ids": "alpha-2024"}])
     analyses.save_briefing(str(folder), scenario=name, as_of=pd.Timestamp("2024-12-31"),
-                           data_vintage=pd.Timestamp("2024-12-31"), policy="central", charts=list(charts),
+                           data_vintage=pd.Timestamp("2024-12-31"), policy="central",
                            key_numbers=key_numbers, bottom_lines=[f"**Bottom line.** The {name} answer."])
+    notebook = {"cells": [], "metadata": {"sustainment": {"deck": {"order": 0, "charts": list(charts)}}},
+                "nbformat": 4, "nbformat_minor": 5}
+    (project.notebooks / "briefing.ipynb").write_text(json.dumps(notebook))
     manifest_path = project.reports / "manifest.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"reports": {}}
     manifest["reports"][f"{name}/briefing"] = {
@@ -140,7 +143,7 @@ def render_briefing(project: Project, name: str, parameters: dict) -> None:
         plotting.save(chart, chart_name, folder)
     plt.close("all")
     analyses.save_briefing(str(folder), scenario=name, as_of=pd.Timestamp("2026-08-08"), data_vintage=pd.Timestamp("2026-08-08"),
-                           policy="central", charts=list(charts), key_numbers=pd.DataFrame(
+                           policy="central", key_numbers=pd.DataFrame(
                                [{"number": "n", "low": 1.0, "central": 2.0, "high": 3.0, "unit": "ratio", "claim_ids": "",
                                  "source_ids": ""}]), bottom_lines=[])
     manifest_path = project.reports / "manifest.json"
@@ -158,7 +161,7 @@ def test_compare_deck_puts_scenarios_side_by_side_on_one_scale(tmp_path):
                                                     "foreign_troops_claim": ""})
     path, pdf = pack.export_compare(project, ["baseline", "north_korea_cutoff"])
     slides = list(Presentation(str(path)).slides)
-    charts = json.loads((project.reports / "baseline" / "figures" / analyses.BRIEFING_FILE).read_text())["charts"]
+    charts = signature.deck_declaration(paths.NOTEBOOKS_DIR / "briefing.ipynb")[1]
     assert len(slides) == 2 + len(charts) and len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes())) == len(slides)
     table = next(shape for shape in slides[1].shapes if shape.has_table).table
     assert [table.cell(0, c).text for c in range(3)] == ["Key number", "Baseline", "North Korea and Iran cut off"]

@@ -24,11 +24,16 @@ def digests(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "manifest.json"}
 
 
-def project_with(tmp_path: Path, notebooks: Path, scenarios: list[str]) -> Project:
+def project_with(tmp_path: Path, notebooks: Path, scenarios: list[str], **parameters) -> Project:
+    """A project of the given notebooks and scenarios (their files copied, `parameters` added to each)."""
+    import yaml
+
     folder = tmp_path / "scenarios"
     folder.mkdir()
     for name in scenarios:
-        shutil.copy(paths.SCENARIOS_DIR / f"{name}.yaml", folder)
+        scenario = yaml.safe_load((paths.SCENARIOS_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
+        scenario["parameters"] = {**(scenario["parameters"] or {}), **parameters}
+        (folder / f"{name}.yaml").write_text(yaml.safe_dump(scenario), encoding="utf-8")
     return Project(notebooks=notebooks, data=paths.DATA_DIR, scenarios=folder, reports=tmp_path / "reports")
 
 
@@ -42,10 +47,10 @@ def test_project_scenarios_fit_every_notebook():
 def rendered(tmp_path_factory):
     """Every real notebook under the baseline scenario with few draws, rendered twice."""
     tmp_path = tmp_path_factory.mktemp("render")
-    project = project_with(tmp_path, paths.NOTEBOOKS_DIR, ["baseline"])
-    assert render.render(project, overrides={"n_draws": "200"}, jobs=2) == 0
+    project = project_with(tmp_path, paths.NOTEBOOKS_DIR, ["baseline"], n_draws=200)
+    assert render.render(project, jobs=2) == 0
     first = digests(project.reports)
-    assert render.render(project, overrides={"n_draws": "200"}, jobs=2, force=True) == 0
+    assert render.render(project, jobs=2, force=True) == 0
     return project, first, digests(project.reports)
 
 
@@ -89,6 +94,14 @@ def test_index_lists_every_report_and_its_sources(rendered):
     assert "baseline/ammunition_production" in sources and "dailywrap-ca-2024-10-30" in sources
 
 
+def test_a_one_off_run_does_not_touch_the_scenarios_reports(rendered):
+    project, first, _ = rendered
+    jobs = render.plan(project, ["briefing"], None, {"n_draws": "300"})
+    assert [job.key for job in jobs] == ["one-off-baseline/briefing"], "a run with -p has its own folder"
+    assert all(render.is_current(job, render.publish.read_manifest(project.reports), project.reports)
+               for job in render.plan(project, None, None, {})), "the scenario's reports stay up to date"
+
+
 def test_up_to_date_render_starts_no_kernel(rendered, monkeypatch, capsys):
     project, _, _ = rendered
 
@@ -96,7 +109,7 @@ def test_up_to_date_render_starts_no_kernel(rendered, monkeypatch, capsys):
         raise AssertionError("an up-to-date render must not start workers")
 
     monkeypatch.setattr(render, "ProcessPoolExecutor", no_pool)
-    assert render.render(project, overrides={"n_draws": "200"}) == 0
+    assert render.render(project) == 0
     assert "all 4 report(s) up to date" in capsys.readouterr().err
     changed = render.plan(project, None, None, {"n_draws": "300"})
     assert not any(render.is_current(job, publish.read_manifest(project.reports), project.reports) for job in changed)
@@ -128,7 +141,9 @@ def test_a_failing_notebook_leaves_the_last_good_report(tmp_path, capsys):
     assert render.render(project, jobs=2) == 0
     good = (project.reports / "baseline" / "fragile.html").read_bytes()
 
-    assert render.render(project, overrides={"fail": "true"}, jobs=2, force=True) == 1
+    (project.scenarios / "baseline.yaml").write_text("name: baseline\ntitle: Toy\ndescription: toy\nassumptions: []\n"
+                                                     "source_ids: []\nparameters: {fail: true}\n")
+    assert render.render(project, jobs=2, force=True) == 1
     err = capsys.readouterr().err
     assert "FAILED fragile [baseline]: cell cell-1 (In [3]): ValueError: broken on purpose" in err
     assert (project.reports / "baseline" / "fragile.html").read_bytes() == good
@@ -289,9 +304,9 @@ def test_two_renders_at_once_publish_whole_reports_of_one_run(tmp_path):
     outputs = [run.communicate(timeout=300)[1] for run in runs]
     assert [run.returncode for run in runs] == [0, 0], outputs
     assert any("waiting for another render" in err for err in outputs)
-    label = render.publish.read_manifest(project.reports)["reports"]["baseline/echo"]["parameters"]["label"]
-    assert (project.reports / "baseline" / "figures" / "echo.txt").read_text() == label
-    assert f"label {label}" in (project.reports / "baseline" / "echo.html").read_text()
+    label = render.publish.read_manifest(project.reports)["reports"]["one-off-baseline/echo"]["parameters"]["label"]
+    assert (project.reports / "one-off-baseline" / "figures" / "echo.txt").read_text() == label
+    assert f"label {label}" in (project.reports / "one-off-baseline" / "echo.html").read_text()
     assert not (project.reports / ".staging").exists()
 
 
@@ -355,7 +370,7 @@ def test_history_renders_or_refuses_in_one_line(tmp_path):
     for as_of in ("2023-09-30", "2024-06-30"):
         overrides = {"n_draws": "200", "as_of": as_of, "foreign_troops_claim": ""}  # the Nov 2024 contingent was not known yet
         assert render.render(project, notebooks=notebooks, overrides=overrides, jobs=2) == 0
-        entry = render.publish.read_manifest(project.reports)["reports"]["baseline/recruitment_sustainability"]
+        entry = render.publish.read_manifest(project.reports)["reports"]["one-off-baseline/recruitment_sustainability"]
         assert entry["parameters"]["as_of"] == as_of
     with pytest.raises(ParameterError, match=r"as_of 2023-06-30: no claim for recruits / RU"):
         render.render(project, notebooks=notebooks, overrides={"as_of": "2023-06-30", "foreign_troops_claim": ""})
@@ -386,10 +401,11 @@ def test_ctrl_c_stops_everything_within_seconds_and_keeps_the_last_good_report(t
     project = toy_project(tmp_path, {"slow": "import time\nif fail:\n    time.sleep(60)\nprint('done')"})
     assert render.render(project) == 0
     good = (project.reports / "baseline" / "slow.html").read_bytes()
+    (project.scenarios / "baseline.yaml").write_text(BASELINE.format(name="baseline").replace("{}", "{fail: true}"))
     script = ("import sys; from pathlib import Path; from sustainment import render; from sustainment.paths import Project; "
               f"p = Project(notebooks=Path({str(project.notebooks)!r}), scenarios=Path({str(project.scenarios)!r}), "
               f"reports=Path({str(project.reports)!r}))\n"
-              "try:\n    render.render(p, overrides={'fail': 'true'}, force=True)\n"
+              "try:\n    render.render(p, force=True)\n"
               "except KeyboardInterrupt:\n    sys.exit(130)")
     run = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.time() + 60

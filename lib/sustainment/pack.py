@@ -27,7 +27,7 @@ from sustainment.errors import SustainmentError
 from sustainment.files import write_atomic
 from sustainment.paths import Project
 from sustainment.publish import read_manifest
-from sustainment.signature import Scenario, read_scenario, source_ids
+from sustainment.signature import Scenario, deck_declaration, read_scenario, source_ids
 
 SLIDE_WIDTH_IN, SLIDE_HEIGHT_IN = 13.333, 7.5
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -104,8 +104,10 @@ def load_rendered(project: Project, name: str) -> RenderedScenario:
             for file in entry.get("figures", []):
                 producers[file] = (key.split("/", 1)[1], entry["input_hash"])
     parameters = {**manifest.get(f"{name}/briefing", {}).get("parameters", {}), "scenario": name}
+    declared = sorted((deck_declaration(path) + (path.stem,) for path in sorted(project.notebooks.glob("*.ipynb"))
+                       if f"{name}/{path.stem}" in manifest), key=lambda d: (d[0], d[2]))
     charts = []
-    for chart in meta["charts"]:
+    for chart in (chart for _, names, _ in declared for chart in names):
         sidecar, png = folder / f"{chart}.json", folder / f"{chart}.slide.png"
         if not sidecar.exists() or not png.exists():
             raise PackError(f"scenario {name!r}: figure {chart!r} is missing from {folder.relative_to(project.reports.parent)}: "

@@ -1,10 +1,16 @@
-"""Absolute paths of the project's folders; nothing depends on the working directory."""
+"""Absolute paths of the project's folders; nothing depends on the working directory.
 
+The data folder can be another one than data/: `$SUSTAINMENT_DATA` names it (the renderer sets it
+for the kernels it starts, so a render of a scratch data folder computes from that folder).
+"""
+
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA_DIR = ROOT / "data"
+DATA_VARIABLE = "SUSTAINMENT_DATA"
+DATA_DIR = Path(os.environ[DATA_VARIABLE]) if os.environ.get(DATA_VARIABLE) else ROOT / "data"
 SCENARIOS_DIR = DATA_DIR / "scenarios"
 NOTEBOOKS_DIR = ROOT / "notebooks"
 REPORTS_DIR = ROOT / "reports"

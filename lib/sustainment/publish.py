@@ -76,15 +76,15 @@ def write_manifest(reports: Path, manifest: dict) -> None:
     write_atomic(reports / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
 
 
-def publish(reports: Path, staged: Path, scenario: str, notebook: str, manifest: dict, entry: dict) -> None:
-    """Move one report's staged outputs into place (figures, then notebook and HTML) and record
-    its manifest entry; a failed copy of the notebook left by an earlier run is removed."""
-    figures_dir = reports / scenario / "figures"
+def publish(reports: Path, staged: Path, folder: str, notebook: str, manifest: dict, entry: dict) -> None:
+    """Move one report's staged outputs into reports/<folder>/ (figures, then notebook and HTML)
+    and record its manifest entry; a failed copy of the notebook left by an earlier run is removed."""
+    figures_dir = reports / folder / "figures"
     figures_dir.mkdir(parents=True, exist_ok=True)
     for path in sorted((staged / "figures").iterdir()):
         path.replace(figures_dir / path.name)
     for suffix in (".ipynb", ".html"):
-        (staged / f"{notebook}{suffix}").replace(reports / scenario / f"{notebook}{suffix}")
-    (reports / scenario / "failed" / f"{notebook}.ipynb").unlink(missing_ok=True)
-    manifest["reports"][f"{scenario}/{notebook}"] = entry
+        (staged / f"{notebook}{suffix}").replace(reports / folder / f"{notebook}{suffix}")
+    (reports / folder / "failed" / f"{notebook}.ipynb").unlink(missing_ok=True)
+    manifest["reports"][f"{folder}/{notebook}"] = entry
     write_manifest(reports, manifest)

@@ -48,6 +48,9 @@ TIMEOUT_VARIABLE = "SUSTAINMENT_TIMEOUT"
 MAX_DRAW_MONTHS = 30_000_000  # n_draws x months: the Monte Carlo's arrays stay under about 2 GiB
 
 
+ONE_OFF = "one-off-"  # reports/one-off-<scenario>/: renders with -p overrides, beside the scenario's own
+
+
 @dataclass
 class Job:
     notebook: str
@@ -56,10 +59,11 @@ class Job:
     input_hash: str
     notebook_path: str
     provenance: dict = field(default_factory=dict)
+    folder: str = ""  # the reports subfolder: the scenario's name, or one-off-<scenario> for a run with -p
 
     @property
     def key(self) -> str:
-        return f"{self.scenario}/{self.notebook}"
+        return f"{self.folder}/{self.notebook}"
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -161,7 +165,8 @@ def plan(project: Project, notebooks: list[str] | None, scenario_names: list[str
                                               "data": checksums, "code": code}, sort_keys=True).encode())
             provenance = {"scenario": scenario.name, "git_revision": revision, "data_checksums": checksums,
                           "parameters": values}
-            jobs.append(Job(name, scenario.name, values, digest, str(available[name]), provenance))
+            folder = f"{ONE_OFF}{scenario.name}" if applicable else scenario.name
+            jobs.append(Job(name, scenario.name, values, digest, str(available[name]), provenance, folder))
     return jobs
 
 
@@ -279,11 +284,13 @@ def _first_line(text) -> str:
     return str(text).splitlines()[0] if str(text) else ""
 
 
-def _start_worker() -> None:
+def _start_worker(data: str) -> None:
     """Worker start-up: the kernel sends this process SIGKILL when the renderer dies, whatever
     kills it (kill -9 included), so no worker renders on into reports/ for a dead run; the
     libraries' own log lines are silenced (a failure is reported once, as a FAILED line)."""
     import logging
+
+    os.environ[paths.DATA_VARIABLE] = data  # the kernels this worker starts read the render's data folder
     import signal
 
     for name in ("papermill", "traitlets", "nbclient"):
@@ -315,7 +322,7 @@ def execute(job: Job, staged: str, timeout: int) -> dict:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    folder = Path(staged) / job.scenario / job.notebook
+    folder = Path(staged) / job.folder / job.notebook
     (folder / "figures").mkdir(parents=True)
     executed = folder / f"{job.notebook}.executed.ipynb"
     started = time.perf_counter()
@@ -358,14 +365,14 @@ def is_current(job: Job, manifest: dict, reports: Path) -> bool:
     entry = manifest["reports"].get(job.key)
     if not entry or entry.get("input_hash") != job.input_hash:
         return False
-    outputs = [entry["ipynb"], entry["html"]] + [f"{job.scenario}/figures/{f}" for f in entry.get("figures", [])]
+    outputs = [entry["ipynb"], entry["html"]] + [f"{job.folder}/figures/{f}" for f in entry.get("figures", [])]
     return all((reports / o).exists() for o in outputs)
 
 
 def _entry(job: Job, result: dict) -> dict:
     return {"input_hash": job.input_hash, "parameters": job.provenance["parameters"], "seconds": result["seconds"],
             "git_revision": job.provenance["git_revision"], "data_checksums": job.provenance["data_checksums"],
-            "ipynb": f"{job.scenario}/{job.notebook}.ipynb", "html": f"{job.scenario}/{job.notebook}.html",
+            "scenario": job.scenario, "ipynb": f"{job.folder}/{job.notebook}.ipynb", "html": f"{job.folder}/{job.notebook}.html",
             "figures": sorted(p.name for p in (Path(result["folder"]) / "figures").iterdir())}
 
 
@@ -391,8 +398,8 @@ def render(project: Project = Project(), notebooks: list[str] | None = None, sce
         planned = plan(project, notebooks, scenarios, overrides or {})
         manifest = publish.read_manifest(project.reports)
         existing = {(p.stem, s.stem) for p in project.notebooks.glob("*.ipynb") for s in project.scenarios.glob("*.yaml")}
-        manifest["reports"] = {key: entry for key, entry in manifest["reports"].items()
-                               if tuple(reversed(key.split("/", 1))) in existing}  # notebooks or scenarios since removed
+        manifest["reports"] = {key: entry for key, entry in manifest["reports"].items()  # drop removed notebooks, scenarios
+                               if (key.split("/", 1)[1], key.split("/", 1)[0].removeprefix(ONE_OFF)) in existing}
         todo = [job for job in planned if force or not is_current(job, manifest, project.reports)]
         for job in planned:
             if job not in todo:
@@ -424,7 +431,8 @@ def _run(project: Project, todo: list[Job], manifest: dict, jobs: int | None, ti
     print(f"rendering {len(todo)} report(s) with {workers} worker(s)", file=sys.stderr, flush=True)
     by_key = {job.key: job for job in todo}
     with publish.staging(project.reports) as staged:
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=_start_worker)
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=_start_worker,
+                                   initargs=(str(project.data.resolve()),))
         try:
             futures = {pool.submit(execute, job, str(staged), timeout): job for job in todo}
             for done, future in enumerate(as_completed(futures), start=1):
@@ -436,12 +444,12 @@ def _run(project: Project, todo: list[Job], manifest: dict, jobs: int | None, ti
                               "error": "the worker process died", "executed": ""}
                 job = by_key[result["key"]]
                 if result["status"] == "rendered":
-                    publish.publish(project.reports, Path(result["folder"]), job.scenario, job.notebook, manifest,
+                    publish.publish(project.reports, Path(result["folder"]), job.folder, job.notebook, manifest,
                                     _entry(job, result))
                     _progress(done, len(todo), started, f"rendered {result['key']} in {result['seconds']:.1f}s")
                 else:
                     if result["executed"]:
-                        failed = project.reports / job.scenario / "failed" / f"{job.notebook}.ipynb"
+                        failed = project.reports / job.folder / "failed" / f"{job.notebook}.ipynb"
                         failed.parent.mkdir(parents=True, exist_ok=True)
                         Path(result["executed"]).replace(failed)
                         result["failed_copy"] = str(failed.relative_to(project.reports))

@@ -75,6 +75,18 @@ def parameters_cell(notebook: dict) -> tuple[int, str]:
     raise ParameterError("no cell tagged 'parameters'")
 
 
+def deck_declaration(path: Path) -> tuple[int, list[str]]:
+    """(order, chart names) a notebook sends to the briefing deck: its metadata's
+    `"sustainment": {"deck": {"order": 10, "charts": ["name", ...]}}`, in that order; (0, []) when
+    it declares none. Decks show the declaring notebooks' charts by order, then notebook name."""
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    deck = notebook.get("metadata", {}).get("sustainment", {}).get("deck", {})
+    charts = deck.get("charts", [])
+    if not isinstance(charts, list) or not all(isinstance(c, str) for c in charts) or not isinstance(deck.get("order", 0), int):
+        raise ParameterError(f"{path.name}: metadata sustainment.deck must be {{\"order\": <int>, \"charts\": [<names>]}}")
+    return deck.get("order", 0), charts
+
+
 def read_signature(path: Path) -> dict[str, Parameter]:
     """The parameters a notebook declares, in order."""
     notebook = json.loads(path.read_text(encoding="utf-8"))
@@ -176,6 +188,24 @@ def bind(notebook: str, signature: dict[str, Parameter], scenario: Scenario, ove
             raise ParameterError(f"{notebook}: unknown parameter '{name}' (declared: {', '.join(signature)})")
         values[name] = signature[name].check(value, f"{notebook} [-p]")
     values["scenario"] = signature["scenario"].check(scenario.name, notebook) if "scenario" in signature else scenario.name
+    return values
+
+
+def bind_notebook(namespace: dict, notebook: str, project=None) -> dict:
+    """In a notebook run by hand (JupyterLab): give `namespace` (the notebook's globals) the values
+    of the scenario its `scenario` parameter names, as the renderer binds them (defaults < scenario
+    < what the analyst typed: a parameter whose value differs from its declared default is kept).
+    Under the renderer the values are already bound and nothing changes. Returns the bound
+    values; ParameterError (one line) for an unknown scenario or a bad value."""
+    from sustainment.paths import Project
+
+    project = project or Project()
+    signature = read_signature(project.notebooks / f"{notebook}.ipynb")
+    typed = {name: namespace[name] for name, p in signature.items()
+             if name in namespace and namespace[name] != p.default and name not in ("scenario", "figures_dir")}
+    (scenario,) = load_scenarios(project.scenarios, project.data / "sources.csv", [namespace.get("scenario", "baseline")])
+    values = bind(f"{notebook}.ipynb", signature, scenario, {k: v for k, v in typed.items()})
+    namespace.update({name: value for name, value in values.items() if name != "figures_dir"})
     return values
 
 

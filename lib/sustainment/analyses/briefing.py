@@ -27,12 +27,25 @@ BRIEFING_FILE = "briefing.json"
 
 KEY_NUMBERS_FILE = "key_numbers.csv"
 
+BRIEFING_PREFIX = "briefing_"  # the briefing's own charts: beside the other reports' in one figures folder
+DECK_CHARTS = ("ammunition_ratio", "ammunition_supply_by_side", "ammunition_projection", "recruitment_losses_vs_recruits",
+               "recruitment_fan", "recruitment_tornado")
+
+
+def charts_of_briefing(ammunition: AmmunitionResult, recruitment: RecruitmentResult, claims: pd.DataFrame,
+                       scenario: str) -> dict:
+    """The briefing's charts (the deck's, in its order), named `briefing_<chart>`."""
+    charts = {**ammunition_charts(ammunition, claims), **recruitment_charts(recruitment, claims, scenario)}
+    return {f"{BRIEFING_PREFIX}{name}": charts[name] for name in DECK_CHARTS}
+
+
 def briefing_charts(claims: pd.DataFrame, parameters: dict) -> dict:
-    """The charts of the briefing for one set of notebook parameters (as the manifest records
-    them): the ammunition and recruitment charts, computed again from the claims."""
+    """The briefing's charts for one set of notebook parameters (as the manifest records them),
+    computed again from the claims (the comparison deck redraws pairs on one scale)."""
     ammunition = ammunition_analysis(claims, **accepted(ammunition_analysis, parameters))
     recruitment = recruitment_analysis(claims, **accepted(recruitment_analysis, parameters))
-    return {**ammunition_charts(ammunition, claims), **recruitment_charts(recruitment, claims, parameters["scenario"])}
+    return charts_of_briefing(ammunition, recruitment, claims, parameters["scenario"])
+
 
 def preflight(claims: pd.DataFrame, parameters: dict) -> str:
     """Run the analyses a notebook's parameters reach, with few draws, before any kernel: the
@@ -88,15 +101,15 @@ def key_numbers_table(key_numbers: pd.DataFrame, claims: pd.DataFrame) -> str:
          "unit": lambda v, _r: UNIT_WORDS.get(v, v)})
 
 def save_briefing(directory: str, *, scenario: str, as_of: pd.Timestamp, data_vintage: pd.Timestamp, policy: str,
-                  charts: list[str], key_numbers: pd.DataFrame, bottom_lines: list[str]) -> None:
+                  key_numbers: pd.DataFrame, bottom_lines: list[str]) -> None:
     """Write what the briefing pack needs beside the charts: key_numbers.csv and briefing.json
-    (scenario, as_of, data vintage, policy, chart order, the bottom lines as plain text). Nothing
-    when `directory` is empty."""
+    (scenario, as_of, data vintage, policy, the bottom lines as plain text). Nothing when
+    `directory` is empty. (Which charts the deck shows, the notebooks declare in their metadata.)"""
     if not directory:
         return
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     key_numbers.to_csv(folder / KEY_NUMBERS_FILE, index=False, lineterminator="\n", float_format="%.6g")
     meta = {"scenario": scenario, "as_of": str(as_of.date()), "data_vintage": str(data_vintage.date()), "policy": policy,
-            "charts": charts, "bottom_lines": bottom_lines}
+            "bottom_lines": bottom_lines}
     (folder / BRIEFING_FILE).write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n", encoding="utf-8")
