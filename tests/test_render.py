@@ -98,8 +98,9 @@ def test_a_one_off_run_does_not_touch_the_scenarios_reports(rendered):
     project, first, _ = rendered
     jobs = render.plan(project, ["briefing"], None, {"n_draws": "300"})
     assert [job.key for job in jobs] == ["one-off-baseline/briefing"], "a run with -p has its own folder"
-    assert all(render.is_current(job, render.publish.read_manifest(project.reports), project.reports)
-               for job in render.plan(project, None, None, {})), "the scenario's reports stay up to date"
+    manifest = render.publish.read_manifest(project.reports)
+    assert all(render.is_current(job, manifest, project.reports)
+               for job in render.plan(project, None, None, {}, manifest)), "the scenario's reports stay up to date"
 
 
 def test_up_to_date_render_starts_no_kernel(rendered, monkeypatch, capsys):
@@ -417,3 +418,22 @@ def test_ctrl_c_stops_everything_within_seconds_and_keeps_the_last_good_report(t
     assert run.wait(timeout=20) == 130 and time.time() - started < 15
     assert (project.reports / "baseline" / "slow.html").read_bytes() == good
     assert not (project.reports / ".staging").exists()
+
+
+def test_editing_a_claim_re_renders_only_the_reports_that_read_it(tmp_path, data_dir, capsys):
+    from conftest import CLAIMS, write_csv
+
+    reading = {name: f'from sustainment.claims import load, select\nprint(len(select(load(), metric="{metric}")))'
+               for name, metric in (("shells", "shells_produced"), ("people", "recruits"))}
+    project = toy_project(tmp_path, reading)
+    project = Project(notebooks=project.notebooks, data=data_dir, scenarios=project.scenarios, reports=project.reports)
+    assert render.render(project, jobs=2) == 0
+    manifest = render.publish.read_manifest(project.reports)
+    assert manifest["reports"]["baseline/shells"]["reads"] == ["shells_produced"]
+    edited = [list(row) for row in CLAIMS]
+    edited[1][CLAIMS[0].index("value")] = "3100000"  # ru-a, a shells_produced claim
+    write_csv(data_dir / "claims.csv", edited)
+    capsys.readouterr()
+    assert render.render(project, jobs=2) == 0
+    err = capsys.readouterr().err
+    assert "up to date  baseline/people" in err and "rendered baseline/shells" in err

@@ -7,6 +7,9 @@ into low / central / high and says which claims it used.
 
 from __future__ import annotations
 
+import atexit
+import json
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -16,22 +19,33 @@ import pandas as pd
 
 from sustainment import units, validation
 from sustainment.errors import SustainmentError
-from sustainment.paths import DATA_DIR
+from sustainment.paths import ALL, DATA_DIR, READS_VARIABLE, claim_files
 from sustainment.validation import DataError, Problem
 
 __all__ = ["DataError", "Estimate", "NoClaimsError", "as_period", "estimate", "id_list", "load", "select", "source_line"]
 
 CONFIDENCE_RANK = {"low": 0, "medium": 1, "high": 2}
+_reads: set[str] = set()
+
+
+def record_reads(metrics) -> None:
+    """Note that this process read the claims of `metrics` (ALL: every claim): the renderer hashes
+    only those rows, so that editing a claim re-renders only the reports that read it."""
+    _reads.update(metrics)
+
+
+def _write_reads() -> None:
+    with open(os.environ[READS_VARIABLE], "w", encoding="utf-8") as handle:
+        json.dump(sorted(_reads), handle)
+
+
+if os.environ.get(READS_VARIABLE):
+    atexit.register(_write_reads)
 POLICIES = ("central", "low", "high", "latest", "source:<source_id>")
 
 
 class NoClaimsError(SustainmentError, LookupError):
     """No claim matches what an estimate was asked for."""
-
-
-def claim_files(data_dir: Path) -> list[Path]:
-    """data/claims.csv first, then any data/claims_*.csv (derived series), in name order."""
-    return [data_dir / "claims.csv"] + sorted(data_dir.glob("claims_*.csv"))
 
 
 def load(data_dir: Path | str | None = None) -> pd.DataFrame:
@@ -146,6 +160,7 @@ def select(claims: pd.DataFrame, metric=None, actor=None, side: str | None = Non
     period: see `as_period`; flows must overlap it, stocks and cumulative counts end in it.
     as_of: only claims public on or before that date. min_confidence: "low" | "medium" | "high".
     """
+    record_reads(_one_or_many(metric) if metric is not None else [ALL])
     mask = pd.Series(True, index=claims.index)
     for column, wanted in (("metric", metric), ("actor", actor), ("source_id", source_id)):
         if wanted is not None:

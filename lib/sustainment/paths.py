@@ -16,6 +16,8 @@ NOTEBOOKS_DIR = ROOT / "notebooks"
 REPORTS_DIR = ROOT / "reports"
 LIB_DIR = ROOT / "lib" / "sustainment"
 SHARED_DIR = ROOT.parent / "shared"  # read-only material beside the checkout (the daily Ukrainian series)
+READS_VARIABLE = "SUSTAINMENT_READS"  # a file to which a kernel started by the renderer writes the metrics it read
+ALL = "*"  # in those reads: every claim
 
 
 def relative(path: Path) -> str:
@@ -24,6 +26,11 @@ def relative(path: Path) -> str:
         return str(Path(path).resolve().relative_to(ROOT))
     except ValueError:
         return str(path)
+
+
+def claim_files(data_dir: Path) -> list[Path]:
+    """data/claims.csv first, then any data/claims_*.csv (derived series), in name order."""
+    return [data_dir / "claims.csv"] + sorted(data_dir.glob("claims_*.csv"))
 
 
 @dataclass(frozen=True)

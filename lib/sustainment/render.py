@@ -29,9 +29,10 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from sustainment import paths, publish
-from sustainment.paths import Project
+from sustainment.paths import ALL, READS_VARIABLE, Project, claim_files
 from sustainment.signature import (
     ParameterError,
+    analyses_declared,
     bind,
     check_scenario_keys,
     load_scenarios,
@@ -60,6 +61,7 @@ class Job:
     notebook_path: str
     provenance: dict = field(default_factory=dict)
     folder: str = ""  # the reports subfolder: the scenario's name, or one-off-<scenario> for a run with -p
+    hash_parts: dict = field(default_factory=dict)  # the input hash's parts but the data (see `input_hash`)
 
     @property
     def key(self) -> str:
@@ -127,11 +129,69 @@ def _check_name(kind: str, name: str, path: Path) -> None:
         raise ParameterError(f"{path.name}: {kind} names may use letters, digits, '_' and '-' only")
 
 
+def _latest_public(sources: dict[str, tuple[str, str]], reported: str, source_id: str) -> str:
+    """A claim's `known_from` as load() computes it, from text: the day said, else the source's
+    publication date (a partial date as its last day, never after the day the page was seen)."""
+    import calendar
+
+    if reported:
+        return reported
+    published, accessed = sources.get(source_id, ("", ""))
+    if len(published) == 4:
+        published += "-12-31"
+    elif len(published) == 7:
+        year, month = map(int, published.split("-"))
+        published += f"-{calendar.monthrange(year, month)[1]:02d}"
+    return min(published, accessed) if accessed else published
+
+
+def data_digest(project: Project, reads: list[str] | None) -> str:
+    """What a report's data is, for its input hash: the vocabularies and sources whole, the
+    claims of the metrics it read (`reads`, as the kernel recorded; None or "*": every claim),
+    and the data vintage (the latest day a claim was public: the default as_of)."""
+    from sustainment.files import CsvError, read_csv
+
+    digest = hashlib.sha256()
+    for name in ("metrics.csv", "actors.csv", "sources.csv"):
+        path = project.data / name
+        digest.update(path.read_bytes() if path.exists() else b"")
+    every = reads is None or ALL in reads
+    try:
+        header, rows = read_csv(project.data / "sources.csv")
+        column = {name: header.index(name) for name in ("source_id", "published", "accessed")}
+        sources = {cells[column["source_id"]]: (cells[column["published"]], cells[column["accessed"]])
+                   for _, cells in rows if len(cells) == len(header)}
+    except (CsvError, ValueError):
+        sources = {}
+    vintage = ""
+    for path in claim_files(project.data):
+        try:
+            header, rows = read_csv(path)
+        except CsvError:
+            digest.update(path.name.encode() + b" unreadable")
+            continue
+        metric, reported, source = (header.index(c) if c in header else -1 for c in ("metric", "reported", "source_id"))
+        for _, cells in rows:
+            if len(cells) != len(header):
+                continue
+            if every or cells[metric] in reads:
+                digest.update(path.name.encode() + b"\x1f" + "\x1f".join(cells).encode() + b"\n")
+            vintage = max(vintage, _latest_public(sources, cells[reported], cells[source]))
+    digest.update(vintage.encode())
+    return digest.hexdigest()
+
+
+def input_hash(parts: dict, data: str) -> str:
+    """A report's input hash: notebook, parameters, library code and package versions, its data."""
+    return sha256_bytes(json.dumps({**parts, "data": data}, sort_keys=True).encode())
+
+
 def plan(project: Project, notebooks: list[str] | None, scenario_names: list[str] | None,
-         overrides: dict[str, str]) -> list[Job]:
+         overrides: dict[str, str], manifest: dict | None = None) -> list[Job]:
     """Every (notebook, scenario) job with checked parameters and its input hash; raises
     ParameterError before any kernel starts. Every notebook and every scenario file is read and
-    checked, not only those asked for: a broken file is refused before anything is written."""
+    checked, not only those asked for: a broken file is refused before anything is written.
+    A report rendered before is hashed over the claims it read then (`manifest` says which)."""
     available = {p.stem: p for p in sorted(project.notebooks.glob("*.ipynb"))}
     for name, path in available.items():
         _check_name("notebook", name, path)
@@ -153,6 +213,8 @@ def plan(project: Project, notebooks: list[str] | None, scenario_names: list[str
     checksums = data_checksums(project)
     code = code_digest()
     revision = git_revision()
+    previous = (manifest or {}).get("reports", {})
+    digests: dict = {}
     jobs = []
     for scenario in scenarios:
         for name, signature in signatures.items():
@@ -160,13 +222,16 @@ def plan(project: Project, notebooks: list[str] | None, scenario_names: list[str
             values = bind(f"{name}.ipynb", signature, scenario, applicable)
             values.pop("figures_dir", None)
             _check_values(f"{name}.ipynb [{scenario.name}]", values)
-            notebook_bytes = available[name].read_bytes()
-            digest = sha256_bytes(json.dumps({"notebook": sha256_bytes(notebook_bytes), "parameters": values,
-                                              "data": checksums, "code": code}, sort_keys=True).encode())
+            parts = {"notebook": sha256_bytes(available[name].read_bytes()), "parameters": values, "code": code}
             provenance = {"scenario": scenario.name, "git_revision": revision, "data_checksums": checksums,
                           "parameters": values}
             folder = f"{ONE_OFF}{scenario.name}" if applicable else scenario.name
-            jobs.append(Job(name, scenario.name, values, digest, str(available[name]), provenance, folder))
+            reads = previous.get(f"{folder}/{name}", {}).get("reads")
+            key = json.dumps(reads)
+            if key not in digests:
+                digests[key] = data_digest(project, reads)
+            jobs.append(Job(name, scenario.name, values, input_hash(parts, digests[key]), str(available[name]),
+                            provenance, folder, parts))
     return jobs
 
 
@@ -205,10 +270,11 @@ def check_inputs(jobs: list[Job], claims, project: Project) -> None:
                 if found["metric"].iloc[0] != parameter.claim_metric:
                     raise ParameterError(f"{where}: parameter '{name}': claim {value!r} is {found['metric'].iloc[0]}, "
                                          f"not {parameter.claim_metric}")
-        key = json.dumps(job.parameters, sort_keys=True)
+        declared = analyses_declared(Path(job.notebook_path))
+        key = json.dumps([job.parameters, declared], sort_keys=True)
         if key not in checked:
             checked.add(key)
-            problem = analyses.preflight(claims, job.parameters)
+            problem = analyses.preflight(claims, job.parameters, declared)
             if problem:
                 raise ParameterError(f"{where}: {problem}")
 
@@ -325,6 +391,8 @@ def execute(job: Job, staged: str, timeout: int) -> dict:
     folder = Path(staged) / job.folder / job.notebook
     (folder / "figures").mkdir(parents=True)
     executed = folder / f"{job.notebook}.executed.ipynb"
+    reads_file = folder / "reads.json"
+    os.environ[READS_VARIABLE] = str(reads_file)  # the kernel notes there which claims it read (claims.record_reads)
     started = time.perf_counter()
     error = ""
     try:
@@ -350,7 +418,8 @@ def execute(job: Job, staged: str, timeout: int) -> dict:
     (folder / f"{job.notebook}.ipynb").write_text(nbformat.writes(notebook) + "\n", encoding="utf-8")
     (folder / f"{job.notebook}.html").write_text(to_html(notebook, f"{job.notebook} ({job.scenario})"), encoding="utf-8")
     executed.unlink()
-    return {**result, "status": "rendered"}
+    reads = json.loads(reads_file.read_text(encoding="utf-8")) if reads_file.exists() else None
+    return {**result, "status": "rendered", "reads": reads}
 
 
 # --- the collection --------------------------------------------------------------------------
@@ -369,8 +438,10 @@ def is_current(job: Job, manifest: dict, reports: Path) -> bool:
     return all((reports / o).exists() for o in outputs)
 
 
-def _entry(job: Job, result: dict) -> dict:
-    return {"input_hash": job.input_hash, "parameters": job.provenance["parameters"], "seconds": result["seconds"],
+def _entry(project: Project, job: Job, result: dict) -> dict:
+    """The manifest entry of a rendered report; its input hash covers the claims it read."""
+    return {"input_hash": input_hash(job.hash_parts, data_digest(project, result["reads"])), "reads": result["reads"],
+            "parameters": job.provenance["parameters"], "seconds": result["seconds"],
             "git_revision": job.provenance["git_revision"], "data_checksums": job.provenance["data_checksums"],
             "scenario": job.scenario, "ipynb": f"{job.folder}/{job.notebook}.ipynb", "html": f"{job.folder}/{job.notebook}.html",
             "figures": sorted(p.name for p in (Path(result["folder"]) / "figures").iterdir())}
@@ -395,8 +466,8 @@ def render(project: Project = Project(), notebooks: list[str] | None = None, sce
     """
     seconds = timeout_setting(timeout)
     with publish.reports_lock(project.reports, no_wait):
-        planned = plan(project, notebooks, scenarios, overrides or {})
         manifest = publish.read_manifest(project.reports)
+        planned = plan(project, notebooks, scenarios, overrides or {}, manifest)
         existing = {(p.stem, s.stem) for p in project.notebooks.glob("*.ipynb") for s in project.scenarios.glob("*.yaml")}
         manifest["reports"] = {key: entry for key, entry in manifest["reports"].items()  # drop removed notebooks, scenarios
                                if (key.split("/", 1)[1], key.split("/", 1)[0].removeprefix(ONE_OFF)) in existing}
@@ -445,7 +516,7 @@ def _run(project: Project, todo: list[Job], manifest: dict, jobs: int | None, ti
                 job = by_key[result["key"]]
                 if result["status"] == "rendered":
                     publish.publish(project.reports, Path(result["folder"]), job.folder, job.notebook, manifest,
-                                    _entry(job, result))
+                                    _entry(project, job, result))
                     _progress(done, len(todo), started, f"rendered {result['key']} in {result['seconds']:.1f}s")
                 else:
                     if result["executed"]:

@@ -75,12 +75,25 @@ def parameters_cell(notebook: dict) -> tuple[int, str]:
     raise ParameterError("no cell tagged 'parameters'")
 
 
+def declarations(path: Path) -> dict:
+    """What a notebook declares in its metadata under "sustainment": `deck` (the charts it sends
+    to the deck) and `analyses` (the pipelines it runs, checked before any kernel)."""
+    return json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("sustainment", {})
+
+
+def analyses_declared(path: Path) -> list[str]:
+    """The analyses a notebook runs ("ammunition", "recruitment"), from its metadata."""
+    found = declarations(path).get("analyses", [])
+    if not isinstance(found, list) or not all(isinstance(a, str) for a in found):
+        raise ParameterError(f"{path.name}: metadata sustainment.analyses must be a list of names")
+    return found
+
+
 def deck_declaration(path: Path) -> tuple[int, list[str]]:
     """(order, chart names) a notebook sends to the briefing deck: its metadata's
     `"sustainment": {"deck": {"order": 10, "charts": ["name", ...]}}`, in that order; (0, []) when
     it declares none. Decks show the declaring notebooks' charts by order, then notebook name."""
-    notebook = json.loads(path.read_text(encoding="utf-8"))
-    deck = notebook.get("metadata", {}).get("sustainment", {}).get("deck", {})
+    deck = declarations(path).get("deck", {})
     charts = deck.get("charts", [])
     if not isinstance(charts, list) or not all(isinstance(c, str) for c in charts) or not isinstance(deck.get("order", 0), int):
         raise ParameterError(f"{path.name}: metadata sustainment.deck must be {{\"order\": <int>, \"charts\": [<names>]}}")

@@ -10,7 +10,7 @@ from sustainment import narrative
 from sustainment.analyses.ammunition import latest_supply_year
 from sustainment.analyses.common import FIRST_YEAR, WINDOW_MONTHS, as_of_date
 from sustainment.analyses.recruitment import recruitment_window
-from sustainment.claims import estimate, id_list, select
+from sustainment.claims import estimate, id_list, record_reads, select
 
 
 def known_claims(claims: pd.DataFrame, as_of: pd.Timestamp, min_confidence: str) -> pd.DataFrame:
@@ -32,7 +32,9 @@ def headline_inputs(claims: pd.DataFrame, as_of: str = "") -> pd.DataFrame:
 
 def seed_claims(claims: pd.DataFrame) -> pd.DataFrame:
     """The claims curated from the seed article (their scope says so), in data order."""
-    return claims[claims["scope"].str.contains("seed article", case=False, regex=False)].sort_values("id")
+    seed = claims[claims["scope"].str.contains("seed article", case=False, regex=False)].sort_values("id")
+    record_reads(seed["metric"])
+    return seed
 
 def disagreement(claims: pd.DataFrame, as_of, min_claims: int = 2) -> pd.DataFrame:
     """How far claims for the same thing are apart (max / min): flows and stocks grouped by the

@@ -47,13 +47,20 @@ def briefing_charts(claims: pd.DataFrame, parameters: dict) -> dict:
     return charts_of_briefing(ammunition, recruitment, claims, parameters["scenario"])
 
 
-def preflight(claims: pd.DataFrame, parameters: dict) -> str:
-    """Run the analyses a notebook's parameters reach, with few draws, before any kernel: the
-    first problem as one line (an input with no claim public by as_of, years out of order), or ""."""
+PIPELINES = {"ammunition": ammunition_analysis, "recruitment": recruitment_analysis}
+
+
+def preflight(claims: pd.DataFrame, parameters: dict, analyses: list[str]) -> str:
+    """Run the `analyses` a notebook declares ("ammunition", "recruitment") with its parameters
+    and few draws, before any kernel: the first problem as one line (an input with no claim
+    public by as_of, years out of order), or ""."""
     cheap = {**parameters, "n_draws": 100}
+    unknown = sorted(set(analyses) - set(PIPELINES))
+    if unknown:
+        return f"unknown analyses {unknown} in the notebook's metadata; known: {sorted(PIPELINES)}"
     try:
-        ammunition_analysis(claims, **accepted(ammunition_analysis, cheap))
-        recruitment_analysis(claims, **accepted(recruitment_analysis, cheap))
+        for name in analyses:
+            PIPELINES[name](claims, **accepted(PIPELINES[name], cheap))
     except (ValueError, LookupError) as err:
         return f"as_of {parameters.get('as_of') or 'latest'}: {str(err).splitlines()[0]}"
     return ""

@@ -8,7 +8,7 @@ import html
 import pandas as pd
 
 from sustainment import narrative
-from sustainment.claims import as_period, id_list
+from sustainment.claims import as_period, id_list, record_reads
 from sustainment.uncertainty import Range
 
 UA_SOURCE = "ua-general-staff-daily-losses"
@@ -28,6 +28,7 @@ def claim(claims: pd.DataFrame, claim_id: str, parameter: str, as_of: pd.Timesta
     """One claim by id, public by `as_of`; ValueError naming the parameter otherwise (an analysis
     of what was known then cannot lean on what was said later)."""
     found = claims[claims["id"] == claim_id]
+    record_reads(found["metric"])
     if found.empty:
         raise ValueError(f"{parameter}: no claim with id {claim_id!r} in data/")
     row = found.iloc[0]
