@@ -28,12 +28,24 @@ test: $(STAMP) ## run the test suite
 validate: $(STAMP) ## check data/ and print one line per problem
 	$(BIN)/sustainment validate
 
-lab: $(STAMP) ## open JupyterLab on the project's kernel
-	$(BIN)/python -m pip install -q -e '.[dev,lab]'
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+LAB_STAMP := $(VENV)/.lab-installed
+IPYTHON_DIR := $(VENV)/ipython
+LAB_ARGS ?= --ip=127.0.0.1 --port=8888
+ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-strip: $(STAMP) ## clear notebook outputs before committing (the tests insist)
-	$(BIN)/jupyter nbconvert --clear-output --inplace --log-level=WARN notebooks/*.ipynb
+$(LAB_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install -q -e '.[dev,lab]'
+	@mkdir -p $(IPYTHON_DIR)/profile_default
+	@printf '%s\n' "c.InteractiveShellApp.extensions = ['autoreload']" \
+	  "c.InteractiveShellApp.exec_lines = ['%autoreload 2']" > $(IPYTHON_DIR)/profile_default/ipython_kernel_config.py
+	@test ! -d .git || $(BIN)/pre-commit install > /dev/null
+	@touch $(LAB_STAMP)
+
+lab: $(LAB_STAMP) ## JupyterLab at the project root (lib/ reloads itself, notebooks paired with .py); LAB_ARGS=... to override
+	IPYTHONDIR=$(CURDIR)/$(IPYTHON_DIR) $(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) $(ROOT_FLAG) $(LAB_ARGS)
+
+strip: $(STAMP) ## clear notebook outputs before committing (the tests and the pre-commit hook insist)
+	$(BIN)/sustainment strip
 
 bench: $(STAMP) ## print performance figures (no assertions)
 	$(BIN)/python bench/models.py

@@ -37,10 +37,14 @@ def project_with(tmp_path: Path, notebooks: Path, scenarios: list[str], **parame
     return Project(notebooks=notebooks, data=paths.DATA_DIR, scenarios=folder, reports=tmp_path / "reports")
 
 
+NOTEBOOKS = sorted(p.stem for p in paths.NOTEBOOKS_DIR.glob("*.ipynb"))
+SCENARIOS = sorted(p.stem for p in paths.SCENARIOS_DIR.glob("*.yaml"))
+
+
 def test_project_scenarios_fit_every_notebook():
     jobs = render.plan(Project(), None, None, {})
-    assert {j.scenario for j in jobs} >= {"baseline", "russian_mobilization", "western_surge", "north_korea_cutoff"}
-    assert len(jobs) == 16 and len({j.input_hash for j in jobs}) == 16
+    assert {(j.notebook, j.scenario) for j in jobs} == {(n, s) for n in NOTEBOOKS for s in SCENARIOS}
+    assert len({j.input_hash for j in jobs}) == len(jobs)
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +60,7 @@ def rendered(tmp_path_factory):
 
 def test_every_notebook_renders_with_html_and_figures(rendered):
     project, first, _ = rendered
-    for name in ("ammunition_production", "recruitment_sustainability", "source_audit", "briefing"):
+    for name in NOTEBOOKS:
         assert f"baseline/{name}.ipynb" in first and f"baseline/{name}.html" in first
     charts = [n for n in first if n.startswith("baseline/figures/") and n.endswith(".png")
               and not n.endswith((".slide.png", ".thumb.png"))]
@@ -111,7 +115,7 @@ def test_up_to_date_render_starts_no_kernel(rendered, monkeypatch, capsys):
 
     monkeypatch.setattr(render, "ProcessPoolExecutor", no_pool)
     assert render.render(project) == 0
-    assert "all 4 report(s) up to date" in capsys.readouterr().err
+    assert f"all {len(NOTEBOOKS)} report(s) up to date" in capsys.readouterr().err
     changed = render.plan(project, None, None, {"n_draws": "300"})
     assert not any(render.is_current(job, publish.read_manifest(project.reports), project.reports) for job in changed)
 
@@ -387,6 +391,7 @@ def test_history_renders_or_refuses_in_one_line(tmp_path):
      "claim 'ru-recruits-2024-10-30' is recruits, not troops_deployed"),
     (["ammunition_production", "-p", "first_year=2025", "-p", "last_year=2023"], "need first_year <= last_year"),
     (["recruitment_sustainability", "-p", "n_draws=1000000", "-p", "horizon=240"], "draw-months is over the"),
+    (["recruitment_sustainability", "-p", "policy=source:nope"], "policy 'source:nope': no source with that id"),
 ])
 def test_every_input_is_checked_before_a_kernel(args, message):
     done = run_cli(*args, "--force")

@@ -1,4 +1,4 @@
-"""`sustainment validate|audit|render|export|import-ua-gs`: an expected failure (a
+"""`sustainment validate|audit|render|export|strip|check|import-ua-gs`: an expected failure (a
 `SustainmentError`) ends in one line per problem and a non-zero exit, never a traceback."""
 
 from __future__ import annotations
@@ -59,6 +59,43 @@ def cmd_import_ua_gs(args: argparse.Namespace) -> int:
     print(f"{paths.relative(target)}: {len(rows)} month-end claims, "
           f"{rows['period_end'].iloc[0]}..{rows['period_end'].iloc[-1]}")
     return 0
+
+
+def _notebook_paths(names: list[str]) -> list[Path]:
+    return [Path(name) for name in names] if names else sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb"))
+
+
+def cmd_strip(args: argparse.Namespace) -> int:
+    """Clear outputs and execution counts in place (what `make strip` and the pre-commit hook run)."""
+    import nbformat
+
+    for path in _notebook_paths(args.notebooks):
+        notebook = nbformat.read(path, as_version=4)
+        for cell in notebook.cells:
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
+        text = nbformat.writes(notebook) + "\n"
+        if text != path.read_text(encoding="utf-8"):
+            path.write_text(text, encoding="utf-8")
+            print(f"stripped {paths.relative(path)}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Refuse notebooks that type numbers into code or keep outputs: one line each, exit 2."""
+    import json
+
+    from sustainment.signature import typed_numbers
+
+    problems = []
+    for path in _notebook_paths(args.notebooks):
+        for cell, text in typed_numbers(path):
+            problems.append(f"{paths.relative(path)}: cell {cell} types the number {text}: numbers enter as claims "
+                            "or parameters")
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        if any(c.get("outputs") or c.get("execution_count") for c in cells if c.get("cell_type") == "code"):
+            problems.append(f"{paths.relative(path)}: has outputs; run `make strip`")
+    return _fail(problems, 2) if problems else 0
 
 
 def cmd_render(args: argparse.Namespace) -> int:
@@ -122,6 +159,14 @@ def build_parser() -> argparse.ArgumentParser:
                            "pyproject [tool.sustainment] timeout, else 600)")
     rendering.add_argument("--no-wait", action="store_true", help="exit 1 at once if another render or export holds reports/")
     rendering.set_defaults(run=cmd_render)
+
+    strip = commands.add_parser("strip", help="clear notebook outputs in place (default: every notebook)")
+    strip.add_argument("notebooks", nargs="*", help="notebook files")
+    strip.set_defaults(run=cmd_strip)
+
+    check = commands.add_parser("check", help="refuse notebooks that type numbers into code or keep outputs")
+    check.add_argument("notebooks", nargs="*", help="notebook files")
+    check.set_defaults(run=cmd_check)
 
     export = commands.add_parser("export", help="briefing pack: slides, PDF and figure manifest from rendered reports")
     export.add_argument("what", choices=["briefing", "compare"])

@@ -37,6 +37,7 @@ from sustainment.signature import (
     check_scenario_keys,
     load_scenarios,
     read_signature,
+    refuse_typed_numbers,
 )
 
 KEY_PACKAGES = ("numpy", "pandas", "matplotlib", "seaborn", "statsmodels", "scipy", "pint", "pandera",
@@ -95,8 +96,11 @@ def git_revision() -> str:
     try:
         rev = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=paths.ROOT, capture_output=True,
                              text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=paths.ROOT,
-                               capture_output=True, text=True, check=True).stdout.strip()
+        tracked = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=paths.ROOT,
+                                 capture_output=True, text=True, check=True).stdout.strip()
+        untracked = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all", "--", "notebooks", "lib",
+                                    "data"], cwd=paths.ROOT, capture_output=True, text=True, check=True).stdout.strip()
+        dirty = tracked or untracked
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return rev + ("+changes" if dirty else "")
@@ -201,6 +205,8 @@ def plan(project: Project, notebooks: list[str] | None, scenario_names: list[str
         raise ParameterError(f"unknown notebook(s) {', '.join(unknown)}; available: {', '.join(available)}")
     every = {name: read_signature(path) for name, path in available.items()}
     signatures = {n: every[n] for n in chosen}
+    for name in chosen:
+        refuse_typed_numbers(available[name])
     for name in overrides:
         if not any(name in s for s in signatures.values()):
             raise ParameterError(f"-p {name}: no selected notebook declares '{name}'")
@@ -270,6 +276,9 @@ def check_inputs(jobs: list[Job], claims, project: Project) -> None:
                 if found["metric"].iloc[0] != parameter.claim_metric:
                     raise ParameterError(f"{where}: parameter '{name}': claim {value!r} is {found['metric'].iloc[0]}, "
                                          f"not {parameter.claim_metric}")
+        policy = job.parameters.get("policy", "")
+        if policy.startswith("source:") and policy.removeprefix("source:") not in set(claims["source_id"]):
+            raise ParameterError(f"{where}: policy {policy!r}: no source with that id in data/")
         declared = analyses_declared(Path(job.notebook_path))
         key = json.dumps([job.parameters, declared], sort_keys=True)
         if key not in checked:

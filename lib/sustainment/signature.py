@@ -61,9 +61,17 @@ class Parameter:
         if self.minimum is not None and value < self.minimum or self.maximum is not None and value > self.maximum:
             raise ParameterError(f"{where}: parameter '{self.name}' must be in [{self.minimum:g}, {self.maximum:g}], "
                                  f"got {value!r}")
-        if self.choices and value not in self.choices:
+        if self.choices and not any(_chosen(value, choice) for choice in self.choices):
             raise ParameterError(f"{where}: parameter '{self.name}' must be one of {{{', '.join(self.choices)}}}, got {value!r}")
         return value
+
+
+def _chosen(value, choice: str) -> bool:
+    """`value` is `choice`, or fills a choice with a blank: 'source:<id>' takes 'source:tass-2025-01-24'."""
+    if choice.endswith(">") and "<" in choice:
+        prefix = choice[: choice.index("<")]
+        return isinstance(value, str) and value.startswith(prefix) and len(value) > len(prefix)
+    return value == choice
 
 
 def parameters_cell(notebook: dict) -> tuple[int, str]:
@@ -98,6 +106,40 @@ def deck_declaration(path: Path) -> tuple[int, list[str]]:
     if not isinstance(charts, list) or not all(isinstance(c, str) for c in charts) or not isinstance(deck.get("order", 0), int):
         raise ParameterError(f"{path.name}: metadata sustainment.deck must be {{\"order\": <int>, \"charts\": [<names>]}}")
     return deck.get("order", 0), charts
+
+
+LITERAL_LIMIT = 1000  # a number this large typed into notebook code is data: it enters as a claim or a parameter
+
+
+def typed_numbers(path: Path) -> list[tuple[int, str]]:
+    """(cell number counting from 1, the number as typed) for each number >= 1,000 written in a
+    code cell other than the parameters cell, in any spelling (30000, 30_000, 3e4, 2.5e6)."""
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    found = []
+    for number, cell in enumerate(notebook.get("cells", []), start=1):
+        if cell.get("cell_type") != "code" or "parameters" in cell.get("metadata", {}).get("tags", []):
+            continue
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        code = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
+        try:
+            tree = ast.parse(code)
+        except SyntaxError:
+            continue  # the kernel reports it, with the cell
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Constant) and isinstance(node.value, int | float) and not isinstance(node.value, bool)
+                    and abs(node.value) >= LITERAL_LIMIT):
+                found.append((number, ast.get_source_segment(code, node) or repr(node.value)))
+    return found
+
+
+def refuse_typed_numbers(path: Path) -> None:
+    """ParameterError (one line, exit 2) when a notebook types a number into its code."""
+    found = typed_numbers(path)
+    if found:
+        cell, text = found[0]
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        raise ParameterError(f"{path.name}: cell {cell} (counting from the top, from 1) types the number {text}{more}: "
+                             "numbers enter as claims (data/) or parameters, never in code")
 
 
 def read_signature(path: Path) -> dict[str, Parameter]:
