@@ -6,7 +6,16 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from sustainment.signature import ParameterError, Scenario, bind, check_scenario_keys, read_scenario, read_signature
+from sustainment.paths import RENDER_VARIABLE, Project
+from sustainment.signature import (
+    ParameterError,
+    Scenario,
+    bind,
+    bind_notebook,
+    check_scenario_keys,
+    read_scenario,
+    read_signature,
+)
 
 CELL = '''scenario: str = "baseline"  # scenario name
 n_draws: int = 200  # draws [100, 1000000]
@@ -42,6 +51,34 @@ def test_signature_reads_types_defaults_bounds_choices(signature):
 def test_bind_layers_defaults_scenario_and_overrides(signature):
     values = bind("toy.ipynb", signature, scenario(n_draws=500), {"share": "0.25", "flag": "false"})
     assert values == {"scenario": "baseline", "n_draws": 500, "share": 0.25, "policy": "central", "flag": False}
+
+
+def toy_lab_project(tmp_path: Path, data_dir: Path) -> Project:
+    notebooks, scenarios = tmp_path / "notebooks", tmp_path / "scenarios"
+    notebooks.mkdir()
+    scenarios.mkdir()
+    write_notebook(notebooks / "toy.ipynb", CELL)
+    for name, draws in (("baseline", 500), ("wide", 900)):
+        (scenarios / f"{name}.yaml").write_text(f"name: {name}\ntitle: T\ndescription: d\nassumptions: []\n"
+                                                f"source_ids: []\nparameters: {{n_draws: {draws}, policy: high}}\n")
+    return Project(notebooks=notebooks, data=data_dir, scenarios=scenarios, reports=tmp_path / "reports")
+
+
+def test_a_notebook_run_by_hand_binds_the_scenario_it_names_and_keeps_what_was_typed(tmp_path, data_dir, monkeypatch):
+    monkeypatch.delenv(RENDER_VARIABLE, raising=False)
+    project = toy_lab_project(tmp_path, data_dir)
+    namespace = {"scenario": "wide", "n_draws": 200, "share": 0.75, "policy": "central", "flag": True}
+    bind_notebook(namespace, "toy", project)
+    assert namespace == {"scenario": "wide", "n_draws": 900, "share": 0.75, "policy": "high", "flag": True}
+    with pytest.raises(ParameterError, match="unknown scenario\\(s\\) nowhere; available: baseline, wide"):
+        bind_notebook({"scenario": "nowhere"}, "toy", project)
+
+
+def test_under_the_renderer_binding_changes_nothing(tmp_path, data_dir, monkeypatch):
+    monkeypatch.setenv(RENDER_VARIABLE, "1")
+    namespace = {"scenario": "wide", "n_draws": 200}
+    assert bind_notebook(namespace, "toy", toy_lab_project(tmp_path, data_dir)) == {}
+    assert namespace == {"scenario": "wide", "n_draws": 200}
 
 
 @pytest.mark.parametrize("overrides, message", [

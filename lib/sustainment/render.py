@@ -366,6 +366,7 @@ def _start_worker(data: str) -> None:
     import logging
 
     os.environ[paths.DATA_VARIABLE] = data  # the kernels this worker starts read the render's data folder
+    os.environ[paths.RENDER_VARIABLE] = "1"
     import signal
 
     for name in ("papermill", "traitlets", "nbclient"):

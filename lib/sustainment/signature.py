@@ -252,8 +252,12 @@ def bind_notebook(namespace: dict, notebook: str, project=None) -> dict:
     < what the analyst typed: a parameter whose value differs from its declared default is kept).
     Under the renderer the values are already bound and nothing changes. Returns the bound
     values; ParameterError (one line) for an unknown scenario or a bad value."""
-    from sustainment.paths import Project
+    import os
 
+    from sustainment.paths import RENDER_VARIABLE, Project
+
+    if os.environ.get(RENDER_VARIABLE):
+        return {}  # the renderer bound every value already
     project = project or Project()
     signature = read_signature(project.notebooks / f"{notebook}.ipynb")
     typed = {name: namespace[name] for name, p in signature.items()
