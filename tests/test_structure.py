@@ -1,4 +1,4 @@
-"""The code's shape: data flows one way (claims -> models -> analyses -> plotting -> render and
+"""The code's shape: data flows one way (claims -> models -> analyses -> sweeps -> render and
 publish -> pack), every expected failure shares one root, and ruff finds nothing."""
 
 import ast
@@ -25,6 +25,8 @@ LAYERS = [  # a module may import only from earlier layers (lazy imports inside 
     {"analyses.common"},
     {"analyses.ammunition", "analyses.recruitment"},
     {"analyses.audit", "analyses.briefing"},
+    {"sweeps"},
+    {"analyses.sensitivity"},
     {"analyses"},
     {"site"},
     {"render", "pack"},

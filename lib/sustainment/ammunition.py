@@ -149,6 +149,12 @@ def side_totals(supply: pd.DataFrame, nature: dict[str, str] | None = None) -> p
     return supply.groupby(["year", "side"], sort=True)[supply.columns].apply(summarise).reset_index()
 
 
+def component_draws(parts: pd.DataFrame, n_draws: int, rng: np.random.Generator) -> np.ndarray:
+    """Components x draws: each row's PERT draws from its low/central/high, in row order."""
+    draws = [pert(Range(p.low, p.central, p.high), n_draws, rng) for p in parts.itertuples()]
+    return np.array(draws).reshape(len(parts), n_draws)
+
+
 def side_ratio(supply: pd.DataFrame, n_draws: int, seed: int, numerator: str = "russia",
                denominator: str = "west") -> pd.DataFrame:
     """Ratio of the two sides' supply per year, by Monte Carlo: each component is drawn
@@ -165,19 +171,15 @@ def side_ratio(supply: pd.DataFrame, n_draws: int, seed: int, numerator: str = "
     absent = supply[~_present(supply)].groupby("year")["actor"].agg("+".join)
     rows = []
     for year, group in present.groupby("year", sort=True):
-        totals = {}
-        for side in (numerator, denominator):
-            parts = group[group["side"] == side]
-            draws = np.zeros(n_draws)
-            for part in parts.itertuples():
-                draws += pert(Range(part.low, part.central, part.high), n_draws, rng)
-            totals[side] = (draws, parts["central"].sum())
-        if totals[denominator][1] <= 0 or totals[numerator][1] <= 0:
+        draws = {side: component_draws(group[group["side"] == side], n_draws, rng).sum(axis=0)
+                 for side in (numerator, denominator)}
+        centrals = {side: group.loc[group["side"] == side, "central"].sum() for side in (numerator, denominator)}
+        if centrals[denominator] <= 0 or centrals[numerator] <= 0:
             continue
-        ratio = totals[numerator][0] / totals[denominator][0]
+        ratio = draws[numerator] / draws[denominator]
         q = np.quantile(ratio, [0.05, 0.25, 0.5, 0.75, 0.95])
         rows.append({"year": int(year), "q05": q[0], "q25": q[1], "q50": q[2], "q75": q[3], "q95": q[4],
-                     "central": totals[numerator][1] / totals[denominator][1], "p_above_1": float((ratio > 1).mean()),
+                     "central": centrals[numerator] / centrals[denominator], "p_above_1": float((ratio > 1).mean()),
                      "missing": absent.get(year, ""), "no_range": bool(q[4] / q[0] - 1 < NO_RANGE)})
     return pd.DataFrame(rows, columns=["year", "q05", "q25", "q50", "q75", "q95", "central", "p_above_1", "missing",
                                        "no_range"])
@@ -186,6 +188,31 @@ def side_ratio(supply: pd.DataFrame, n_draws: int, seed: int, numerator: str = "
 NO_RANGE = 0.02  # a ratio whose 90% band is narrower than this (relative) comes from single claims
 
 FIRING_ACTOR = {"russia": "RU", "west": "UA"}
+
+
+def ratio_grid(base: pd.DataFrame, factors: np.ndarray, n_draws: int, seed: int, numerator: str = "russia",
+               denominator: str = "west", quantiles=(0.05, 0.25, 0.5, 0.75, 0.95)) -> pd.DataFrame:
+    """The side ratio for every cell of a grid, from one year's components (`base`, rows of
+    `annual_supply` with an estimate) each scaled by the cell's factor (`factors`: cells x rows
+    of `base`). The components are drawn as `side_ratio` draws them (the same draws for every
+    cell, so cells differ only by their factors, and factors of 1 reproduce `side_ratio` for
+    that year). Columns: ratio_qNN, p_above_1."""
+    factors = np.atleast_2d(np.asarray(factors, dtype=float))
+    if factors.shape[1] != len(base):
+        raise ValueError(f"factors: need one column per component ({len(base)}), got {factors.shape[1]}")
+    rng = np.random.default_rng(seed)
+    sums = {}
+    for side in (numerator, denominator):
+        rows = np.flatnonzero((base["side"] == side).to_numpy())
+        draws = component_draws(base.iloc[rows], n_draws, rng)
+        sums[side] = np.zeros((len(factors), n_draws))
+        for k, row in enumerate(rows):  # component by component, in row order: no BLAS, the same sums on every machine
+            sums[side] += factors[:, row, None] * draws[k]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = sums[numerator] / sums[denominator]
+    table = pd.DataFrame(np.quantile(ratio, quantiles, axis=1).T, columns=[f"ratio_q{round(q * 100):02d}" for q in quantiles])
+    table["p_above_1"] = (ratio > 1).mean(axis=1)
+    return table
 
 
 def consumption(claims: pd.DataFrame, years, policy: str = "central", as_of=None,

@@ -1,4 +1,4 @@
-"""`sustainment validate|audit|render|export|strip|check|import-ua-gs`: an expected failure (a
+"""`sustainment validate|audit|render|sweep|export|strip|check|import-ua-gs`: an expected failure (a
 `SustainmentError`) ends in one line per problem and a non-zero exit, never a traceback."""
 
 from __future__ import annotations
@@ -113,6 +113,24 @@ def cmd_render(args: argparse.Namespace) -> int:
                          force=args.force, timeout=args.timeout, no_wait=args.no_wait)
 
 
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from sustainment import sweeps
+    from sustainment.claims import load
+    from sustainment.paths import Project
+
+    project = Project()
+    try:
+        months = [int(m) for m in args.months.split(",") if m.strip()]
+    except ValueError:
+        raise sweeps.SweepError(f"--months {args.months!r}: expected months like 12,24") from None
+    if args.n_draws <= 0:
+        raise sweeps.SweepError(f"--n-draws: must be > 0, got {args.n_draws}")
+    found = sweeps.scenario_sweep(project, args.model, args.scenario, args.parameter, args.n_draws, args.seed, months)
+    folder = sweeps.publish(found, project, load(project.data), args.no_wait)
+    print(f"{paths.relative(folder)}: {len(found.table)} cells x {found.n_draws:,} draws; {sweeps.finding(found)}")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from sustainment import pack, publish
     from sustainment.paths import Project
@@ -159,6 +177,17 @@ def build_parser() -> argparse.ArgumentParser:
                            "pyproject [tool.sustainment] timeout, else 600)")
     rendering.add_argument("--no-wait", action="store_true", help="exit 1 at once if another render or export holds reports/")
     rendering.set_defaults(run=cmd_render)
+
+    sweep = commands.add_parser("sweep", help="evaluate a model over a grid of inputs into reports/sweeps/ (no kernel per cell)")
+    sweep.add_argument("model", help="recruitment or ammunition (README, Sensitivity sweeps: their axes)")
+    sweep.add_argument("-p", dest="parameter", action="append", default=[], metavar="NAME=LOW:HIGH:STEP|NAME=VALUE",
+                       help="an axis (one or two; default: the model's default grid) or a fixed parameter of its report")
+    sweep.add_argument("--scenario", default="baseline", help="scenario whose values the sweep starts from (default: baseline)")
+    sweep.add_argument("--n-draws", type=int, default=10_000, help="Monte Carlo draws per cell (default: 10000)")
+    sweep.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    sweep.add_argument("--months", default="12,24", help="recruitment: months at which P(smaller) is also given")
+    sweep.add_argument("--no-wait", action="store_true", help="exit 1 at once if another render or export holds reports/")
+    sweep.set_defaults(run=cmd_sweep)
 
     strip = commands.add_parser("strip", help="clear notebook outputs in place (default: every notebook)")
     strip.add_argument("notebooks", nargs="*", help="notebook files")

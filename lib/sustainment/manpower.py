@@ -69,12 +69,20 @@ def _one_offs(events: dict[str, float], index: pd.PeriodIndex, name: str) -> np.
 
 
 def _flows(inputs: Manpower, index: pd.PeriodIndex, draws: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Inflow and outflow, draws x months."""
+    """Inflow and outflow, (... x) draws x months: the draws may carry leading axes (grid cells)."""
     waves = _one_offs(inputs.mobilization, index, "mobilization") + _one_offs(inputs.foreign_troops, index, "foreign_troops")
-    growth = (1 + draws["loss_growth"][:, None]) ** (np.arange(len(index))[None, :] / 12)
-    inflow = draws["recruits"][:, None] + waves[None, :]
-    outflow = (draws["losses"] * draws["permanent_loss_share"])[:, None] * growth + draws["other_exits"][:, None]
+    growth = (1 + draws["loss_growth"][..., None]) ** (np.arange(len(index)) / 12)
+    inflow = draws["recruits"][..., None] + waves
+    outflow = (draws["losses"] * draws["permanent_loss_share"])[..., None] * growth + draws["other_exits"][..., None]
     return inflow, outflow
+
+
+def _draws(inputs: Manpower, n_draws: int, seed: int) -> dict[str, np.ndarray]:
+    """One seeded PERT draw per input and draw, always in the order of INPUTS."""
+    if n_draws <= 0:
+        raise ValueError(f"n_draws: must be > 0, got {n_draws}")
+    rng = np.random.default_rng(seed)
+    return {name: pert(getattr(inputs, name), n_draws, rng) for name in INPUTS}
 
 
 def stock_flow(inputs: Manpower, start: str, horizon: int) -> pd.DataFrame:
@@ -96,11 +104,8 @@ def monte_carlo(inputs: Manpower, start: str, horizon: int, n_draws: int, seed: 
     Columns: net_qNN, cumulative_qNN for each quantile, p_net_negative (the force shrinks that
     month), p_cumulative_negative (it is smaller than at the start).
     """
-    if n_draws <= 0:
-        raise ValueError(f"n_draws: must be > 0, got {n_draws}")
     index = months(start, horizon)
-    rng = np.random.default_rng(seed)
-    draws = {name: pert(getattr(inputs, name), n_draws, rng) for name in INPUTS}
+    draws = _draws(inputs, n_draws, seed)
     inflow, outflow = _flows(inputs, index, draws)
     net = inflow - outflow
     cumulative = np.cumsum(net, axis=1)
@@ -110,6 +115,58 @@ def monte_carlo(inputs: Manpower, start: str, horizon: int, n_draws: int, seed: 
     result["p_net_negative"] = (net < 0).mean(axis=0)
     result["p_cumulative_negative"] = (cumulative < 0).mean(axis=0)
     return result
+
+
+GRID_BATCH_ELEMENTS = 4_000_000  # cells x draws x months evaluated at once (about 32 MB per array)
+
+
+def monte_carlo_grid(inputs: Manpower, start: str, horizon: int, n_draws: int, seed: int, *,
+                     scale: dict[str, np.ndarray] | None = None, fixed: dict[str, np.ndarray] | None = None,
+                     at_months=(), quantiles=QUANTILES) -> pd.DataFrame:
+    """The Monte Carlo of `monte_carlo` for every cell of a grid at once, one row per cell.
+
+    Cell i multiplies the draws of each input in `scale` by `scale[input][i]` and replaces those
+    of each input in `fixed` by `fixed[input][i]` (arrays of one length, the number of cells).
+    Every cell reuses the same draws (common random numbers: cells differ only by their inputs),
+    so a cell that scales by 1 and fixes nothing reproduces `monte_carlo` exactly. Cells go in
+    batches of draws x months arrays. Columns: cumulative_qNN (the change in the force after
+    `horizon` months), p_smaller (P(cumulative change < 0) at the horizon), p_smaller_mNN at
+    each month of `at_months`."""
+    scale, fixed = scale or {}, fixed or {}
+    unknown = sorted((set(scale) | set(fixed)) - set(INPUTS))
+    if unknown:
+        raise ValueError(f"grid inputs: unknown {', '.join(unknown)}; expected some of {', '.join(INPUTS)}")
+    sizes = {len(np.atleast_1d(v)) for v in (*scale.values(), *fixed.values())}
+    if len(sizes) != 1:
+        raise ValueError("grid inputs: every array must have one value per cell")
+    (cells,) = sizes
+    at = sorted({int(m) for m in at_months} | {horizon})
+    if at[0] < 1 or at[-1] > horizon:
+        raise ValueError(f"at_months: must be within 1..{horizon}, got {at_months}")
+    index = months(start, horizon)
+    draws = _draws(inputs, n_draws, seed)
+    batch = max(1, GRID_BATCH_ELEMENTS // (n_draws * horizon))
+    ends, smaller = [], []
+    for first in range(0, cells, batch):
+        cell = slice(first, min(first + batch, cells))
+        batch_draws = {}
+        for name in INPUTS:
+            value = draws[name][None, :]
+            if name in fixed:
+                value = np.broadcast_to(np.asarray(fixed[name], dtype=float)[cell, None], (cell.stop - cell.start, n_draws))
+            if name in scale:
+                value = value * np.asarray(scale[name], dtype=float)[cell, None]
+            batch_draws[name] = np.broadcast_to(value, (cell.stop - cell.start, n_draws))
+        inflow, outflow = _flows(inputs, index, batch_draws)
+        cumulative = np.cumsum(inflow - outflow, axis=-1)[..., [m - 1 for m in at]]
+        ends.append(cumulative[..., -1])
+        smaller.append((cumulative < 0).mean(axis=1))
+    end, shrink = np.concatenate(ends), np.concatenate(smaller)
+    table = pd.DataFrame(np.quantile(end, quantiles, axis=1).T, columns=[f"cumulative_q{round(q * 100):02d}" for q in quantiles])
+    table["p_smaller"] = shrink[:, -1]
+    for position, month in enumerate(at[:-1]):
+        table[f"p_smaller_m{month:02d}"] = shrink[:, position]
+    return table
 
 
 def break_even_losses(recruits: float, permanent_loss_share: float, other_exits: float = 0.0) -> float:

@@ -409,3 +409,62 @@ def decline_probability(result: pd.DataFrame, claims: pd.DataFrame, claim_ids, t
     axes.yaxis.set_major_formatter(_percent)
     legend(axes)
     return figure
+
+
+def _axis_format(axis, kind: str) -> None:
+    if kind == "count":
+        count_axis(axis)
+    else:
+        axis.set_major_formatter(lambda value, _position=None: (f"{value:+.0%}" if kind != "share" and value
+                                                                else f"{value:.0%}").replace("-", "\N{MINUS SIGN}"))
+
+
+def sweep_map(sweep, claims: pd.DataFrame, title: str, crossing: float | None) -> plt.Figure:
+    """A sweep (a `sustainment.sweeps.Sweep`, its finding as `title`): over two axes, the
+    outcome's probability as colour with the break-even line (the median at its threshold) and
+    this scenario's point; over one axis, the probability as a line with the break-even
+    (`crossing`, None when the line does not cross) marked."""
+    spec = sweep.model
+    names = list(sweep.axes)
+    axes_specs = [spec.axis(name) for name in names]
+    subtitle = (f"Colour: {spec.outcome_words} ({sweep.horizon}); line: {spec.threshold_words}; "
+                f"{sweep.n_draws:,} draws per cell, the same in every cell; scenario {sweep.scenario or 'custom'}")
+    if len(names) == 1:
+        subtitle = subtitle.replace("Colour: ", "Line: ", 1).replace("; line: ", "; dotted: ", 1)
+    figure, axes = new_chart(title, subtitle, claims, sweep.claim_ids, note=" ".join(sweep.notes))
+    table = sweep.table
+    if len(names) == 2:
+        x, y = (sweep.axes[name] for name in names)
+        shape = (len(x), len(y))
+        colour = table[spec.outcome].to_numpy().reshape(shape).T
+        mesh = axes.pcolormesh(x, y, colour, cmap="cividis", vmin=0, vmax=1, shading="nearest", rasterized=True)
+        if len(x) > 1 and len(y) > 1:
+            median = table[spec.median].to_numpy().reshape(shape).T
+            if median.min() < spec.threshold < median.max():
+                axes.contour(x, y, median, levels=[spec.threshold], colors="white", linewidths=2)
+                axes.plot([], [], color="white", lw=2, label=spec.threshold_words)
+        axes.grid(False)
+        axes.plot([sweep.here[names[0]]], [sweep.here[names[1]]], marker="*", ms=14, color="white", mec="black",
+                  ls="none", label="this scenario")
+        axes.set_ylabel(axes_specs[1].words[0].upper() + axes_specs[1].words[1:])
+        _axis_format(axes.yaxis, axes_specs[1].kind)
+        axes.set_facecolor("#333333")
+    else:
+        x = sweep.axes[names[0]]
+        axes.plot(x, table[spec.outcome], color=SIDE_COLOURS["russia"], label=spec.outcome_words)
+        axes.set_ylim(-0.02, 1.02)
+        axes.yaxis.set_major_formatter(_percent)
+        axes.axvline(sweep.here[names[0]], color=NEUTRAL, lw=0.8, ls="--", label="this scenario")
+        if crossing is not None:
+            axes.axvline(crossing, color="black", lw=1, ls=":", label=spec.threshold_words)
+    axes.set_xlabel(axes_specs[0].words[0].upper() + axes_specs[0].words[1:])
+    _axis_format(axes.xaxis, axes_specs[0].kind)
+    legend(axes)
+    if len(names) == 2:  # the colour scale under the legend, in the legend's column
+        box = axes.get_position()
+        bar = figure.colorbar(mesh, cax=figure.add_axes((box.x1 + 0.025, box.y0, 0.015, box.height * 0.6)))
+        bar.ax.yaxis.set_major_formatter(_percent)
+        bar.ax.tick_params(labelsize=8)
+        bar.set_label("chance", fontsize=8)
+        bar.ax.grid(False)
+    return figure

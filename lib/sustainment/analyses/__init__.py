@@ -1,6 +1,7 @@
 """The analyses the notebooks show, as functions of the claims and the notebook's parameters, one
 module per question: `ammunition` (Russian vs Western supply), `recruitment` (can recruitment
-sustain losses?), `audit` (the claims themselves), `briefing` (both, for the deck), with what they
+sustain losses?), `audit` (the claims themselves), `briefing` (both, for the deck), `sensitivity`
+(what would change the answers: the default sweeps), with what they
 share in `common`. Each pipeline returns every table a report needs; `*_charts` turn a result into
 briefing charts whose titles state the finding in numbers computed here; `*_bottom_line` answers
 the question in one paragraph. Everything is re-exported here, so a notebook needs one import.
@@ -56,6 +57,7 @@ from sustainment.analyses.recruitment import (
     recruitment_inputs_table,
     recruitment_window,
 )
+from sustainment.analyses.sensitivity import sensitivity_analysis, sensitivity_bottom_line, sensitivity_charts, sweep_table
 
 __all__ = [
     "AmmunitionResult",
@@ -101,9 +103,13 @@ __all__ = [
     "report_header",
     "save_briefing",
     "seed_claims",
+    "sensitivity_analysis",
+    "sensitivity_bottom_line",
+    "sensitivity_charts",
     "stale",
     "stale_table",
     "supply_table",
+    "sweep_table",
     "targets_table",
     "trend_sentence",
 ]

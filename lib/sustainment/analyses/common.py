@@ -88,10 +88,12 @@ def report_header(claims: pd.DataFrame, scenario: str, as_of: pd.Timestamp, poli
             f"<b>estimate policy</b> {html.escape(policy)}</p>")
 
 def accepted(function, parameters: dict) -> dict:
-    """The `parameters` that `function` takes as keywords."""
+    """The `parameters` that `function` takes as keyword-only arguments (a notebook's globals
+    may be passed: its other names are left out)."""
     import inspect
 
-    return {k: v for k, v in parameters.items() if k in inspect.signature(function).parameters}
+    keywords = {name for name, p in inspect.signature(function).parameters.items() if p.kind is p.KEYWORD_ONLY}
+    return {k: v for k, v in parameters.items() if k in keywords}
 
 def range_of(values: pd.Series, parameter: str) -> Range:
     if values.empty:
