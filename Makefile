@@ -13,7 +13,7 @@ help: ## list the targets
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q -e '.[dev,dask]'
 	@touch $(STAMP)
 
 reports: $(STAMP) ## render every notebook x scenario into reports/ (incremental), then the briefing decks
@@ -34,7 +34,7 @@ LAB_ARGS ?= --ip=127.0.0.1 --port=8888
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
 $(LAB_STAMP): $(STAMP) pyproject.toml
-	$(BIN)/python -m pip install -q -e '.[dev,lab]'
+	$(BIN)/python -m pip install -q -e '.[dev,dask,lab]'
 	@mkdir -p $(IPYTHON_DIR)/profile_default
 	@printf '%s\n' "c.InteractiveShellApp.extensions = ['autoreload']" \
 	  "c.InteractiveShellApp.exec_lines = ['%autoreload 2']" > $(IPYTHON_DIR)/profile_default/ipython_kernel_config.py

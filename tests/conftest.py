@@ -5,7 +5,11 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import nbformat
 import pytest
+
+from sustainment import paths
+from sustainment.paths import Project
 
 METRICS = [
     ["name", "kind", "nature", "unit", "description"],
@@ -76,3 +80,44 @@ def with_claims(data_dir):
         return load(data_dir)
 
     return write_and_load
+
+
+# --- toy projects for the renderer and the engine -------------------------------------------
+
+def project_with(tmp_path: Path, notebooks: Path, scenarios: list[str], **parameters) -> Project:
+    """A project of the given notebooks and scenarios (their files copied, `parameters` added to each)."""
+    import yaml
+
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    for name in scenarios:
+        scenario = yaml.safe_load((paths.SCENARIOS_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
+        scenario["parameters"] = {**(scenario["parameters"] or {}), **parameters}
+        (folder / f"{name}.yaml").write_text(yaml.safe_dump(scenario), encoding="utf-8")
+    return Project(notebooks=notebooks, data=paths.DATA_DIR, scenarios=folder, reports=tmp_path / "reports")
+
+
+TOY = '''scenario: str = "baseline"  # scenario name
+figures_dir: str = ""  # charts folder
+fail: bool = False  # raise on purpose'''
+
+
+BASELINE = "name: {name}\ntitle: Toy\ndescription: toy\nassumptions: []\nsource_ids: []\nparameters: {{}}\n"
+
+
+def toy_project(tmp_path: Path, bodies: dict[str, str], parameters: str = TOY) -> Project:
+    """A project of one-cell notebooks (`bodies`: name -> code after the parameters cell `parameters`)
+    and a baseline scenario that sets nothing, with the real data."""
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir(parents=True)
+    for name, body in bodies.items():
+        notebook = nbformat.v4.new_notebook()
+        cell = nbformat.v4.new_code_cell(parameters)
+        cell.metadata["tags"] = ["parameters"]
+        notebook.cells = [cell, nbformat.v4.new_code_cell(body)]
+        for number, item in enumerate(notebook.cells):
+            item["id"] = f"cell-{number}"
+        nbformat.write(notebook, notebooks / f"{name}.ipynb")
+    project = project_with(tmp_path, notebooks, [])
+    (project.scenarios / "baseline.yaml").write_text(BASELINE.format(name="baseline"))
+    return project

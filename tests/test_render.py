@@ -13,8 +13,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import BASELINE, TOY, project_with, toy_project
 
-from sustainment import paths, publish, render
+from sustainment import executors, paths, publish, render
 from sustainment.paths import Project
 from sustainment.signature import ParameterError
 
@@ -22,19 +23,6 @@ from sustainment.signature import ParameterError
 def digests(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "manifest.json"}
-
-
-def project_with(tmp_path: Path, notebooks: Path, scenarios: list[str], **parameters) -> Project:
-    """A project of the given notebooks and scenarios (their files copied, `parameters` added to each)."""
-    import yaml
-
-    folder = tmp_path / "scenarios"
-    folder.mkdir()
-    for name in scenarios:
-        scenario = yaml.safe_load((paths.SCENARIOS_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
-        scenario["parameters"] = {**(scenario["parameters"] or {}), **parameters}
-        (folder / f"{name}.yaml").write_text(yaml.safe_dump(scenario), encoding="utf-8")
-    return Project(notebooks=notebooks, data=paths.DATA_DIR, scenarios=folder, reports=tmp_path / "reports")
 
 
 NOTEBOOKS = sorted(p.stem for p in paths.NOTEBOOKS_DIR.glob("*.ipynb"))
@@ -77,6 +65,17 @@ def test_same_inputs_same_bytes(rendered):
     assert first == second
 
 
+def test_same_bytes_on_dask_with_fresh_kernels(rendered, tmp_path):
+    """Whichever executor ran them, in warm or fresh kernels, reports are the same bytes."""
+    warm_pool, first, _ = rendered
+    project = Project(notebooks=warm_pool.notebooks, data=warm_pool.data, scenarios=warm_pool.scenarios,
+                      reports=tmp_path / "reports")
+    assert render.render(project, jobs=2, executor="dask", kernels="fresh") == 0
+    again = digests(project.reports)
+    assert {k: v for k, v in again.items() if not k.endswith(("index.html", ".lock"))} == \
+        {k: v for k, v in first.items() if not k.endswith(("index.html", ".lock"))}
+
+
 def test_stored_notebooks_carry_provenance_and_no_timings(rendered):
     project, _, _ = rendered
     text = (project.reports / "baseline" / "ammunition_production.ipynb").read_text(encoding="utf-8")
@@ -113,16 +112,11 @@ def test_up_to_date_render_starts_no_kernel(rendered, monkeypatch, capsys):
     def no_pool(*args, **kwargs):
         raise AssertionError("an up-to-date render must not start workers")
 
-    monkeypatch.setattr(render, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(executors, "executor", no_pool)
     assert render.render(project) == 0
     assert f"all {len(NOTEBOOKS)} report(s) up to date" in capsys.readouterr().err
     changed = render.plan(project, None, None, {"n_draws": "300"})
     assert not any(render.is_current(job, publish.read_manifest(project.reports), project.reports) for job in changed)
-
-
-TOY = '''scenario: str = "baseline"  # scenario name
-figures_dir: str = ""  # charts folder
-fail: bool = False  # raise on purpose'''
 
 
 def toy_notebook(path: Path, body: str) -> None:
@@ -184,7 +178,7 @@ def test_bad_data_stops_the_render_before_any_kernel(tmp_path, data_dir, monkeyp
         "name: baseline\ntitle: B\ndescription: d\nassumptions: []\nsource_ids: []\nparameters: {}\n")
     for other in ("russian_mobilization", "western_surge", "north_korea_cutoff"):
         (data_dir / "scenarios" / f"{other}.yaml").unlink()
-    monkeypatch.setattr(render, "ProcessPoolExecutor", None)
+    monkeypatch.setattr(executors, "executor", None)
     project = Project(data=data_dir, scenarios=data_dir / "scenarios", reports=tmp_path / "reports")
     with pytest.raises(DataError, match="not a number: 'three'"):
         render.render(project, scenarios=["baseline"])
@@ -235,25 +229,6 @@ def test_headline_numbers_are_links_and_tables_read_cleanly(rendered):
 
 
 # --- reliability: names, checks before any kernel, locks, time-outs, killed renders, history ---------
-
-BASELINE = "name: {name}\ntitle: Toy\ndescription: toy\nassumptions: []\nsource_ids: []\nparameters: {{}}\n"
-
-
-def toy_project(tmp_path: Path, bodies: dict[str, str], parameters: str = TOY) -> Project:
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    for name, body in bodies.items():
-        notebook = nbformat.v4.new_notebook()
-        cell = nbformat.v4.new_code_cell(parameters)
-        cell.metadata["tags"] = ["parameters"]
-        notebook.cells = [cell, nbformat.v4.new_code_cell(body)]
-        for number, item in enumerate(notebook.cells):
-            item["id"] = f"cell-{number}"
-        nbformat.write(notebook, notebooks / f"{name}.ipynb")
-    project = project_with(tmp_path, notebooks, [])
-    (project.scenarios / "baseline.yaml").write_text(BASELINE.format(name="baseline"))
-    return project
-
 
 @pytest.mark.parametrize("file_name, message", [
     ("<img src=x onerror=alert(1)>.yaml", "scenario names may use letters, digits"),
@@ -342,6 +317,19 @@ def _children(pid: int) -> set[int]:
     return found
 
 
+def _kernels_of(pid: int) -> set[int]:
+    """The kernels the workers of render process `pid` run, once they run (a minute at most)."""
+    import time
+
+    deadline = time.time() + 60
+    kernels: set[int] = set()
+    while time.time() < deadline and not kernels:
+        time.sleep(0.2)
+        kernels = {kernel for worker in _children(pid) for kernel in _children(worker)}
+    time.sleep(2)  # into the notebook's cells
+    return kernels
+
+
 def test_workers_die_with_a_killed_renderer(tmp_path):
     import os
     import signal
@@ -352,12 +340,9 @@ def test_workers_die_with_a_killed_renderer(tmp_path):
               f"p = Project(notebooks=Path({str(project.notebooks)!r}), scenarios=Path({str(project.scenarios)!r}), "
               f"reports=Path({str(project.reports)!r})); render.render(p, jobs=2)")
     parent = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.DEVNULL)
-    deadline = time.time() + 60
-    while time.time() < deadline and not list((project.reports / ".staging").glob("*/baseline/*")):
-        time.sleep(0.2)
-    time.sleep(2)
-    workers = _children(parent.pid)
-    assert workers, "the render started workers"
+    kernels = _kernels_of(parent.pid)
+    workers = _children(parent.pid) | kernels
+    assert kernels, "the render started workers and kernels"
     os.kill(parent.pid, signal.SIGKILL)
     parent.wait()
     deadline = time.time() + 10
@@ -365,7 +350,7 @@ def test_workers_die_with_a_killed_renderer(tmp_path):
         time.sleep(0.2)
     alive = [pid for pid in workers if Path(f"/proc/{pid}").exists()
              and "Z" not in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]]
-    assert not alive, f"orphan workers {alive}"
+    assert not alive, f"orphan workers or kernels {alive}"
     assert not (project.reports / "baseline").exists(), "nothing published by a dead run"
 
 
@@ -414,10 +399,7 @@ def test_ctrl_c_stops_everything_within_seconds_and_keeps_the_last_good_report(t
               "try:\n    render.render(p, force=True)\n"
               "except KeyboardInterrupt:\n    sys.exit(130)")
     run = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.time() + 60
-    while time.time() < deadline and not list((project.reports / ".staging").glob("*/baseline/*")):
-        time.sleep(0.2)
-    time.sleep(3)
+    assert _kernels_of(run.pid)
     os.killpg(run.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: the whole process group
     started = time.time()
     assert run.wait(timeout=20) == 130 and time.time() - started < 15

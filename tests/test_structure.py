@@ -17,8 +17,8 @@ from sustainment.errors import SustainmentError
 
 LAYERS = [  # a module may import only from earlier layers (lazy imports inside functions included)
     {"paths", "errors", "quotes", "uncertainty", "narrative"},
-    {"files", "units"},
-    {"validation", "signature", "ua_general_staff", "publish"},
+    {"files", "units", "executors"},
+    {"validation", "signature", "ua_general_staff", "publish", "engine"},
     {"claims"},
     {"trends"},
     {"manpower", "ammunition", "integrity", "plotting"},
@@ -29,7 +29,7 @@ LAYERS = [  # a module may import only from earlier layers (lazy imports inside 
     {"analyses.sensitivity"},
     {"analyses"},
     {"site"},
-    {"render", "pack"},
+    {"render", "pack", "session"},
     {"cli"},
 ]
 

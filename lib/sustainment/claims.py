@@ -7,9 +7,7 @@ into low / central / high and says which claims it used.
 
 from __future__ import annotations
 
-import atexit
 import json
-import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -19,7 +17,7 @@ import pandas as pd
 
 from sustainment import units, validation
 from sustainment.errors import SustainmentError
-from sustainment.paths import ALL, DATA_DIR, READS_VARIABLE, claim_files
+from sustainment.paths import ALL, DATA_DIR, claim_files
 from sustainment.validation import DataError, Problem
 
 __all__ = ["DataError", "Estimate", "NoClaimsError", "as_period", "estimate", "id_list", "load", "select", "source_line"]
@@ -34,13 +32,15 @@ def record_reads(metrics) -> None:
     _reads.update(metrics)
 
 
-def _write_reads() -> None:
-    with open(os.environ[READS_VARIABLE], "w", encoding="utf-8") as handle:
+def forget_reads() -> None:
+    """Start a new record (the renderer's kernels: before each report)."""
+    _reads.clear()
+
+
+def save_reads(path: str) -> None:
+    """Write the metrics read since `forget_reads` to `path`, as a JSON list."""
+    with open(path, "w", encoding="utf-8") as handle:
         json.dump(sorted(_reads), handle)
-
-
-if os.environ.get(READS_VARIABLE):
-    atexit.register(_write_reads)
 POLICIES = ("central", "low", "high", "latest", "source:<source_id>")
 
 

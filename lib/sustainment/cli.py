@@ -110,7 +110,8 @@ def cmd_render(args: argparse.Namespace) -> int:
         overrides[name.strip()] = value
     scenarios = None if args.all else (args.scenario or ["baseline"])
     return render.render(notebooks=args.notebooks or None, scenarios=scenarios, overrides=overrides, jobs=args.jobs,
-                         force=args.force, timeout=args.timeout, no_wait=args.no_wait)
+                         force=args.force, timeout=args.timeout, no_wait=args.no_wait, executor=args.executor,
+                         scheduler=args.scheduler or "", kernels=args.kernels)
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
@@ -146,6 +147,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _executor_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--executor", choices=["pool", "dask"], default="pool",
+                        help="pool: worker processes on this machine (default); dask: a Dask LocalCluster, or --scheduler")
+    parser.add_argument("--scheduler", metavar="tcp://HOST:8786", help="with --executor dask: a running Dask scheduler")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sustainment", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -176,6 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
     rendering.add_argument("--timeout", type=int, help="seconds a cell may run (default: $SUSTAINMENT_TIMEOUT, "
                            "pyproject [tool.sustainment] timeout, else 600)")
     rendering.add_argument("--no-wait", action="store_true", help="exit 1 at once if another render or export holds reports/")
+    _executor_options(rendering)
+    rendering.add_argument("--kernels", choices=["warm", "fresh"], default="warm",
+                           help="warm: one kernel per worker, reset between reports (default); fresh: one per report")
     rendering.set_defaults(run=cmd_render)
 
     sweep = commands.add_parser("sweep", help="evaluate a model over a grid of inputs into reports/sweeps/ (no kernel per cell)")

@@ -16,7 +16,6 @@ NOTEBOOKS_DIR = ROOT / "notebooks"
 REPORTS_DIR = ROOT / "reports"
 LIB_DIR = ROOT / "lib" / "sustainment"
 SHARED_DIR = ROOT.parent / "shared"  # read-only material beside the checkout (the daily Ukrainian series)
-READS_VARIABLE = "SUSTAINMENT_READS"  # a file to which a kernel started by the renderer writes the metrics it read
 ALL = "*"  # in those reads: every claim
 RENDER_VARIABLE = "SUSTAINMENT_RENDER"  # set for the kernels the renderer starts: parameters are bound already
 

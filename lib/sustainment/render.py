@@ -1,5 +1,6 @@
 """Render notebooks x scenarios into reports/: plan (every input checked before any kernel),
-execute (papermill in worker processes, a time-out per cell, workers that die with the renderer),
+execute (see `engine`: papermill in kernels kept warm per worker, a time-out per cell; on an
+`executors` pool whose workers die with the renderer, or a Dask cluster),
 publish (under the reports folder's lock, see `publish`). Incremental (a content hash of the
 inputs, the same in any folder), atomic (a failure never replaces a good report), deterministic
 (no timings or random ids in stored notebooks, fixed figure metadata).
@@ -14,22 +15,19 @@ reports/manifest.json, index.html, sources.html, claims.html
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import os
 import re
 import subprocess
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
 from importlib import metadata
-from multiprocessing import get_context
 from pathlib import Path
 
-from sustainment import paths, publish
-from sustainment.paths import ALL, READS_VARIABLE, Project, claim_files
+from sustainment import engine, paths, publish
+from sustainment.engine import Job
+from sustainment.files import write_atomic
+from sustainment.paths import ALL, Project, claim_files
 from sustainment.signature import (
     ParameterError,
     analyses_declared,
@@ -42,8 +40,6 @@ from sustainment.signature import (
 
 KEY_PACKAGES = ("numpy", "pandas", "matplotlib", "seaborn", "statsmodels", "scipy", "pint", "pandera",
                 "papermill", "nbconvert", "nbformat", "ipykernel", "jinja2")
-INJECTED_ID = "injected-parameters"
-PROVENANCE_ID = "provenance"
 NAME = re.compile(r"[A-Za-z0-9_-]+")  # notebook and scenario names: they become folders and file names
 DEFAULT_TIMEOUT = 600  # seconds per cell
 TIMEOUT_VARIABLE = "SUSTAINMENT_TIMEOUT"
@@ -51,22 +47,6 @@ MAX_DRAW_MONTHS = 30_000_000  # n_draws x months: the Monte Carlo's arrays stay 
 
 
 ONE_OFF = "one-off-"  # reports/one-off-<scenario>/: renders with -p overrides, beside the scenario's own
-
-
-@dataclass
-class Job:
-    notebook: str
-    scenario: str
-    parameters: dict  # as bound, without figures_dir (set to the run's staging folder at execution)
-    input_hash: str
-    notebook_path: str
-    provenance: dict = field(default_factory=dict)
-    folder: str = ""  # the reports subfolder: the scenario's name, or one-off-<scenario> for a run with -p
-    hash_parts: dict = field(default_factory=dict)  # the input hash's parts but the data (see `input_hash`)
-
-    @property
-    def key(self) -> str:
-        return f"{self.folder}/{self.notebook}"
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -288,150 +268,6 @@ def check_inputs(jobs: list[Job], claims, project: Project) -> None:
                 raise ParameterError(f"{where}: {problem}")
 
 
-# --- the worker: one notebook, one scenario --------------------------------------------------
-
-def _provenance_cell(job: Job):
-    import nbformat
-
-    rows = "\n".join(f"| `{k}` | `{html.escape(json.dumps(v))}` |" for k, v in job.provenance["parameters"].items())
-    checks = "\n".join(f"| `{html.escape(k)}` | `{v[:16]}` |" for k, v in job.provenance["data_checksums"].items())
-    text = (f"<details><summary><b>Rendered report</b>: scenario <code>{html.escape(job.scenario)}</code>, git revision "
-            f"<code>{html.escape(job.provenance['git_revision'])}</code>, {len(job.provenance['parameters'])} parameters, "
-            f"{len(job.provenance['data_checksums'])} data files (open for details)</summary>\n\n"
-            f"| parameter | value |\n|---|---|\n{rows}\n\n| data file | sha256 (first 16) |\n|---|---|\n{checks}\n\n</details>\n")
-    cell = nbformat.v4.new_markdown_cell(text)
-    cell["id"] = PROVENANCE_ID
-    return cell
-
-
-def clean(notebook, job: Job) -> None:
-    """Strip what changes between identical runs: timings, absolute paths, random cell ids."""
-    meta = notebook.metadata.get("papermill", {})
-    for key in ("start_time", "end_time", "duration", "input_path", "output_path", "exception"):
-        meta.pop(key, None)
-    if "parameters" in meta:
-        meta["parameters"] = {k: v for k, v in meta["parameters"].items() if k != "figures_dir"}
-    for cell in notebook.cells:
-        cell.metadata.pop("papermill", None)
-        cell.metadata.pop("execution", None)
-        if "injected-parameters" in cell.metadata.get("tags", []):
-            cell["id"] = INJECTED_ID
-            cell["source"] = "\n".join(line for line in cell["source"].splitlines()
-                                       if not line.startswith("figures_dir =")) + "\n# figures_dir: set by the renderer"
-    notebook.cells.insert(0, _provenance_cell(job))
-
-
-def to_html(notebook, title: str) -> str:
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
-    return body
-
-
-def _kernel_manager_class():
-    """Kernels talk over local IPC sockets (nothing listens on TCP, so ipykernel has nothing to
-    warn about), each under its own random path so that parallel kernels never share a socket,
-    and are shut down without the interrupt that makes an idle kernel log an error."""
-    import tempfile
-    import uuid
-
-    from jupyter_client.manager import AsyncKernelManager
-    from traitlets import CaselessStrEnum, default
-
-    class IPCKernelManager(AsyncKernelManager):
-        transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
-
-        @default("ip")
-        def _unique_socket_prefix(self) -> str:
-            return os.path.join(tempfile.gettempdir(), f"sustainment-kernel-{uuid.uuid4().hex}")
-
-        async def _async_interrupt_kernel(self) -> None:
-            # jupyter_client interrupts before every shutdown; an idle kernel then logs a spurious
-            # "KeyboardInterrupt caught" error. The shutdown request alone stops it cleanly.
-            if not self.shutting_down:
-                await super()._async_interrupt_kernel()
-
-    return IPCKernelManager
-
-
-def _first_line(text) -> str:
-    return str(text).splitlines()[0] if str(text) else ""
-
-
-def _start_worker(data: str) -> None:
-    """Worker start-up: the kernel sends this process SIGKILL when the renderer dies, whatever
-    kills it (kill -9 included), so no worker renders on into reports/ for a dead run; the
-    libraries' own log lines are silenced (a failure is reported once, as a FAILED line)."""
-    import logging
-
-    os.environ[paths.DATA_VARIABLE] = data  # the kernels this worker starts read the render's data folder
-    os.environ[paths.RENDER_VARIABLE] = "1"
-    import signal
-
-    for name in ("papermill", "traitlets", "nbclient"):
-        logging.getLogger(name).setLevel(logging.CRITICAL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the renderer's to handle: it stops the workers
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        if os.getppid() == 1:  # the parent died before the line above ran
-            os._exit(1)
-
-
-def _timed_out_cell(notebook_path: str, message: str) -> str:
-    """The cell a time-out names: nbclient quotes its source (or its first lines) in the message."""
-    import nbformat
-
-    for cell in nbformat.read(notebook_path, as_version=4).cells:
-        first = cell.source.strip().split("\n")[0]
-        if cell.cell_type == "code" and first and (cell.source.strip() in message or repr(first) in message):
-            return f"cell {cell.get('id', '?')}"
-    return "a cell"
-
-
-def execute(job: Job, staged: str, timeout: int) -> dict:
-    """Run one job into `staged`/<scenario>/<notebook>/: its figures, notebook and HTML there.
-    Never raises for notebook errors: those become status 'failed' with a one-line summary."""
-    import nbformat
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
-    folder = Path(staged) / job.folder / job.notebook
-    (folder / "figures").mkdir(parents=True)
-    executed = folder / f"{job.notebook}.executed.ipynb"
-    reads_file = folder / "reads.json"
-    os.environ[READS_VARIABLE] = str(reads_file)  # the kernel notes there which claims it read (claims.record_reads)
-    started = time.perf_counter()
-    error = ""
-    try:
-        papermill.execute_notebook(job.notebook_path, str(executed),
-                                   parameters={**job.parameters, "figures_dir": str(folder / "figures")},
-                                   kernel_name="python3", language="python", progress_bar=False, log_output=False,
-                                   request_save_on_cell_execute=False, cwd=str(paths.ROOT), execution_timeout=timeout,
-                                   kernel_manager_class=_kernel_manager_class())
-    except PapermillExecutionError as err:
-        cells = nbformat.read(executed, as_version=4).cells if executed.exists() else []
-        cell_id = next((c.get("id", "?") for c in cells if c.get("execution_count") == err.exec_count), "?")
-        error = f"cell {cell_id} (In [{err.exec_count}]): {err.ename}: {_first_line(err.evalue or '')}"
-    except TimeoutError as err:  # nbclient's CellTimeoutError: the kernel was interrupted
-        error = f"{_timed_out_cell(job.notebook_path, str(err))}: timed out after {timeout}s"
-    except Exception as err:  # a kernel that dies or will not start: still one report's failure
-        error = f"{type(err).__name__}: {_first_line(err)}"
-    result = {"key": job.key, "notebook": job.notebook, "scenario": job.scenario,
-              "seconds": round(time.perf_counter() - started, 2), "folder": str(folder)}
-    if error:
-        return {**result, "status": "failed", "error": error, "executed": str(executed) if executed.exists() else ""}
-    notebook = nbformat.read(executed, as_version=4)
-    clean(notebook, job)
-    (folder / f"{job.notebook}.ipynb").write_text(nbformat.writes(notebook) + "\n", encoding="utf-8")
-    (folder / f"{job.notebook}.html").write_text(to_html(notebook, f"{job.notebook} ({job.scenario})"), encoding="utf-8")
-    executed.unlink()
-    reads = json.loads(reads_file.read_text(encoding="utf-8")) if reads_file.exists() else None
-    return {**result, "status": "rendered", "reads": reads}
-
-
 # --- the collection --------------------------------------------------------------------------
 
 def _progress(done: int, total: int, started: float, line: str) -> None:
@@ -454,27 +290,24 @@ def _entry(project: Project, job: Job, result: dict) -> dict:
             "parameters": job.provenance["parameters"], "seconds": result["seconds"],
             "git_revision": job.provenance["git_revision"], "data_checksums": job.provenance["data_checksums"],
             "scenario": job.scenario, "ipynb": f"{job.folder}/{job.notebook}.ipynb", "html": f"{job.folder}/{job.notebook}.html",
-            "figures": sorted(p.name for p in (Path(result["folder"]) / "figures").iterdir())}
-
-
-def _stop(pool: ProcessPoolExecutor) -> None:
-    """Stop every worker now (Ctrl-C): queued jobs are cancelled, running ones killed."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.kill()
+            "figures": sorted(name.removeprefix("figures/") for name in result["files"] if name.startswith("figures/"))}
 
 
 def render(project: Project = Project(), notebooks: list[str] | None = None, scenarios: list[str] | None = None,
            overrides: dict[str, str] | None = None, jobs: int | None = None, force: bool = False,
-           timeout: int | None = None, no_wait: bool = False) -> int:
+           timeout: int | None = None, no_wait: bool = False, executor: str = "pool", scheduler: str = "",
+           kernels: str = "warm") -> int:
     """Render what is out of date; return the exit code (0 all good, 1 a notebook failed).
+    `executor`: "pool" (this machine) or "dask" (a LocalCluster, or the cluster at `scheduler`);
+    `kernels`: "warm" (one kernel per worker, reset between reports) or "fresh" (one per report).
 
     ParameterError (exit 2 in the CLI), DataError (exit 1) and publish.BusyError propagate
     before any kernel starts; KeyboardInterrupt stops the workers and propagates, the last good
     reports left in place.
     """
     seconds = timeout_setting(timeout)
+    if kernels not in engine.KERNEL_MODES:
+        raise ParameterError(f"--kernels {kernels!r}: expected one of {', '.join(engine.KERNEL_MODES)}")
     with publish.reports_lock(project.reports, no_wait):
         manifest = publish.read_manifest(project.reports)
         planned = plan(project, notebooks, scenarios, overrides or {}, manifest)
@@ -491,7 +324,7 @@ def render(project: Project = Project(), notebooks: list[str] | None = None, sce
 
             claims = load(project.data)  # bad data: DataError (every problem, one line each) before any kernel
             check_inputs(todo, claims, project)
-            failures = _run(project, todo, manifest, jobs, seconds)
+            failures = _run(project, todo, manifest, jobs, seconds, executor, scheduler, kernels)
         from sustainment.site import write_site
 
         write_site(project, manifest)
@@ -504,41 +337,41 @@ def render(project: Project = Project(), notebooks: list[str] | None = None, sce
     return 1 if failures else 0
 
 
-def _run(project: Project, todo: list[Job], manifest: dict, jobs: int | None, timeout: int) -> list[dict]:
-    """Execute `todo` in worker processes and publish each report as it finishes; the failures."""
+def _run(project: Project, todo: list[Job], manifest: dict, jobs: int | None, timeout: int, executor: str = "pool",
+         scheduler: str = "", kernels: str = "warm") -> list[dict]:
+    """Execute `todo` on the executor and publish each report as it finishes; the failures."""
+    from sustainment import executors
+
     failures = []
     started = time.perf_counter()
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-    print(f"rendering {len(todo)} report(s) with {workers} worker(s)", file=sys.stderr, flush=True)
-    by_key = {job.key: job for job in todo}
-    with publish.staging(project.reports) as staged:
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=_start_worker,
-                                   initargs=(str(project.data.resolve()),))
-        try:
-            futures = {pool.submit(execute, job, str(staged), timeout): job for job in todo}
-            for done, future in enumerate(as_completed(futures), start=1):
-                try:
-                    result = future.result()
-                except BrokenProcessPool:  # the worker was killed (out of memory, a signal): that report fails
-                    job = futures[future]
-                    result = {"key": job.key, "notebook": job.notebook, "scenario": job.scenario, "status": "failed",
-                              "error": "the worker process died", "executed": ""}
-                job = by_key[result["key"]]
-                if result["status"] == "rendered":
-                    publish.publish(project.reports, Path(result["folder"]), job.folder, job.notebook, manifest,
-                                    _entry(project, job, result))
-                    _progress(done, len(todo), started, f"rendered {result['key']} in {result['seconds']:.1f}s")
-                else:
-                    if result["executed"]:
-                        failed = project.reports / job.folder / "failed" / f"{job.notebook}.ipynb"
-                        failed.parent.mkdir(parents=True, exist_ok=True)
-                        Path(result["executed"]).replace(failed)
-                        result["failed_copy"] = str(failed.relative_to(project.reports))
-                    failures.append(result)
-                    _progress(done, len(todo), started, f"FAILED {result['key']}")
-        except BaseException:
-            _stop(pool)
-            raise
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+    workers = executors.default_workers(jobs, len(todo))
+    where = f"the Dask cluster at {scheduler}" if scheduler else f"{workers} {'Dask ' if executor == 'dask' else ''}worker(s)"
+    print(f"rendering {len(todo)} report(s) with {where}, {kernels} kernels", file=sys.stderr, flush=True)
+    data = str(project.data.resolve())
+    with publish.staging(project.reports) as staged, executors.executor(
+            executor, workers, scheduler, engine.start_pool_worker if executor == "pool" else None, (data,)) as running:
+        futures = {running.submit(engine.execute, job, timeout, kernels, data): job for job in todo}
+        for done, future in enumerate(running.completed(futures), start=1):
+            job = futures[future]
+            try:
+                result = running.outcome(future)
+            except executors.WorkerDied:  # out of memory, a signal: that report fails
+                result = {"key": job.key, "notebook": job.notebook, "scenario": job.scenario, "status": "failed",
+                          "error": "the worker process died", "executed": b""}
+            if result["status"] == "rendered":
+                folder = staged / job.folder / job.notebook
+                for name, content in result["files"].items():
+                    (folder / name).parent.mkdir(parents=True, exist_ok=True)
+                    (folder / name).write_bytes(content)
+                (folder / "figures").mkdir(exist_ok=True)
+                publish.publish(project.reports, folder, job.folder, job.notebook, manifest, _entry(project, job, result))
+                _progress(done, len(todo), started, f"rendered {result['key']} in {result['seconds']:.1f}s")
+            else:
+                if result["executed"]:
+                    failed = project.reports / job.folder / "failed" / f"{job.notebook}.ipynb"
+                    failed.parent.mkdir(parents=True, exist_ok=True)
+                    write_atomic(failed, result["executed"])
+                    result["failed_copy"] = str(failed.relative_to(project.reports))
+                failures.append(result)
+                _progress(done, len(todo), started, f"FAILED {result['key']}")
     return failures

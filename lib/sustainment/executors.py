@@ -1,0 +1,155 @@
+"""Where work runs: a process pool on this machine (the default) or a Dask cluster, behind one
+small interface (`submit`, `completed`, `outcome`, `map`, `stop`), so that the renderer and the
+sweeps do not care which. Outputs do not depend on the executor: tasks return their results as
+values, never by writing into reports/.
+
+Dask: without a scheduler address, a `distributed.LocalCluster` with one single-threaded worker
+process per job slot, started and closed with the run (its workers die with the renderer, as the
+pool's do); with `scheduler="tcp://host:8786"`, the workers of a cluster started elsewhere
+(`dask scheduler`, `dask worker tcp://host:8786 --nthreads 1` on each machine), which need the
+installed package and read access to the project at the same path.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from sustainment.errors import SustainmentError
+
+EXECUTORS = ("pool", "dask")
+
+
+class ExecutorError(SustainmentError):
+    """The executor cannot be used as asked (Dask missing, scheduler unreachable)."""
+
+
+class WorkerDied(SustainmentError):
+    """The process running a task was killed (out of memory, a signal)."""
+
+
+class PoolExecutor:
+    """A spawn-context process pool whose workers run `initializer(*initargs)` once."""
+
+    def __init__(self, workers: int, initializer: Callable | None = None, initargs: tuple = ()):
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
+
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=initializer,
+                                        initargs=initargs)
+
+    def submit(self, function: Callable, *args):
+        return self.pool.submit(function, *args)
+
+    def completed(self, futures) -> Iterator:
+        from concurrent.futures import as_completed
+
+        return as_completed(futures)
+
+    def outcome(self, future):
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            raise WorkerDied from None
+
+    def map(self, function: Callable, arguments: list[tuple]) -> list:
+        return [self.outcome(f) for f in [self.submit(function, *args) for args in arguments]]
+
+    def stop(self) -> None:
+        """Stop every worker now (Ctrl-C): queued tasks are cancelled, running ones killed."""
+        processes = list((getattr(self.pool, "_processes", None) or {}).values())
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.kill()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _die_with_parent() -> None:
+    """In a LocalCluster worker: be killed when the process that started the cluster dies."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+class DaskExecutor:
+    """A Dask client: on a LocalCluster of `workers` single-threaded processes, or on `scheduler`."""
+
+    def __init__(self, workers: int, scheduler: str = "", initializer: Callable | None = None, initargs: tuple = ()):
+        try:
+            import distributed
+        except ImportError:
+            raise ExecutorError("--executor dask needs Dask: pip install -e '.[dask]' (make test installs it)") from None
+        import logging
+
+        self.cluster = None
+        try:
+            if scheduler:
+                self.client = distributed.Client(scheduler, timeout="20s")
+            else:
+                self.cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                                        dashboard_address=None, silence_logs=logging.CRITICAL)
+                self.client = distributed.Client(self.cluster)
+                self.client.run(_die_with_parent)
+        except OSError as err:
+            raise ExecutorError(f"dask scheduler {scheduler or 'LocalCluster'}: {str(err).splitlines()[0]}") from None
+        if initializer is not None:
+            self.client.run(initializer, *initargs)
+
+    def submit(self, function: Callable, *args):
+        return self.client.submit(function, *args, pure=False)
+
+    def completed(self, futures) -> Iterator:
+        import distributed
+
+        return distributed.as_completed(list(futures))
+
+    def outcome(self, future):
+        import distributed
+
+        try:
+            return future.result()
+        except distributed.KilledWorker:
+            raise WorkerDied from None
+
+    def map(self, function: Callable, arguments: list[tuple]) -> list:
+        return [self.outcome(f) for f in [self.submit(function, *args) for args in arguments]]
+
+    def stop(self) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+@contextmanager
+def executor(kind: str, workers: int, scheduler: str = "", initializer: Callable | None = None, initargs: tuple = ()):
+    """The executor `kind` ("pool" or "dask") for a block; stopped at once if the block raises
+    (Ctrl-C included), closed when it ends."""
+    if kind not in EXECUTORS:
+        raise ExecutorError(f"--executor {kind!r}: expected one of {', '.join(EXECUTORS)}")
+    if scheduler and kind != "dask":
+        raise ExecutorError("--scheduler needs --executor dask")
+    running = (DaskExecutor(workers, scheduler, initializer, initargs) if kind == "dask"
+               else PoolExecutor(workers, initializer, initargs))
+    try:
+        yield running
+    except BaseException:
+        running.stop()
+        raise
+    finally:
+        running.close()
+
+
+def default_workers(jobs: int | None, tasks: int) -> int:
+    """`jobs`, else the number of cores, never more than the tasks."""
+    return max(1, min(jobs or os.cpu_count() or 1, tasks))
