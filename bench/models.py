@@ -42,11 +42,22 @@ def main() -> None:
     cold = best_of(1, load)
     warm = best_of(5, load)
 
+    import numpy as np
+
+    side = np.linspace(-0.5, 0.5, 21)
+    cells = {"recruits": np.repeat(1 + side, 21)}, {"loss_growth": np.tile(side, 21)}
+    grid_draws, grid_months = 10_000, 36
+    grid = best_of(3, lambda: manpower.monte_carlo_grid(inputs, "2026-01", grid_months, grid_draws, seed=1, scale=cells[0],
+                                                        fixed=cells[1], at_months=(12, 24)))
+    work = 21 * 21 * grid_draws * grid_months
+
     print(f"import sustainment                      {bare * 1000:8.1f} ms")
-    print(f"import figures + manpower + ammunition  {import_time * 1000:8.1f} ms")
+    print(f"import claims + manpower + ammunition   {import_time * 1000:8.1f} ms")
     print(f"monte carlo {draws:,} draws x {months} months   {mc:8.3f} s  ({draws * months / mc / 1e6:.1f} M draw-months/s)")
     print(f"load() with validation (cold)   {cold:8.3f} s")
     print(f"load() (cached, unchanged data) {warm * 1000:8.1f} ms")
+    print(f"sweep 21 x 21 cells x {grid_draws:,} draws x {grid_months} months  {grid:8.2f} s  "
+          f"({work / grid / 1e6:.0f} M cell-draw-months/s)")
 
 
 if __name__ == "__main__":

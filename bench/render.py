@@ -1,6 +1,8 @@
-"""Print rendering timings (no assertions): everything from scratch, the floor (the same
-notebooks' code run as plain Python scripts with the same parallelism), their ratio, and the
-time of a no-op render.
+"""Print rendering timings (no assertions), all measured in this one run on this machine:
+everything from scratch with warm kernels on the process pool (the default), with a fresh kernel
+per report, and on a Dask LocalCluster; the floor (the same notebooks' code run as plain Python
+scripts with the same parallelism); the ratios; a no-op render; and the peak memory of the
+largest worker or kernel process.
 
     .venv/bin/python bench/render.py [--scenario NAME ...]
 """
@@ -50,27 +52,57 @@ def floor(jobs: list[render.Job], workers: int, folder: Path) -> float:
     return time.perf_counter() - started
 
 
+def one_render(executor: str, kernels: str, scenarios: list[str] | None) -> dict:
+    """In a process of its own (so that its peak memory is its own): render everything from
+    scratch into a temporary folder, then once more (a no-op)."""
+    script = [sys.executable, __file__, "--one", executor, kernels] + [f"--scenario={s}" for s in scenarios or []]
+    done = subprocess.run(script, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"render failed: {done.stderr.strip().splitlines()[-1]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def measure(executor: str, kernels: str, scenarios: list[str] | None) -> None:
+    import resource
+
+    workers = os.cpu_count() or 1
+    with tempfile.TemporaryDirectory() as temporary:
+        project = Project(reports=Path(temporary) / "reports")
+        started = time.perf_counter()
+        code = render.render(project, scenarios=scenarios, jobs=workers, executor=executor, kernels=kernels)
+        full = time.perf_counter() - started
+        started = time.perf_counter()
+        render.render(project, scenarios=scenarios, jobs=workers, executor=executor, kernels=kernels)
+        noop = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # MiB, the largest process waited for
+    print(json.dumps({"seconds": full, "noop": noop, "code": code, "peak_mib": peak}))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scenario", action="append", help="scenarios to render (default: all)")
+    parser.add_argument("--one", nargs=2, metavar=("EXECUTOR", "KERNELS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.one:
+        return measure(*args.one, args.scenario)
     workers = os.cpu_count() or 1
+    runs = {(executor, kernels): one_render(executor, kernels, args.scenario)
+            for executor, kernels in (("pool", "warm"), ("pool", "fresh"), ("dask", "warm"))}
     with tempfile.TemporaryDirectory() as temporary:
-        folder = Path(temporary)
-        project = Project(reports=folder / "reports")
-        jobs = render.plan(project, None, args.scenario, {})
-        started = time.perf_counter()
-        code = render.render(project, scenarios=args.scenario, jobs=workers)
-        full = time.perf_counter() - started
-        started = time.perf_counter()
-        render.render(project, scenarios=args.scenario, jobs=workers)
-        noop = time.perf_counter() - started
-        plain = floor(jobs, workers, folder)
-    print(f"reports rendered                  {len(jobs):8d}   (exit code {code}, {workers} workers)")
-    print(f"render from scratch               {full:8.1f} s")
-    print(f"floor: same code as scripts       {plain:8.1f} s")
-    print(f"ratio render / floor              {full / plain:8.2f}")
-    print(f"no-op render (all up to date)     {noop:8.2f} s")
+        jobs = render.plan(Project(reports=Path(temporary) / "reports"), None, args.scenario, {})
+        plain = floor(jobs, workers, Path(temporary))
+    warm, fresh, dask = (runs[k]["seconds"] for k in (("pool", "warm"), ("pool", "fresh"), ("dask", "warm")))
+    print(f"reports rendered                       {len(jobs):8d}   ({workers} workers; exit codes "
+          f"{sorted({r['code'] for r in runs.values()})})")
+    print(f"render from scratch, warm kernels      {warm:8.1f} s   (the default)")
+    print(f"render from scratch, fresh kernels     {fresh:8.1f} s")
+    print(f"render from scratch, Dask LocalCluster {dask:8.1f} s   (warm kernels)")
+    print(f"floor: same code as plain scripts      {plain:8.1f} s")
+    print(f"ratio warm render / scripts            {warm / plain:8.2f}")
+    print(f"ratio fresh render / scripts           {fresh / plain:8.2f}")
+    print(f"ratio Dask / process pool              {dask / warm:8.2f}")
+    print(f"no-op render (all up to date)          {runs[('pool', 'warm')]['noop']:8.2f} s")
+    print(f"peak memory, largest worker or kernel  {max(r['peak_mib'] for r in runs.values()):8.0f} MiB")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ the same inputs give the same bytes, and bad input ends in one line."""
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from markupsafe import escape
 
 from sustainment import ammunition, manpower, paths, sweeps
 from sustainment.analyses import recruitment_analysis
@@ -20,6 +22,7 @@ from sustainment.claims import load
 from sustainment.manpower import Manpower
 from sustainment.paths import Project
 from sustainment.signature import bind, load_scenarios, read_signature
+from sustainment.site import write_site
 
 
 def test_axes_parse_both_ends_included_and_stay_in_bounds():
@@ -147,7 +150,7 @@ def test_a_published_sweep_is_whole_and_the_same_bytes_every_time(tmp_path):
                           reports=root / "reports")
         found = sweeps.scenario_sweep(project, "recruitment", "baseline",
                                       ["recruit_change=-0.2:0.2:0.2", "loss_growth=0,0.3", "horizon=24"], 500, 1, (12,))
-        return sweeps.publish(found, project, load())
+        return sweeps.publish(found, project, load(), then=lambda: write_site(project, {"reports": {}}))
 
     first = publish(tmp_path / "one")
     assert first == tmp_path / "one" / "reports" / "sweeps" / "recruitment-baseline"
@@ -157,6 +160,9 @@ def test_a_published_sweep_is_whole_and_the_same_bytes_every_time(tmp_path):
     assert "p_smaller_m12" in table.columns
     assert digests(first) == digests(publish(tmp_path / "two"))
     assert not (tmp_path / "one" / "reports" / ".staging").exists()
+    index = (tmp_path / "one" / "reports" / "index.html").read_text(encoding="utf-8")
+    finding = json.loads((first / "sweep.json").read_text(encoding="utf-8"))["finding"]
+    assert f'href="sweeps/recruitment-baseline/map.png">{escape(finding)}</a>' in index
 
 
 @pytest.mark.parametrize("args, message", [
@@ -176,3 +182,16 @@ def test_bad_sweeps_end_in_one_line(args, message):
     done = subprocess.run([sys.executable, "-m", "sustainment.cli", *args], capture_output=True, text=True, timeout=120)
     assert done.returncode != 0 and done.stderr.count("\n") == 1, done.stderr
     assert message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_spreading_the_cells_over_workers_changes_nothing():
+    project = Project()
+    items = ["recruit_change=-0.2:0.2:0.1", "loss_growth=0,0.3"]
+    here = sweeps.scenario_sweep(project, "recruitment", "baseline", items, 300, 2)
+    for executor in ("pool", "dask"):
+        spread = sweeps.scenario_sweep(project, "recruitment", "baseline", items, 300, 2, executor=executor, workers=2)
+        pd.testing.assert_frame_equal(spread.table, here.table, check_exact=True)
+    amm = ["eu_output=1000000:3000000:1000000", "north_korea_share=0,1"]
+    pd.testing.assert_frame_equal(sweeps.scenario_sweep(project, "ammunition", "baseline", amm, 300, 2, executor="pool",
+                                                        workers=2).table,
+                                  sweeps.scenario_sweep(project, "ammunition", "baseline", amm, 300, 2).table, check_exact=True)

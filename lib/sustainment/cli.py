@@ -126,8 +126,16 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         raise sweeps.SweepError(f"--months {args.months!r}: expected months like 12,24") from None
     if args.n_draws <= 0:
         raise sweeps.SweepError(f"--n-draws: must be > 0, got {args.n_draws}")
-    found = sweeps.scenario_sweep(project, args.model, args.scenario, args.parameter, args.n_draws, args.seed, months)
-    folder = sweeps.publish(found, project, load(project.data), args.no_wait)
+    from sustainment.executors import default_workers
+
+    executor = args.executor or ("dask" if args.scheduler else "")
+    found = sweeps.scenario_sweep(project, args.model, args.scenario, args.parameter, args.n_draws, args.seed, months,
+                                  executor, default_workers(args.jobs, 10_000), args.scheduler or "")
+    from sustainment.publish import read_manifest
+    from sustainment.site import write_site
+
+    folder = sweeps.publish(found, project, load(project.data), args.no_wait,
+                            then=lambda: write_site(project, read_manifest(project.reports)))
     print(f"{paths.relative(folder)}: {len(found.table)} cells x {found.n_draws:,} draws; {sweeps.finding(found)}")
     return 0
 
@@ -197,6 +205,10 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     sweep.add_argument("--months", default="12,24", help="recruitment: months at which P(smaller) is also given")
     sweep.add_argument("--no-wait", action="store_true", help="exit 1 at once if another render or export holds reports/")
+    sweep.add_argument("--executor", choices=["pool", "dask"],
+                       help="spread the cells over worker processes (pool) or a Dask cluster (default: this process)")
+    sweep.add_argument("--scheduler", metavar="tcp://HOST:8786", help="a running Dask scheduler (implies --executor dask)")
+    sweep.add_argument("--jobs", type=int, help="workers for --executor (default: number of cores)")
     sweep.set_defaults(run=cmd_sweep)
 
     strip = commands.add_parser("strip", help="clear notebook outputs in place (default: every notebook)")

@@ -37,6 +37,7 @@ class PoolExecutor:
         from concurrent.futures import ProcessPoolExecutor
         from multiprocessing import get_context
 
+        self.workers = workers
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=initializer,
                                         initargs=initargs)
 
@@ -89,7 +90,7 @@ class DaskExecutor:
             raise ExecutorError("--executor dask needs Dask: pip install -e '.[dask]' (make test installs it)") from None
         import logging
 
-        self.cluster = None
+        self.cluster, self.workers = None, workers
         try:
             if scheduler:
                 self.client = distributed.Client(scheduler, timeout="20s")
@@ -100,6 +101,8 @@ class DaskExecutor:
                 self.client.run(_die_with_parent)
         except OSError as err:
             raise ExecutorError(f"dask scheduler {scheduler or 'LocalCluster'}: {str(err).splitlines()[0]}") from None
+        if scheduler:
+            self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
         if initializer is not None:
             self.client.run(initializer, *initargs)
 

@@ -244,7 +244,7 @@ def check_inputs(jobs: list[Job], claims, project: Project) -> None:
     from sustainment import analyses
 
     signatures = {job.notebook: read_signature(Path(job.notebook_path)) for job in jobs}
-    checked: set[str] = set()
+    preflights: dict = {}
     for job in jobs:
         where = f"{job.notebook}.ipynb [{job.scenario}]"
         for name, parameter in signatures[job.notebook].items():
@@ -259,13 +259,9 @@ def check_inputs(jobs: list[Job], claims, project: Project) -> None:
         policy = job.parameters.get("policy", "")
         if policy.startswith("source:") and policy.removeprefix("source:") not in set(claims["source_id"]):
             raise ParameterError(f"{where}: policy {policy!r}: no source with that id in data/")
-        declared = analyses_declared(Path(job.notebook_path))
-        key = json.dumps([job.parameters, declared], sort_keys=True)
-        if key not in checked:
-            checked.add(key)
-            problem = analyses.preflight(claims, job.parameters, declared)
-            if problem:
-                raise ParameterError(f"{where}: {problem}")
+        problem = analyses.preflight(claims, job.parameters, analyses_declared(Path(job.notebook_path)), preflights)
+        if problem:
+            raise ParameterError(f"{where}: {problem}")
 
 
 # --- the collection --------------------------------------------------------------------------

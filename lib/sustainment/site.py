@@ -72,6 +72,16 @@ def claim_entries(claims: pd.DataFrame, used_by: dict[str, set[str]]) -> list[di
     return entries
 
 
+def _sweeps(reports: Path) -> list[dict]:
+    """The sweeps published under reports/sweeps/ (their sweep.json), by folder name."""
+    found = []
+    for path in sorted((reports / "sweeps").glob("*/sweep.json")):
+        meta = json.loads(path.read_text(encoding="utf-8"))
+        found.append({"folder": f"sweeps/{path.parent.name}", "model": meta.get("model", ""),
+                      "scenario": meta.get("scenario", ""), "finding": meta.get("finding", "")})
+    return found
+
+
 def write_site(project, manifest: dict) -> None:
     """Write index.html, sources.html and claims.html for what the manifest records (atomically)."""
     from sustainment.claims import load
@@ -111,7 +121,7 @@ def write_site(project, manifest: dict) -> None:
     pages = {
         "index.html": environment.get_template("index.html.j2").render(
             scenarios=[(scenarios.get(name), by_scenario[name]) for name in sorted(by_scenario)], decks=decks,
-            vintage=vintage),
+            vintage=vintage, sweeps=_sweeps(reports)),
         "sources.html": environment.get_template("sources.html.j2").render(
             sources=sources, used=sum(1 for s in sources if s["used_by"]), vintage=vintage),
         "claims.html": environment.get_template("claims.html.j2").render(

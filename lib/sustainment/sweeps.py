@@ -125,7 +125,7 @@ RECRUITMENT = Model(
 
 
 def recruitment_sweep(claims: pd.DataFrame, parameters: Mapping, axes: dict[str, np.ndarray], n_draws: int, seed: int,
-                      at_months=(12, 24), scenario: str = "") -> Sweep:
+                      at_months=(12, 24), scenario: str = "", running=None) -> Sweep:
     """The recruitment model over the grid: `recruit_change` scales recruitment from the claims
     (as the report's parameter does), `loss_change` the loss rate, `loss_growth` fixes the yearly
     growth of losses (replacing the scenario's path), `permanent_loss_share` fixes that share."""
@@ -147,8 +147,11 @@ def recruitment_sweep(claims: pd.DataFrame, parameters: Mapping, axes: dict[str,
         fixed["loss_growth"] = cells["loss_growth"].to_numpy()
     if "permanent_loss_share" in cells:
         fixed["permanent_loss_share"] = cells["permanent_loss_share"].to_numpy()
-    outcomes = manpower.monte_carlo_grid(inputs, result.start_month, result.horizon, n_draws, seed, scale=scale,
-                                         fixed=fixed, at_months=[m for m in at_months if m < result.horizon])
+    months = [m for m in at_months if m < result.horizon]
+    outcomes = pd.concat(_in_chunks(running, len(cells), [
+        (manpower.monte_carlo_grid, (inputs, result.start_month, result.horizon, n_draws, seed),
+         {"scale": {k: v[chunk] for k, v in scale.items()}, "fixed": {k: v[chunk] for k, v in fixed.items()},
+          "at_months": months}) for chunk in _chunks(len(cells), running)]), ignore_index=True)
     here = {"recruit_change": base_change, "loss_change": 0.0, "loss_growth": inputs.loss_growth.central,
             "permanent_loss_share": inputs.permanent_loss_share.central}
     notes = [f"From {result.start_month}, {result.horizon} months; other inputs as in the scenario, with their ranges."]
@@ -169,7 +172,7 @@ AMMUNITION = Model(
 
 
 def ammunition_sweep(claims: pd.DataFrame, parameters: Mapping, axes: dict[str, np.ndarray], n_draws: int, seed: int,
-                     scenario: str = "") -> Sweep:
+                     scenario: str = "", running=None) -> Sweep:
     """The supply ratio in the horizon year over the grid: each component of the last observed
     year follows its path to the horizon as in the report (its side's growth, or its target),
     except that `russia_growth` / `west_growth` set a side's growth, `eu_output` sets EU output
@@ -209,7 +212,8 @@ def ammunition_sweep(claims: pd.DataFrame, parameters: Mapping, axes: dict[str, 
             factors[:, k] *= cells["north_korea_share"].to_numpy()
     if "eu_output" in cells and "EU" not in set(base["actor"]):
         raise SweepError(f"sweep ammunition: no EU estimate in {result.last_year} to scale (axis eu_output)")
-    outcomes = ammo.ratio_grid(base, factors, n_draws, seed)
+    outcomes = pd.concat(_in_chunks(running, len(cells), [(ammo.ratio_grid, (base, factors[chunk], n_draws, seed), {})
+                                                          for chunk in _chunks(len(cells), running)]), ignore_index=True)
     eu = base.index[base["actor"] == "EU"]
     here = {"eu_output": float(base.loc[eu, "central"].iloc[0] * scenario_factors[eu[0]]) if len(eu) else 0.0,
             "north_korea_share": kept_share, "russia_growth": float(parameters.get("russia_growth", 0.0)),
@@ -247,16 +251,35 @@ def default_axes(spec: Model) -> dict[str, np.ndarray]:
     return {axis.name: parse_axis(axis, axis.default) for axis in spec.axes[:2]}
 
 
+def _chunks(cells: int, running) -> list[np.ndarray]:
+    """The cells split into batches: one batch in this process, else two per worker."""
+    return np.array_split(np.arange(cells), 1 if running is None else max(1, min(cells, 2 * running.workers)))
+
+
+def _call(function: Callable, args: tuple, kwargs: dict):
+    return function(*args, **kwargs)
+
+
+def _in_chunks(running, cells: int, calls: list[tuple]) -> list:
+    """Each (function, args, kwargs) evaluated here, or on the executor `running`, results in order.
+    Every batch draws the same seeded numbers, so the split never changes a cell's result."""
+    if running is None:
+        return [function(*args, **kwargs) for function, args, kwargs in calls]
+    return running.map(_call, calls)
+
+
 def run(name: str, claims: pd.DataFrame, parameters: Mapping, axes: dict[str, np.ndarray] | None = None,
-        n_draws: int = 10_000, seed: int = 0, scenario: str = "", at_months=(12, 24)) -> Sweep:
+        n_draws: int = 10_000, seed: int = 0, scenario: str = "", at_months=(12, 24), running=None) -> Sweep:
     """Sweep model `name` over `axes` (default: its default grid) from `parameters` (a scenario's
     values for the model's report, or a notebook's globals); `at_months`: where the recruitment
-    sweep also gives P(smaller)."""
+    sweep also gives P(smaller); `running`: an executor (see `executors`) to spread the cells over,
+    None to evaluate them here."""
     spec = model(name)
     axes = axes or default_axes(spec)
     if name == "recruitment":
-        return recruitment_sweep(claims, parameters, axes, n_draws, seed, at_months=at_months, scenario=scenario)
-    return ammunition_sweep(claims, parameters, axes, n_draws, seed, scenario=scenario)
+        return recruitment_sweep(claims, parameters, axes, n_draws, seed, at_months=at_months, scenario=scenario,
+                                 running=running)
+    return ammunition_sweep(claims, parameters, axes, n_draws, seed, scenario=scenario, running=running)
 
 
 # Words and files -----------------------------------------------------------------------------
@@ -363,10 +386,11 @@ def parse_assignments(items: list[str], spec: Model) -> tuple[dict[str, np.ndarr
 
 
 def scenario_sweep(project, name: str, scenario: str, items: list[str], n_draws: int, seed: int,
-                   at_months=(12, 24)) -> Sweep:
+                   at_months=(12, 24), executor: str = "", workers: int = 1, scheduler: str = "") -> Sweep:
     """What `sustainment sweep` runs: the scenario's values for the model's report (checked as a
     render checks them, `-p NAME=VALUE` items overriding), the axes given as `-p NAME=LOW:HIGH:STEP`
-    (default: the model's default grid), every input checked before the model runs."""
+    (default: the model's default grid), every input checked before the model runs; the cells
+    are evaluated here, or on `executor` ("pool" or "dask", see `executors`)."""
     from sustainment.analyses.briefing import preflight
     from sustainment.claims import load
     from sustainment.signature import bind, load_scenarios, read_signature
@@ -383,14 +407,20 @@ def scenario_sweep(project, name: str, scenario: str, items: list[str], n_draws:
     if problem:
         raise SweepError(f"sweep {name} [{scenario}]: {problem}")
     try:
-        return run(name, claims, parameters, axes, n_draws, seed, scenario, at_months)
+        if not executor:
+            return run(name, claims, parameters, axes, n_draws, seed, scenario, at_months)
+        from sustainment import executors
+
+        with executors.executor(executor, workers, scheduler) as running:
+            return run(name, claims, parameters, axes, n_draws, seed, scenario, at_months, running)
     except ValueError as err:
         raise SweepError(f"sweep {name} [{scenario}]: {str(err).splitlines()[0]}") from None
 
 
-def publish(sweep: Sweep, project, claims: pd.DataFrame, no_wait: bool = False) -> Path:
+def publish(sweep: Sweep, project, claims: pd.DataFrame, no_wait: bool = False, then: Callable | None = None) -> Path:
     """Write the sweep into reports/sweeps/<model>-<scenario>/ whole: staged privately under the
-    reports lock, then swapped into place (the folder holds one sweep's files, never a mix)."""
+    reports lock, then swapped into place (the folder holds one sweep's files, never a mix);
+    `then()` runs before the lock is released (the command line refreshes the index there)."""
     import shutil
 
     from sustainment import publish as publishing
@@ -404,4 +434,6 @@ def publish(sweep: Sweep, project, claims: pd.DataFrame, no_wait: bool = False) 
             target.replace(old)
         (staged / "sweep").replace(target)
         shutil.rmtree(old, ignore_errors=True)
+        if then is not None:
+            then()
     return target

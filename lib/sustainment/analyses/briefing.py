@@ -50,19 +50,28 @@ def briefing_charts(claims: pd.DataFrame, parameters: dict) -> dict:
 PIPELINES = {"ammunition": ammunition_analysis, "recruitment": recruitment_analysis}
 
 
-def preflight(claims: pd.DataFrame, parameters: dict, analyses: list[str]) -> str:
+def preflight(claims: pd.DataFrame, parameters: dict, analyses: list[str], done: dict | None = None) -> str:
     """Run the `analyses` a notebook declares ("ammunition", "recruitment") with its parameters
     and few draws, before any kernel: the first problem as one line (an input with no claim
-    public by as_of, years out of order), or ""."""
-    cheap = {**parameters, "n_draws": 100}
+    public by as_of, years out of order), or "". `done` remembers the outcome of each analysis
+    for the parameters it takes, so that notebooks sharing them (one scenario's) run it once."""
+    import json
+
     unknown = sorted(set(analyses) - set(PIPELINES))
     if unknown:
         return f"unknown analyses {unknown} in the notebook's metadata; known: {sorted(PIPELINES)}"
-    try:
-        for name in analyses:
-            PIPELINES[name](claims, **accepted(PIPELINES[name], cheap))
-    except (ValueError, LookupError) as err:
-        return f"as_of {parameters.get('as_of') or 'latest'}: {str(err).splitlines()[0]}"
+    done = {} if done is None else done
+    for name in analyses:
+        taken = {**accepted(PIPELINES[name], parameters), "n_draws": 100}
+        key = (name, json.dumps(taken, sort_keys=True))
+        if key not in done:
+            try:
+                PIPELINES[name](claims, **taken)
+                done[key] = ""
+            except (ValueError, LookupError) as err:
+                done[key] = f"as_of {parameters.get('as_of') or 'latest'}: {str(err).splitlines()[0]}"
+        if done[key]:
+            return done[key]
     return ""
 
 def headline_numbers(claims: pd.DataFrame, ammunition_result: AmmunitionResult,
