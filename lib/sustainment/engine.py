@@ -79,11 +79,15 @@ def clean(notebook, job: Job) -> None:
     notebook.cells.insert(0, _provenance_cell(job))
 
 
+_EXPORTER: list = []  # this worker's HTML exporter: its templates load once
+
+
 def to_html(notebook, title: str) -> str:
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
+    if not _EXPORTER:
+        _EXPORTER.append(HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True))
+    body, _ = _EXPORTER[0].from_notebook_node(notebook, resources={"metadata": {"name": title}})
     return body
 
 
@@ -248,7 +252,7 @@ def execute(job: Job, timeout: int, kernels: str = "warm", data: str = "") -> di
         started = time.perf_counter()
         error = ""
         try:
-            papermill.execute_notebook(job.notebook_path, str(executed), engine_name="sustainment",
+            notebook = papermill.execute_notebook(job.notebook_path, str(executed), engine_name="sustainment",
                                        parameters={**job.parameters, "figures_dir": str(folder / "figures")},
                                        kernel_name="python3", language="python", progress_bar=False, log_output=False,
                                        request_save_on_cell_execute=False, cwd=str(paths.ROOT), execution_timeout=timeout,
@@ -277,7 +281,6 @@ def execute(job: Job, timeout: int, kernels: str = "warm", data: str = "") -> di
         if error:
             return {**result, "status": "failed", "error": error,
                     "executed": executed.read_bytes() if executed.exists() else b""}
-        notebook = nbformat.read(executed, as_version=4)
         clean(notebook, job)
         files = {f"{job.notebook}.ipynb": (nbformat.writes(notebook) + "\n").encode(),
                  f"{job.notebook}.html": to_html(notebook, f"{job.notebook} ({job.scenario})").encode()}

@@ -320,7 +320,7 @@ def render(project: Project = Project(), notebooks: list[str] | None = None, sce
 
             claims = load(project.data)  # bad data: DataError (every problem, one line each) before any kernel
             check_inputs(todo, claims, project)
-            failures = _run(project, todo, manifest, jobs, seconds, executor, scheduler, kernels)
+            failures = _run(project, longest_first(todo, manifest), manifest, jobs, seconds, executor, scheduler, kernels)
         from sustainment.site import write_site
 
         write_site(project, manifest)
@@ -331,6 +331,23 @@ def render(project: Project = Project(), notebooks: list[str] | None = None, sce
     if not todo:
         print(f"all {len(planned)} report(s) up to date", file=sys.stderr)
     return 1 if failures else 0
+
+
+def longest_first(todo: list[Job], manifest: dict) -> list[Job]:
+    """The jobs in the order that finishes soonest on several workers: the longest first, by the
+    time the same report (else the same notebook, in any scenario) took last; without any, the
+    notebooks that declare more analyses first (they run more models)."""
+    taken: dict[str, list[float]] = {}
+    for key, entry in manifest["reports"].items():
+        taken.setdefault(key.split("/", 1)[1], []).append(entry.get("seconds", 0.0))
+
+    def expected(job: Job) -> tuple:
+        own = manifest["reports"].get(job.key, {}).get("seconds")
+        same = taken.get(job.notebook)
+        guess = own if own is not None else max(same) if same else 0.0
+        return (-guess, -len(analyses_declared(Path(job.notebook_path))))
+
+    return sorted(todo, key=expected)
 
 
 def _run(project: Project, todo: list[Job], manifest: dict, jobs: int | None, timeout: int, executor: str = "pool",
