@@ -290,6 +290,19 @@ def test_two_renders_at_once_publish_whole_reports_of_one_run(tmp_path):
     assert not (project.reports / ".staging").exists()
 
 
+def test_reports_deleted_by_hand_are_rendered_again_and_leave_the_index(tmp_path):
+    project = toy_project(tmp_path, {"steady": 'print("steady")'})
+    assert render.render(project, jobs=1) == 0
+    assert render.render(project, overrides={"fail": "false"}, jobs=1) == 0
+    shutil.rmtree(project.reports / "one-off-baseline")
+    (project.reports / "baseline" / "steady.html").unlink()
+    assert render.render(project, jobs=1) == 0, "a deleted report is no reason to fail"
+    manifest = render.publish.read_manifest(project.reports)
+    assert list(manifest["reports"]) == ["baseline/steady"], "the deleted one-off run is gone from the manifest"
+    assert (project.reports / "baseline" / "steady.html").exists(), "the deleted page is rendered again"
+    assert "one-off-baseline" not in (project.reports / "index.html").read_text()
+
+
 def test_no_wait_gives_up_in_one_line(tmp_path):
     project = toy_project(tmp_path, {"steady": 'print("steady")'})
     with render.publish.reports_lock(project.reports):

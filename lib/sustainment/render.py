@@ -272,12 +272,14 @@ def _progress(done: int, total: int, started: float, line: str) -> None:
     print(f"[{done}/{total}] {line}  (elapsed {elapsed:.0f}s, ETA {eta:.0f}s)", file=sys.stderr, flush=True)
 
 
+def _outputs_exist(entry: dict, folder: str, reports: Path) -> bool:
+    outputs = [entry["ipynb"], entry["html"]] + [f"{folder}/figures/{f}" for f in entry.get("figures", [])]
+    return all((reports / o).exists() for o in outputs)
+
+
 def is_current(job: Job, manifest: dict, reports: Path) -> bool:
     entry = manifest["reports"].get(job.key)
-    if not entry or entry.get("input_hash") != job.input_hash:
-        return False
-    outputs = [entry["ipynb"], entry["html"]] + [f"{job.folder}/figures/{f}" for f in entry.get("figures", [])]
-    return all((reports / o).exists() for o in outputs)
+    return bool(entry) and entry.get("input_hash") == job.input_hash and _outputs_exist(entry, job.folder, reports)
 
 
 def _entry(project: Project, job: Job, result: dict) -> dict:
@@ -309,7 +311,8 @@ def render(project: Project = Project(), notebooks: list[str] | None = None, sce
         planned = plan(project, notebooks, scenarios, overrides or {}, manifest)
         existing = {(p.stem, s.stem) for p in project.notebooks.glob("*.ipynb") for s in project.scenarios.glob("*.yaml")}
         manifest["reports"] = {key: entry for key, entry in manifest["reports"].items()  # drop removed notebooks, scenarios
-                               if (key.split("/", 1)[1], key.split("/", 1)[0].removeprefix(ONE_OFF)) in existing}
+                               if (key.split("/", 1)[1], key.split("/", 1)[0].removeprefix(ONE_OFF)) in existing
+                               and _outputs_exist(entry, key.split("/", 1)[0], project.reports)}  # and deleted reports
         todo = [job for job in planned if force or not is_current(job, manifest, project.reports)]
         for job in planned:
             if job not in todo:
