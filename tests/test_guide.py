@@ -1,5 +1,6 @@
 """The README's "Write a new analysis" guide works as written: its notebook, built from the
-README text with the metadata the README gives, renders and puts its chart into the deck."""
+README text with the metadata the README gives, renders and puts its chart into the briefing
+deck and the scenario comparison."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from sustainment import pack, paths, render
+from sustainment import pack, paths, render, signature
 from sustainment.paths import Project
 
 README = paths.ROOT / "README.md"
@@ -58,9 +59,10 @@ def test_the_guide_notebook_renders_and_reaches_the_deck(tmp_path: Path):
     shutil.copy(paths.NOTEBOOKS_DIR / "briefing.ipynb", notebooks / "briefing.ipynb")
     scenarios = tmp_path / "scenarios"
     scenarios.mkdir()
-    baseline = yaml.safe_load((paths.SCENARIOS_DIR / "baseline.yaml").read_text(encoding="utf-8"))
-    baseline["parameters"] = {**(baseline["parameters"] or {}), "n_draws": 200}
-    (scenarios / "baseline.yaml").write_text(yaml.safe_dump(baseline), encoding="utf-8")
+    for scenario in ("baseline", "north_korea_cutoff"):
+        values = yaml.safe_load((paths.SCENARIOS_DIR / f"{scenario}.yaml").read_text(encoding="utf-8"))
+        values["parameters"] = {**(values["parameters"] or {}), "n_draws": 200}
+        (scenarios / f"{scenario}.yaml").write_text(yaml.safe_dump(values), encoding="utf-8")
     project = Project(notebooks=notebooks, data=paths.DATA_DIR, scenarios=scenarios, reports=tmp_path / "reports")
 
     assert render.render(project, jobs=2) == 0
@@ -74,6 +76,12 @@ def test_the_guide_notebook_renders_and_reaches_the_deck(tmp_path: Path):
     titles = [shape.text_frame.text for slide in Presentation(str(deck)).slides for shape in slide.shapes
               if shape.has_text_frame]
     assert any(title.startswith("Russia fired about") and "rounds a day in 2024" in title for title in titles)
+
+    compare, _ = pack.export_compare(project, ["baseline", "north_korea_cutoff"])
+    pairs = [[shape for shape in slide.shapes if shape.shape_type == 13] for slide in Presentation(str(compare)).slides]
+    briefing = signature.deck_declaration(notebooks / "briefing.ipynb")[1]
+    assert sum(len(pictures) == 2 for pictures in pairs) == len(briefing) + len(metadata["sustainment"]["deck"]["charts"]), \
+        "the comparison deck pairs the briefing's charts and the new one"
 
 
 def test_the_guide_notebook_is_clean_code():

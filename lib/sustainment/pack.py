@@ -204,11 +204,15 @@ def compare_slides(scenarios: list[RenderedScenario], claims: pd.DataFrame) -> l
     drawn = [analyses.briefing_charts(claims, rendered.parameters) for rendered in scenarios]
     for position, chart in enumerate(scenarios[0].charts):
         pair = [r.charts[position] for r in scenarios]
-        pictures = [charts[chart["name"]] for charts in drawn]
-        plotting.share_scale(pictures)
+        name = chart["name"].replace("_", " ").capitalize()
+        if chart["name"] in drawn[0]:  # the briefing's charts, drawn again on one scale
+            pictures = [charts[chart["name"]] for charts in drawn]
+            plotting.share_scale(pictures)
+            images, title = [plotting.slide_png(p) for p in pictures], f"{name}, by scenario, on one scale"
+        else:  # other notebooks' deck charts (the sweep maps: one colour scale, each scenario's own axes)
+            images, title = [c["png"] for c in pair], f"{name}, by scenario"
         used = {s for c in pair for s in c["source_ids"]}
-        slides.append(Slide("pair", chart["name"].replace("_", " ").capitalize() + ", by scenario, on one scale",
-                            images=[plotting.slide_png(p) for p in pictures],
+        slides.append(Slide("pair", title, images=images,
                             captions=[f"{n}: {c['title']}" for n, c in zip(names, pair)],
                             footer=footer(source_line(claims, used)),
                             notes=with_sources("\n\n".join(f"{n}:\n{_claim_notes(claims, c.get('claim_ids', []))}"
