@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from sustainment import analyses, manpower
+from sustainment import analyses, manpower, narrative
 from sustainment.claims import id_list, load
 
 
@@ -136,3 +136,10 @@ def test_crosscheck_finds_a_floor_above_a_later_ceiling(data_dir, with_claims):
     found = analyses.crosscheck(claims, "2025-12-31")
     # only the later, smaller ceiling crosses the floor; an earlier total may be smaller
     assert list(zip(found["lower_id"], found["upper_id"])) == [("named", "too-low")]
+
+
+def test_key_numbers_read_the_same_in_reports_and_decks():
+    change = {"central": 310_000.0, "low": -250_000.0, "high": 890_000.0, "unit": "persons"}
+    chance = {"central": 0.2, "low": 0.2, "high": 0.2, "unit": "share"}
+    assert analyses.key_central(change) == "+310,000" and analyses.key_range(change) == "-250,000 to 890,000"
+    assert analyses.key_central(chance) == "20%" and analyses.key_range(chance) == narrative.DASH, "a single value has no range"

@@ -169,6 +169,19 @@ def test_compare_deck_puts_scenarios_side_by_side_on_one_scale(tmp_path):
     assert len(pictures) == 2 and "on one scale" in slide_texts(slides[2])[0]
 
 
+@pytest.mark.parametrize("count", [1, 6, 10, 25])
+def test_long_tables_are_split_into_slides_that_fit_with_the_header_on_each(count):
+    header = ["Key number", "Central", "Range", "Unit"]
+    rows = [[f"Number {n} with a label long enough to wrap onto a second line", "1.0", "0.5 to 2.0", "rounds/year"]
+            for n in range(count)]
+    slides = pack.table_slides("Key numbers", [header, *rows])
+    assert [row for slide in slides for row in slide.rows[1:]] == rows, "every row once, in order"
+    assert all(slide.rows[0] == header for slide in slides)
+    assert all(sum(map(pack._row_height, slide.rows)) <= 1 for slide in slides), "each table fits its area"
+    assert len(slides) == 1 or [s.title for s in slides][-1] == f"Key numbers ({len(slides)} of {len(slides)})"
+    assert (len(slides) > 1) == (count >= 10)
+
+
 def test_share_scale_gives_paired_charts_one_scale(data_dir):
     claims = load(data_dir)
     pair = []

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import textwrap
 import zipfile
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from sustainment.signature import Scenario, deck_declaration, read_scenario, sou
 SLIDE_WIDTH_IN, SLIDE_HEIGHT_IN = 13.333, 7.5
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 SOURCES_PER_SLIDE = 9
+TABLE_HEIGHT = 0.72  # share of a page a table may fill, between the title and the footer
 CHART_WIDTH_IN = 8.9  # a 16:9 chart this wide fits between the slide's title and subtitle and its footer
 FOOTER_CHARACTERS = 190  # two lines at 12 pt across a 16:9 slide
 SOURCE_CHARACTERS = 150  # one source on one line at 12 pt: the link carries the address, the text never runs off
@@ -144,6 +146,37 @@ def _claim_notes(claims: pd.DataFrame, claim_ids) -> str:
     return "Claims used:\n" + "\n".join(lines) if lines else "No claims."
 
 
+def _column_widths(columns: int) -> list[float]:
+    """A table's column widths as shares of the slide's table area: the label column wider."""
+    first = 0.46 if columns == 4 else 0.34
+    return [first] + [(1 - first) / (columns - 1)] * (columns - 1)
+
+
+def _wrapped(row: list[str]) -> list[str]:
+    """A table row's cells wrapped to their columns' widths at 12 pt."""
+    return [textwrap.fill(str(value), int(108 * width)) for value, width in zip(row, _column_widths(len(row)))]
+
+
+def _row_height(row: list[str]) -> float:
+    """A table row's height as a share of the table's area, by its tallest wrapped cell."""
+    return 0.045 * max(cell.count("\n") + 1 for cell in _wrapped(row)) + 0.03
+
+
+def table_slides(title: str, rows: list[list[str]], footer: str = "", notes: str = "") -> list[Slide]:
+    """`rows` (header first) as table slides that each fit between the title and the footer at
+    12 pt: as many pages as needed, the header on each, rows split evenly."""
+    header, body = rows[0], rows[1:]
+    pages = 1
+    while True:
+        size = max(1, math.ceil(len(body) / pages))
+        chunks = [body[i:i + size] for i in range(0, len(body), size)] or [[]]
+        if all(sum(map(_row_height, [header, *chunk])) <= 1 for chunk in chunks) or size == 1:
+            break
+        pages += 1
+    return [Slide("table", f"{title} ({n} of {len(chunks)})" if len(chunks) > 1 else title, rows=[header, *chunk],
+                  footer=footer, notes=notes) for n, chunk in enumerate(chunks, start=1)]
+
+
 def briefing_slides(rendered: RenderedScenario, claims: pd.DataFrame) -> list[Slide]:
     """Title, the bottom lines, key numbers, one slide per chart, methods and caveats, sources."""
     meta, scenario = rendered.meta, rendered.scenario
@@ -157,12 +190,11 @@ def briefing_slides(rendered: RenderedScenario, claims: pd.DataFrame) -> list[Sl
     rows = [["Key number", "Central", "Range", "Unit"]]
     notes = []
     for item in rendered.key_numbers.itertuples():
-        rows.append([item.number, narrative.by_unit(item.central, item.unit),
-                     narrative.span_by_unit(item.low, item.high, item.unit), item.unit])
+        rows.append([item.number, analyses.key_central(item._asdict()), analyses.key_range(item._asdict()), item.unit])
         notes.append(f"{item.number}: claims {item.claim_ids or 'none (model output)'}")
     used = set(id_list(rendered.key_numbers["source_ids"]))
     line = source_line(claims, used)
-    slides.append(Slide("table", "Key numbers", rows=rows, notes=with_sources("\n".join(notes), line), footer=footer(line)))
+    slides += table_slides("Key numbers", rows, footer=footer(line), notes=with_sources("\n".join(notes), line))
     for chart in rendered.charts:
         slides.append(Slide("chart", chart["title"], subtitle=chart["subtitle"], images=[chart["png"]],
                             footer=footer(chart["source_line"]),
@@ -197,10 +229,10 @@ def compare_slides(scenarios: list[RenderedScenario], claims: pd.DataFrame) -> l
         cells = []
         for rendered in scenarios:
             other = rendered.key_numbers.iloc[index]
-            cells.append(f"{narrative.by_unit(other['central'], other['unit'])} "
-                         f"({narrative.span_by_unit(other['low'], other['high'], other['unit'])})")
+            spread = analyses.key_range(other)
+            cells.append(analyses.key_central(other) + ("" if spread == narrative.DASH else f" ({spread})"))
         rows.append([item.number, *cells])
-    slides.append(Slide("table", "Key numbers by scenario (central, range)", rows=rows))
+    slides += table_slides("Key numbers by scenario (central, range)", rows)
     drawn = [analyses.briefing_charts(claims, rendered.parameters) for rendered in scenarios]
     for position, chart in enumerate(scenarios[0].charts):
         pair = [r.charts[position] for r in scenarios]
@@ -280,10 +312,8 @@ def write_pptx(slides: list[Slide], path: Path, title: str) -> None:
             shape = slide.shapes.add_table(len(spec.rows), len(spec.rows[0]), Inches(0.5), Inches(1.3), Inches(12.3),
                                            Inches(0.45 * len(spec.rows)))
             table = shape.table
-            first = 5.2 if len(spec.rows[0]) == 4 else 4.3
-            table.columns[0].width = Inches(first)
-            for column in range(1, len(spec.rows[0])):
-                table.columns[column].width = Inches((12.3 - first) / (len(spec.rows[0]) - 1))
+            for column, width in enumerate(_column_widths(len(spec.rows[0]))):
+                table.columns[column].width = Inches(12.3 * width)
             for r, row in enumerate(spec.rows):
                 for c, value in enumerate(row):
                     cell = table.cell(r, c)
@@ -336,17 +366,15 @@ def write_pdf(slides: list[Slide], path: Path) -> None:
                 if spec.subtitle:
                     page.text(0.04, 0.86, textwrap.fill(spec.subtitle, 150), fontsize=12, color="#555555", va="top")
             if spec.kind == "table":
-                axes = page.add_axes((0.04, 0.12, 0.92, 0.72))
+                axes = page.add_axes((0.04, 0.84 - TABLE_HEIGHT, 0.92, TABLE_HEIGHT))
                 axes.axis("off")
-                first = 0.46 if len(spec.rows[0]) == 4 else 0.34
-                widths = [first] + [(1 - first) / (len(spec.rows[0]) - 1)] * (len(spec.rows[0]) - 1)
-                body = [[textwrap.fill(str(v), int(108 * w)) for v, w in zip(row, widths)] for row in spec.rows]
-                table = axes.table(cellText=body[1:], colLabels=body[0], loc="upper left", cellLoc="left", colWidths=widths)
+                body = [_wrapped(row) for row in spec.rows]
+                table = axes.table(cellText=body[1:], colLabels=body[0], loc="upper left", cellLoc="left",
+                                   colWidths=_column_widths(len(spec.rows[0])))
                 table.auto_set_font_size(False)
                 table.set_fontsize(12)
                 for (row, _column), cell in table.get_celld().items():
-                    lines = max(text.count("\n") + 1 for text in body[row])
-                    cell.set_height(0.045 * lines + 0.03)
+                    cell.set_height(_row_height(spec.rows[row]))
             elif spec.kind in ("chart", "pair"):
                 width = (CHART_WIDTH_IN / SLIDE_WIDTH_IN) if spec.kind == "chart" else 0.92 / len(spec.images)
                 left = (1 - width) / 2 if spec.kind == "chart" else 0.04

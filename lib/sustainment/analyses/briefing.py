@@ -4,6 +4,7 @@ check the renderer runs before any kernel."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -106,14 +107,23 @@ def headline_numbers(claims: pd.DataFrame, ammunition_result: AmmunitionResult,
                       "claim_ids": ";".join(ids), "source_ids": ";".join(sources)})
     return pd.DataFrame(table)
 
+def key_central(number: Mapping) -> str:
+    """A key number's central value as readers see it (a change in persons with its sign)."""
+    central, unit = number["central"], number["unit"]
+    return narrative.signed(central) if unit == "persons" else narrative.by_unit(central, unit)
+
+
+def key_range(number: Mapping) -> str:
+    """A key number's range, or a dash for a single value (a model's probability)."""
+    low, high = number["low"], number["high"]
+    return narrative.DASH if low == high else narrative.span_by_unit(low, high, number["unit"])
+
+
 def key_numbers_table(key_numbers: pd.DataFrame, claims: pd.DataFrame) -> str:
     """The key numbers for readers: each central figure linked to its claims, its range, its unit."""
     return narrative.table(
         key_numbers, {"number": "Key number", "central": "Central", "low": "Range", "unit": "Unit"},
-        {"central": linked(claims, lambda r: narrative.signed(r["central"]) if r["unit"] == "persons"
-                            else narrative.by_unit(r["central"], r["unit"])),
-         "low": lambda _v, r: (narrative.DASH if r["low"] == r["high"] else
-                               narrative.span_by_unit(r["low"], r["high"], r["unit"])),
+        {"central": linked(claims, key_central), "low": lambda _v, r: key_range(r),
          "unit": lambda v, _r: UNIT_WORDS.get(v, v)})
 
 def save_briefing(directory: str, *, scenario: str, as_of: pd.Timestamp, data_vintage: pd.Timestamp, policy: str,
