@@ -70,3 +70,29 @@ def test_no_legend_covers_data_in_any_chart():
                 assert not box.overlaps(plot), f"{name}: the legend overlaps the plot"
                 assert box.x1 <= figure.bbox.x1 + 1, f"{name}: the legend runs off the figure"
     plt.close("all")
+
+
+def test_a_chart_drawn_again_is_not_exported_again_and_reads_the_same(data_dir, tmp_path, monkeypatch):
+    claims = load(data_dir)
+
+    def draw(points):
+        figure, axes = plotting.new_chart("A finding", "what, in which unit", claims, ["ru-a"])
+        axes.plot([1, 2, 3], points)
+        return figure
+
+    monkeypatch.setattr(plotting, "_EXPORTS", {})
+    plotting.save(draw([3, 1, 2]), "first", tmp_path / "first")
+    rendered = []
+    monkeypatch.setattr(plotting, "_png", lambda figure, dpi: rendered.append(dpi) or b"png")
+    plotting.save(draw([3, 1, 2]), "again", tmp_path / "again")
+    assert rendered == [], "the same drawing reuses its exports"
+    for suffix in ("png", "svg", "pdf", "slide.png", "thumb.png"):
+        assert (tmp_path / "first" / f"first.{suffix}").read_bytes() == (tmp_path / "again" / f"again.{suffix}").read_bytes()
+    plotting.save(draw([3, 2, 1]), "other", tmp_path / "other")
+    assert len(rendered) == 3, "another drawing is exported (png, slide, thumbnail)"
+    with plt.rc_context({"pdf.fonttype": 3}):
+        plotting.save(draw([3, 1, 2]), "style", tmp_path / "style")
+    assert len(rendered) == 6, "so is the same drawing under other style settings"
+    monkeypatch.setattr(plotting, "EXPORTS_KEPT", 2)
+    plotting.save(draw([1, 1, 1]), "more", tmp_path / "more")
+    assert len(plotting._EXPORTS) == 2, "the process keeps the latest few"

@@ -28,7 +28,6 @@ PNG_DPI = 300
 SLIDE_DPI = 200
 THUMB_DPI = 48
 HTML_DPI = 100
-FORMATS = ("png", "svg", "pdf")
 METADATA = {
     "png": {"Software": None},
     "svg": {"Date": None, "Creator": None},
@@ -139,6 +138,34 @@ def share_scale(charts: list[plt.Figure]) -> None:
             getattr(a, set_)(low, high)
 
 
+_EXPORTS: dict[str, dict[str, bytes]] = {}  # this process's recent exports, by drawing (see `_exports`)
+EXPORTS_KEPT = 32  # about 0.7 MB each
+RC_NOT_DRAWN = ("interactive", "backend")  # settings a kernel toggles that change no exported byte
+
+
+def _exports(figure: plt.Figure) -> dict[str, bytes]:
+    """The chart's files by suffix (png, svg, pdf, slide.png, thumb.png). A chart drawn the same
+    way earlier in this process (the briefing draws the question notebooks' charts again; a
+    warm kernel serves several reports) is not exported again: the SVG, the cheapest format and
+    a full description of the drawing, keys the others together with the style settings."""
+    import hashlib
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="svg", dpi=100, metadata=METADATA["svg"])
+    svg = buffer.getvalue()
+    style = sorted((k, v) for k, v in plt.rcParams.items() if k not in RC_NOT_DRAWN)
+    key = hashlib.sha256(svg + repr(style).encode()).hexdigest()
+    if key not in _EXPORTS:
+        pdf = io.BytesIO()
+        figure.savefig(pdf, format="pdf", dpi=100, metadata=METADATA["pdf"])
+        files = {"png": _png(figure, PNG_DPI), "svg": svg, "pdf": pdf.getvalue(), "slide.png": slide_png(figure),
+                 "thumb.png": _png(figure, THUMB_DPI)}
+        while len(_EXPORTS) >= EXPORTS_KEPT:
+            del _EXPORTS[next(iter(_EXPORTS))]
+        _EXPORTS[key] = files
+    return _EXPORTS[key]
+
+
 def save(figure: plt.Figure, name: str, directory: str | Path | None) -> list[Path]:
     """Write `name`.png/.svg/.pdf, `name`.slide.png (no title or footer: the deck adds them as
     text), `name`.thumb.png (for the index page) and `name`.json (the chart's text and sources)
@@ -148,14 +175,9 @@ def save(figure: plt.Figure, name: str, directory: str | Path | None) -> list[Pa
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for fmt in FORMATS:
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format=fmt, dpi=PNG_DPI if fmt == "png" else 100, metadata=METADATA[fmt])
-        write_atomic(folder / f"{name}.{fmt}", buffer.getvalue())
-        written.append(folder / f"{name}.{fmt}")
-    for suffix, data in ((".slide.png", slide_png(figure)), (".thumb.png", _png(figure, THUMB_DPI))):
-        write_atomic(folder / f"{name}{suffix}", data)
-        written.append(folder / f"{name}{suffix}")
+    for suffix, data in _exports(figure).items():
+        write_atomic(folder / f"{name}.{suffix}", data)
+        written.append(folder / f"{name}.{suffix}")
     sidecar = folder / f"{name}.json"
     write_atomic(sidecar, json.dumps({"name": name, **figure._sustainment}, indent=1, sort_keys=True) + "\n")
     written.append(sidecar)
