@@ -7,8 +7,8 @@ reset); open figures and matplotlib's rcParams; pandas options; the global rando
 numpy and `random` (reseeded from the operating system, as in a fresh kernel); environment
 variables, working directory, sys.path and warning filters; every attribute of every
 `sustainment` module (a report that patches the library patches it for itself only). Caches
-keyed on the data files' contents (`claims.load`) stay: they return fresh copies, never an
-object a report could have changed. Not restored: third-party module attributes other than
+keyed on content stay (`claims.load` on the data files', `plotting.save` on the drawing's): they
+return fresh copies or bytes, never an object a report could have changed. Not restored: third-party module attributes other than
 those above, IPython display formatters and `%config` settings; reports must not change them.
 """
 
