@@ -151,6 +151,11 @@ def test_a_failing_notebook_leaves_the_last_good_report(tmp_path, capsys):
     manifest = publish.read_manifest(project.reports)
     assert manifest["reports"]["baseline/fragile"]["parameters"]["fail"] is False
 
+    (project.scenarios / "baseline.yaml").write_text("name: baseline\ntitle: Toy\ndescription: toy\nassumptions: []\n"
+                                                     "source_ids: []\nparameters: {}\n")
+    assert render.render(project, jobs=2, force=True) == 0
+    assert not (project.reports / "baseline" / "failed").exists(), "a fixed report takes its failed copy away"
+
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "sustainment.cli", "render", *args], capture_output=True, text=True)

@@ -78,13 +78,17 @@ def write_manifest(reports: Path, manifest: dict) -> None:
 
 def publish(reports: Path, staged: Path, folder: str, notebook: str, manifest: dict, entry: dict) -> None:
     """Move one report's staged outputs into reports/<folder>/ (figures, then notebook and HTML)
-    and record its manifest entry; a failed copy of the notebook left by an earlier run is removed."""
+    and record its manifest entry; a failed copy of the notebook left by an earlier run is removed
+(and the failed/ folder with its last copy)."""
     figures_dir = reports / folder / "figures"
     figures_dir.mkdir(parents=True, exist_ok=True)
     for path in sorted((staged / "figures").iterdir()):
         path.replace(figures_dir / path.name)
     for suffix in (".ipynb", ".html"):
         (staged / f"{notebook}{suffix}").replace(reports / folder / f"{notebook}{suffix}")
-    (reports / folder / "failed" / f"{notebook}.ipynb").unlink(missing_ok=True)
+    failed = reports / folder / "failed"
+    (failed / f"{notebook}.ipynb").unlink(missing_ok=True)
+    if failed.is_dir() and not any(failed.iterdir()):
+        failed.rmdir()
     manifest["reports"][f"{folder}/{notebook}"] = entry
     write_manifest(reports, manifest)
