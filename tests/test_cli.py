@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from conftest import CLAIMS, write_csv
+from conftest import CLAIMS, SOURCES, write_csv
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -27,6 +27,22 @@ def test_validate_bad_data_lists_problems_without_traceback(data_dir):
     assert len(lines) == 3 and "Traceback" not in done.stderr
     assert lines[0].endswith("claims.csv:2: row 'ru-a' column 'value': not a number: 'lots'")
     assert lines[-1] == "2 problem(s) in the data; nothing done"
+
+
+def test_validate_refuses_a_scenario_citing_a_source_behind_no_claim(data_dir):
+    scenario = "name: toy\ntitle: Toy\ndescription: d\nassumptions: [a]\nsource_ids: [{}]\nparameters: {{}}\n"
+    (data_dir / "scenarios").mkdir()
+    (data_dir / "scenarios" / "toy.yaml").write_text(scenario.format("alpha-2024"))
+    done = run("validate", str(data_dir))
+    assert done.returncode == 0 and "1 scenarios" in done.stdout, done.stderr
+    rows = [SOURCES[0], *SOURCES[1:], ["gamma-2024", "Gamma", "Nothing", "https://gamma.example", "2025-01-01", "2026-11-28",
+                                       "primary", "Gamma", "Nothing", "2025-01-01", ""]]
+    write_csv(data_dir / "sources.csv", rows)
+    (data_dir / "scenarios" / "toy.yaml").write_text(scenario.format("gamma-2024"))
+    done = run("validate", str(data_dir))
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert done.stderr.strip() == ("toy.yaml: unknown source_id(s) gamma-2024 (not in sources.csv, or backing no claim: "
+                                   "cite the source of a claim the assumption rests on)")
 
 
 def test_import_refuses_a_bad_file_in_one_line(tmp_path):

@@ -20,11 +20,13 @@ def _fail(lines: list[str], code: int = 1) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from sustainment.claims import load
+    from sustainment.signature import load_scenarios
 
-    claims = load(args.data_dir)
-    print(f"{paths.relative(args.data_dir or paths.DATA_DIR)}: OK, {len(claims)} claims from "
-          f"{claims['source_id'].nunique()} sources, {claims['metric'].nunique()} metrics, "
-          f"{claims['actor'].nunique()} actors")
+    data = args.data_dir or paths.DATA_DIR
+    claims = load(data)
+    scenarios = load_scenarios(data / "scenarios", data / "sources.csv", None) if (data / "scenarios").is_dir() else []
+    print(f"{paths.relative(data)}: OK, {len(claims)} claims from {claims['source_id'].nunique()} sources, "
+          f"{claims['metric'].nunique()} metrics, {claims['actor'].nunique()} actors, {len(scenarios)} scenarios")
     return 0
 
 

@@ -206,26 +206,37 @@ def read_scenario(path: Path, known_sources: set[str]) -> Scenario:
         raise ParameterError(f"{where}: name {raw['name']!r} must match the file name {path.stem!r}")
     unknown = [s for s in raw["source_ids"] or [] if s not in known_sources]
     if unknown:
-        raise ParameterError(f"{where}: unknown source_id(s) {', '.join(unknown)}")
+        raise ParameterError(f"{where}: unknown source_id(s) {', '.join(unknown)} (not in sources.csv, or backing no claim: "
+                             f"cite the source of a claim the assumption rests on)")
     if not isinstance(raw["parameters"] or {}, dict):
         raise ParameterError(f"{where}: parameters must be a mapping of name: value")
     return Scenario(raw["name"], str(raw["title"]), str(raw["description"]).strip(), tuple(raw["assumptions"] or ()),
                     tuple(raw["source_ids"] or ()), dict(raw["parameters"] or {}), path)
 
 
-def source_ids(sources_csv: Path) -> set[str]:
-    """The ids in sources.csv, read without loading the whole data model (an unreadable file
-    gives none: `validate` says what is wrong with it)."""
+def _column(path: Path, name: str) -> set[str]:
+    """The values of one column of a CSV file (none when the file cannot be read or lacks it:
+    `validate` says what is wrong with it)."""
     from sustainment.files import CsvError, read_csv
 
     try:
-        header, rows = read_csv(sources_csv)
-    except CsvError:
+        header, rows = read_csv(path)
+    except (CsvError, OSError):
         return set()
-    if "source_id" not in header:
+    if name not in header:
         return set()
-    column = header.index("source_id")
+    column = header.index(name)
     return {cells[column] for _, cells in rows if column < len(cells)}
+
+
+def source_ids(sources_csv: Path) -> set[str]:
+    """The ids in sources.csv that back at least one claim in the claims files beside it, read
+    without loading the whole data model: the sources a scenario or a policy can cite (reports
+    credit a source through its claims; one with none would vanish from every page)."""
+    from sustainment.paths import claim_files
+
+    cited = set().union(*(_column(path, "source_id") for path in claim_files(sources_csv.parent) if path.exists()))
+    return _column(sources_csv, "source_id") & cited
 
 
 def bind(notebook: str, signature: dict[str, Parameter], scenario: Scenario, overrides: dict[str, str]) -> dict:
