@@ -57,3 +57,14 @@ def test_tables_for_readers_have_no_index_and_no_nan():
                            missing_note="no claim that year")
     assert "<th>Year</th><th>Rounds a year</th>" in html and "3,000,000" in html and "nan" not in html.lower()
     assert ">7<" not in html and narrative.DASH in html and "no claim that year" in html
+
+
+@pytest.mark.parametrize("probability, said", [
+    (0.18, "it is very unlikely (18% of draws)"),
+    (0.035, "there is almost no chance (3.5% of draws)"),
+    (0.5, "there is a roughly even chance (50% of draws)"),
+    (1.0, "it is almost certain (every draw)"),
+    (0.0, "there is almost no chance (no draw)"),
+])
+def test_likelihoods_read_as_sentences_and_never_claim_100_percent(probability, said):
+    assert narrative.it_is(probability) == said

@@ -162,7 +162,10 @@ def test_compare_deck_puts_scenarios_side_by_side_on_one_scale(tmp_path):
     path, pdf = pack.export_compare(project, ["baseline", "north_korea_cutoff"])
     slides = list(Presentation(str(path)).slides)
     charts = signature.deck_declaration(paths.NOTEBOOKS_DIR / "briefing.ipynb")[1]
-    assert len(slides) == 2 + len(charts) and len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes())) == len(slides)
+    sources = [s for s in slides if slide_texts(s)[0].startswith("Sources")]
+    assert sources and len(slides) == 2 + len(charts) + len(sources), "key numbers, a pair per chart, the sources"
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes())) == len(slides)
+    assert slide_texts(slides[1])[-1].startswith("Sources: "), "the key numbers say where they come from"
     table = next(shape for shape in slides[1].shapes if shape.has_table).table
     assert [table.cell(0, c).text for c in range(3)] == ["Key number", "Baseline", "North Korea and Iran cut off"]
     pictures = [shape for shape in slides[2].shapes if shape.shape_type == 13]

@@ -119,6 +119,26 @@ def likelihood(probability: float) -> str:
     raise ValueError(f"probability: expected 0..1, got {probability}")
 
 
+def of_draws(probability: float) -> str:
+    """A Monte Carlo share: '18% of draws'; exactly 1 or 0 as 'every draw' or 'no draw', never
+    '100%' (draws are not certainty)."""
+    return "every draw" if probability == 1 else "no draw" if probability == 0 else f"{share(probability)} of draws"
+
+
+def chance(probability: float) -> str:
+    """The ICD 203 word with the share of draws behind it: 'very unlikely (18% of draws)'."""
+    return f"{likelihood(probability)} ({of_draws(probability)})"
+
+
+def it_is(probability: float) -> str:
+    """`chance` as the start of a sentence's clause: 'it is very unlikely (18% of draws)', and
+    for the scale's nouns 'there is almost no chance (3% of draws)'."""
+    word = likelihood(probability)
+    if word.endswith("chance"):
+        return f"there is {'a ' if word.startswith('roughly') else ''}{chance(probability)}"
+    return f"it is {chance(probability)}"
+
+
 def likelihood_table() -> pd.DataFrame:
     """The scale as a table, for the reports' methods sections."""
     lower = [0.0] + [upper for upper, _ in LIKELIHOOD_SCALE[:-1]]

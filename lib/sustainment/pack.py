@@ -232,23 +232,26 @@ def compare_slides(scenarios: list[RenderedScenario], claims: pd.DataFrame) -> l
             spread = analyses.key_range(other)
             cells.append(analyses.key_central(other) + ("" if spread == narrative.DASH else f" ({spread})"))
         rows.append([item.number, *cells])
-    slides += table_slides("Key numbers by scenario (central, range)", rows)
+    used = {s for rendered in scenarios for s in id_list(rendered.key_numbers["source_ids"])}
+    slides += table_slides("Key numbers by scenario (central, range)", rows, footer=footer(source_line(claims, used)))
     drawn = [analyses.briefing_charts(claims, rendered.parameters) for rendered in scenarios]
     for position, chart in enumerate(scenarios[0].charts):
         pair = [r.charts[position] for r in scenarios]
-        name = chart["name"].replace("_", " ").capitalize()
+        name = chart["name"].removeprefix("briefing_").replace("_", " ").capitalize()
         if chart["name"] in drawn[0]:  # the briefing's charts, drawn again on one scale
             pictures = [charts[chart["name"]] for charts in drawn]
             plotting.share_scale(pictures)
             images, title = [plotting.slide_png(p) for p in pictures], f"{name}, by scenario, on one scale"
         else:  # other notebooks' deck charts (the sweep maps: one colour scale, each scenario's own axes)
             images, title = [c["png"] for c in pair], f"{name}, by scenario"
-        used = {s for c in pair for s in c["source_ids"]}
+        shown = {s for c in pair for s in c["source_ids"]}
+        used |= shown
         slides.append(Slide("pair", title, images=images,
                             captions=[f"{n}: {c['title']}" for n, c in zip(names, pair)],
-                            footer=footer(source_line(claims, used)),
+                            footer=footer(source_line(claims, shown)),
                             notes=with_sources("\n\n".join(f"{n}:\n{_claim_notes(claims, c.get('claim_ids', []))}"
-                                                           for n, c in zip(names, pair)), source_line(claims, used))))
+                                                           for n, c in zip(names, pair)), source_line(claims, shown))))
+    slides += _source_slides(claims, used | {s for rendered in scenarios for s in rendered.scenario.source_ids})
     plt.close("all")
     return slides
 
@@ -364,7 +367,7 @@ def write_pdf(slides: list[Slide], path: Path) -> None:
                 page.text(0.04, 0.965, textwrap.fill(spec.title, 100), fontsize=18 if len(spec.title) < 90 else 15,
                           fontweight="bold", va="top")
                 if spec.subtitle:
-                    page.text(0.04, 0.86, textwrap.fill(spec.subtitle, 150), fontsize=12, color="#555555", va="top")
+                    page.text(0.04, 0.86, textwrap.fill(spec.subtitle, 140), fontsize=12, color="#555555", va="top")
             if spec.kind == "table":
                 axes = page.add_axes((0.04, 0.84 - TABLE_HEIGHT, 0.92, TABLE_HEIGHT))
                 axes.axis("off")

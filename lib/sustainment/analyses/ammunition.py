@@ -106,7 +106,8 @@ def ammunition_bottom_line(result: AmmunitionResult, claims: pd.DataFrame, link=
     ratio = result.ratio.set_index("year").loc[year]
     ids = id_list(russia["claim_ids"], west["claim_ids"])
     p = float(ratio["p_above_1"])
-    word = narrative.likelihood(p)
+    likely = ("With one claim per component there is no range, so no likelihood. " if ratio["no_range"] else
+              f"{narrative.it_is(p)} that Russia's side out-supplied the West that year. ")
     band = ("(from single claims: no range)" if ratio["no_range"] else
             f"(90% of draws {narrative.times(ratio['q05'])} to {narrative.times(ratio['q95'])})")
     names = actor_names(claims)
@@ -122,7 +123,7 @@ def ammunition_bottom_line(result: AmmunitionResult, claims: pd.DataFrame, link=
               f"range ({spread} rounds a year)" + (f"; {'; '.join(caveats)}" if caveats else "") + ".")
     return (f"**Bottom line.** In {year} the Russian side {'had more' if ratio['q50'] >= 1 else 'had less'} artillery "
             f"ammunition than the Western side: about {link(narrative.times(ratio['q50']), claims, ids)} as much {band}. "
-            f"It is {word} ({narrative.share(p)} of draws) that Russia's side out-supplied the West that year. "
+            f"{likely[0].upper()}{likely[1:]}"
             f"Russian side about {link(narrative.count(russia['central']), claims, id_list(russia['claim_ids']))} "
             f"rounds ({narrative.span(russia['low'], russia['high'])}), Western side about "
             f"{link(narrative.count(west['central']), claims, id_list(west['claim_ids']))} "
@@ -184,7 +185,7 @@ def ratio_table(result: AmmunitionResult) -> str:
         {"year": lambda v, _r: str(v), "q50": lambda v, _r: narrative.times(v),
          "q05": lambda _v, r: ("from single claims: no range" if r["no_range"] else
                                narrative.span(r["q05"], r["q95"], narrative.times)),
-         "p_above_1": lambda v, _r: f"{narrative.likelihood(v)} ({narrative.share(v)} of draws)"})
+         "p_above_1": lambda v, r: "no range, no likelihood" if r["no_range"] else narrative.chance(v)})
 
 def balance_table(result: AmmunitionResult) -> str:
     """Supply against rounds fired per side and year, with the running balance."""

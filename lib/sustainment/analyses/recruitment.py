@@ -292,8 +292,8 @@ def recruitment_bottom_line(result: RecruitmentResult, claims: pd.DataFrame, lin
         detail = f" ({narrative.share(row.value)})" if "killed" in row.change else ""
         changes.append(f"with {link(row.change, claims, id_list(row.claim_ids))}{detail}, "
                        f"{narrative.signed(row.outcome)}")
-    return (f"**Bottom line.** Over the {result.horizon} months from {result.start_month}, it is "
-            f"{narrative.likelihood(p)} ({narrative.share(p)} of draws) that Russia's forces end smaller than they "
+    return (f"**Bottom line.** Over the {result.horizon} months from {result.start_month}, "
+            f"{narrative.it_is(p)} that Russia's forces end smaller than they "
             f"start. Recruitment of about "
             f"{link(narrative.count(result.inputs.recruits.central), claims, result.recruits.claim_ids)} "
             f"a month meets permanent losses and other exits of about "
@@ -323,7 +323,7 @@ def recruitment_charts(result: RecruitmentResult, claims: pd.DataFrame, scenario
         "recruitment_fan": plotting.fan_chart(
             mc, claims, ids,
             f"Scenario {scenario}: a median change of {narrative.signed(end['cumulative_q50'])} over {result.horizon} months; "
-            f"{narrative.likelihood(end['p_cumulative_negative'])} ({narrative.share(end['p_cumulative_negative'])}) that the "
+            f"{narrative.chance(end['p_cumulative_negative'])} that the "
             f"force ends smaller"),
         "recruitment_tornado": plotting.tornado_chart(
             result.tornado, claims, ids,
