@@ -17,7 +17,7 @@ from sustainment.errors import SustainmentError
 
 LAYERS = [  # a module may import only from earlier layers (lazy imports inside functions included)
     {"paths", "errors", "quotes", "uncertainty", "narrative"},
-    {"files", "units", "executors"},
+    {"files", "units", "executors", "fingerprint"},
     {"validation", "signature", "ua_general_staff", "publish", "engine"},
     {"claims"},
     {"trends"},

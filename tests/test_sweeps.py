@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -163,6 +164,15 @@ def test_a_published_sweep_is_whole_and_the_same_bytes_every_time(tmp_path):
     index = (tmp_path / "one" / "reports" / "index.html").read_text(encoding="utf-8")
     finding = json.loads((first / "sweep.json").read_text(encoding="utf-8"))["finding"]
     assert f'href="sweeps/recruitment-baseline/map.png">{escape(finding)}</a>' in index
+    assert "(500 draws per cell)" in index and "Made from other data" not in index
+
+    edited = tmp_path / "data"
+    shutil.copytree(paths.DATA_DIR, edited)
+    with (edited / "scenarios" / "baseline.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("# an analyst's edit\n")
+    write_site(Project(data=edited, scenarios=edited / "scenarios", reports=tmp_path / "one" / "reports"), {"reports": {}})
+    index = (tmp_path / "one" / "reports" / "index.html").read_text(encoding="utf-8")
+    assert "Made from other data or code than these reports" in index, "a sweep older than the data says so"
 
 
 @pytest.mark.parametrize("args, message", [

@@ -21,12 +21,12 @@ import re
 import subprocess
 import sys
 import time
-from importlib import metadata
 from pathlib import Path
 
 from sustainment import engine, paths, publish
 from sustainment.engine import Job
 from sustainment.files import write_atomic
+from sustainment.fingerprint import code_digest, data_checksums, sha256_bytes
 from sustainment.paths import ALL, Project, claim_files
 from sustainment.signature import (
     ParameterError,
@@ -38,8 +38,6 @@ from sustainment.signature import (
     refuse_typed_numbers,
 )
 
-KEY_PACKAGES = ("numpy", "pandas", "matplotlib", "seaborn", "statsmodels", "scipy", "pint", "pandera",
-                "papermill", "nbconvert", "nbformat", "ipykernel", "jinja2")
 NAME = re.compile(r"[A-Za-z0-9_-]+")  # notebook and scenario names: they become folders and file names
 DEFAULT_TIMEOUT = 600  # seconds per cell
 TIMEOUT_VARIABLE = "SUSTAINMENT_TIMEOUT"
@@ -47,29 +45,6 @@ MAX_DRAW_MONTHS = 30_000_000  # n_draws x months: the Monte Carlo's arrays stay 
 
 
 ONE_OFF = "one-off-"  # reports/one-off-<scenario>/: renders with -p overrides, beside the scenario's own
-
-
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def data_checksums(project: Project) -> dict[str, str]:
-    files = sorted(p for p in project.data.rglob("*") if p.is_file() and p.suffix in (".csv", ".yaml"))
-    return {str(p.relative_to(project.data)): sha256_bytes(p.read_bytes()) for p in files}
-
-
-def code_digest() -> str:
-    """Library source + key package versions: a change to either re-renders."""
-    digest = hashlib.sha256()
-    for path in sorted(paths.LIB_DIR.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".j2"):
-            digest.update(str(path.relative_to(paths.LIB_DIR)).encode() + path.read_bytes())
-    for package in KEY_PACKAGES:
-        try:
-            digest.update(f"{package}={metadata.version(package)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{package}=absent".encode())
-    return digest.hexdigest()
 
 
 def git_revision() -> str:
@@ -196,7 +171,7 @@ def plan(project: Project, notebooks: list[str] | None, scenario_names: list[str
     for scenario in all_scenarios:
         check_scenario_keys(scenario, every)
     scenarios = load_scenarios(project.scenarios, project.data / "sources.csv", scenario_names)
-    checksums = data_checksums(project)
+    checksums = data_checksums(project.data)
     code = code_digest()
     revision = git_revision()
     previous = (manifest or {}).get("reports", {})

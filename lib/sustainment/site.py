@@ -72,13 +72,19 @@ def claim_entries(claims: pd.DataFrame, used_by: dict[str, set[str]]) -> list[di
     return entries
 
 
-def _sweeps(reports: Path) -> list[dict]:
-    """The sweeps published under reports/sweeps/ (their sweep.json), by folder name."""
+def _sweeps(reports: Path, data_dir: Path) -> list[dict]:
+    """The sweeps published under reports/sweeps/ (their sweep.json), by folder name; `stale` when
+    made from other data or code than the reports now are."""
+    from sustainment.fingerprint import inputs_digest
+
+    published = sorted((reports / "sweeps").glob("*/sweep.json"))
+    current = inputs_digest(data_dir) if published else ""
     found = []
-    for path in sorted((reports / "sweeps").glob("*/sweep.json")):
+    for path in published:
         meta = json.loads(path.read_text(encoding="utf-8"))
         found.append({"folder": f"sweeps/{path.parent.name}", "model": meta.get("model", ""),
-                      "scenario": meta.get("scenario", ""), "finding": meta.get("finding", "")})
+                      "scenario": meta.get("scenario", ""), "finding": meta.get("finding", ""),
+                      "n_draws": meta.get("n_draws", ""), "stale": meta.get("inputs") != current})
     return found
 
 
@@ -121,7 +127,7 @@ def write_site(project, manifest: dict) -> None:
     pages = {
         "index.html": environment.get_template("index.html.j2").render(
             scenarios=[(scenarios.get(name), by_scenario[name]) for name in sorted(by_scenario)], decks=decks,
-            vintage=vintage, sweeps=_sweeps(reports)),
+            vintage=vintage, sweeps=_sweeps(reports, project.data)),
         "sources.html": environment.get_template("sources.html.j2").render(
             sources=sources, used=sum(1 for s in sources if s["used_by"]), vintage=vintage),
         "claims.html": environment.get_template("claims.html.j2").render(

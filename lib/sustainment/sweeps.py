@@ -340,19 +340,21 @@ def folder_name(sweep: Sweep) -> str:
     return f"{sweep.model.name}-{sweep.scenario or 'custom'}"
 
 
-def sidecar(sweep: Sweep, claims: pd.DataFrame) -> dict:
+def sidecar(sweep: Sweep, claims: pd.DataFrame, inputs: str = "") -> dict:
     """What the sweep started from, for `sweep.json`: model, scenario, parameters, axes, draws,
-    seed, the scenario's point, the break-even and the claims and sources behind it."""
+    seed, the scenario's point, the break-even, the claims and sources behind it and `inputs`
+    (`fingerprint.inputs_digest` of the data and code it was made from)."""
     sources = sorted(set(claims.loc[claims["id"].isin(sweep.claim_ids), "source_id"]))
     crossing = break_even(sweep)
     return {"model": sweep.model.name, "scenario": sweep.scenario, "parameters": sweep.parameters,
             "axes": [{"name": name, "values": [float(v) for v in values]} for name, values in sweep.axes.items()],
             "here": sweep.here, "n_draws": sweep.n_draws, "seed": sweep.seed, "horizon": sweep.horizon,
             "outcome": sweep.model.outcome, "break_even": None if crossing is None else round(crossing, 6),
-            "finding": finding(sweep), "notes": sweep.notes, "claim_ids": sweep.claim_ids, "source_ids": sources}
+            "finding": finding(sweep), "notes": sweep.notes, "claim_ids": sweep.claim_ids, "source_ids": sources,
+            "inputs": inputs}
 
 
-def write(sweep: Sweep, folder: Path, claims: pd.DataFrame) -> list[Path]:
+def write(sweep: Sweep, folder: Path, claims: pd.DataFrame, inputs: str = "") -> list[Path]:
     """`sweep.csv` (one row per cell), `sweep.json` (see `sidecar`) and the map (`map.png/.svg/.pdf`
     and its sidecar) into `folder`, each file written whole."""
     from sustainment import plotting
@@ -361,7 +363,7 @@ def write(sweep: Sweep, folder: Path, claims: pd.DataFrame) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = [folder / "sweep.csv", folder / "sweep.json"]
     write_atomic(written[0], sweep.table.to_csv(index=False, lineterminator="\n", float_format="%.6g"))
-    write_atomic(written[1], json.dumps(sidecar(sweep, claims), indent=1, sort_keys=True) + "\n")
+    write_atomic(written[1], json.dumps(sidecar(sweep, claims, inputs), indent=1, sort_keys=True) + "\n")
     chart = plotting.sweep_map(sweep, claims, finding(sweep), break_even(sweep))
     written += plotting.save(chart, "map", folder)
     import matplotlib.pyplot as plt
@@ -424,10 +426,11 @@ def publish(sweep: Sweep, project, claims: pd.DataFrame, no_wait: bool = False, 
     import shutil
 
     from sustainment import publish as publishing
+    from sustainment.fingerprint import inputs_digest
 
     target = project.reports / "sweeps" / folder_name(sweep)
     with publishing.reports_lock(project.reports, no_wait), publishing.staging(project.reports) as staged:
-        write(sweep, staged / "sweep", claims)
+        write(sweep, staged / "sweep", claims, inputs_digest(project.data))
         target.parent.mkdir(parents=True, exist_ok=True)
         old = staged / "old"
         if target.exists():
