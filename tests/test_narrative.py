@@ -68,3 +68,10 @@ def test_tables_for_readers_have_no_index_and_no_nan():
 ])
 def test_likelihoods_read_as_sentences_and_never_claim_100_percent(probability, said):
     assert narrative.it_is(probability) == said
+
+
+@pytest.mark.parametrize("value, text", [
+    (12_676.72, "12,700"), (1_696_801.72, "1.70 million"), (55_000, "55,000"), (30_437.5, "30,400"), (0.45, "0.45"),
+])
+def test_converted_claim_values_keep_three_significant_figures(value, text):
+    assert narrative.converted(value) == text

@@ -72,6 +72,18 @@ def stated(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
+def converted(value: float) -> str:
+    """A claim's number in the metric's unit (a daily figure made monthly, a total made a rate):
+    three significant figures, since the conversion adds digits no claimant gave: 12,676.72 ->
+    '12,700'; 1,696,801.72 -> '1.70 million'."""
+    if _missing(value):
+        return "n/a"
+    rounded = round_sig(value, 3)
+    if abs(rounded) >= 1e6:
+        return f"{rounded / 1e6:.{max(0, 3 - len(str(int(abs(rounded) // 1e6))))}f} million"
+    return f"{rounded:,.0f}" if abs(rounded) >= 100 else f"{rounded:g}"
+
+
 def span(low: float, high: float, formatter=count) -> str:
     """'2.0 million to 4.5 million', or one value when both ends read the same."""
     return formatter(low) if formatter(low) == formatter(high) else f"{formatter(low)} to {formatter(high)}"

@@ -91,9 +91,9 @@ def crosscheck_table(violations: pd.DataFrame, claims: pd.DataFrame) -> str:
     return narrative.table(
         violations, {"lower": "Should be lower", "lower_value": "Claimed", "upper": "Than", "upper_value": "Claimed later"},
         {"lower": lambda v, _r: v.replace("_", " "), "upper": lambda v, _r: v.replace("_", " "),
-         "lower_value": lambda v, r: narrative.link(f"{narrative.stated(v)} ({r['lower_date']:%Y-%m-%d})", claims,
+         "lower_value": lambda v, r: narrative.link(f"{narrative.converted(v)} ({r['lower_date']:%Y-%m-%d})", claims,
                                                     [r["lower_id"]]),
-         "upper_value": lambda v, r: narrative.link(f"{narrative.stated(v)} ({r['upper_date']:%Y-%m-%d})", claims,
+         "upper_value": lambda v, r: narrative.link(f"{narrative.converted(v)} ({r['upper_date']:%Y-%m-%d})", claims,
                                                     [r["upper_id"]])})
 
 def relay_table(claims: pd.DataFrame, daily_file=None) -> str:
@@ -129,7 +129,7 @@ def audit_charts(claims: pd.DataFrame, known: pd.DataFrame) -> dict:
         selection = select(known, metric=metrics, actor=actor)
         low, high = selection["canonical_value"].min(), selection["canonical_value"].max()
         title = (f"{len(selection)} claims from {selection['claimant'].nunique()} claimants, ranging from "
-                 f"{narrative.stated(low)} to {narrative.stated(high)}")
+                 f"{narrative.converted(low)} to {narrative.converted(high)}")
         charts[name] = plotting.claims_over_time(claims, selection, title, subtitle)
     return charts
 
@@ -139,7 +139,7 @@ def disagreement_table(table: pd.DataFrame) -> str:
                                    "spread": "Highest / lowest"},
                            {"metric": lambda v, _r: v.replace("_", " "), "claims": lambda v, _r: str(v),
                             "claimants": lambda v, _r: str(v), "spread": lambda v, _r: narrative.times(v),
-                            **{c: (lambda v, r: narrative.stated(round(v, 2))) for c in ("low", "median", "high")}})
+                            **{c: (lambda v, r: narrative.converted(v)) for c in ("low", "median", "high")}})
 
 def stale_table(table: pd.DataFrame, claims: pd.DataFrame) -> str:
     return narrative.table(table.assign(claim_ids=table["id"]),

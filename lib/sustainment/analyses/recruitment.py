@@ -369,7 +369,7 @@ def rate_check_table(result: RecruitmentResult, claims: pd.DataFrame) -> str:
         result.rate_check, {"claimant": "Claimant", "what": "Counts", "from": "Period", "claimed": "Claimed a month",
                             "model": "Model a month", "gap": "Claim vs model"},
         {"from": lambda _v, r: f"{r['from']:%Y-%m-%d}" + ("" if r["from"] == r["to"] else f" to {r['to']:%Y-%m-%d}"),
-         "claimed": lambda v, r: narrative.link(narrative.stated(round(v)), claims, [r["id"]]),
+         "claimed": lambda v, r: narrative.link(narrative.converted(v), claims, [r["id"]]),
          "model": lambda v, _r: narrative.count(v), "gap": lambda v, _r: f"{v:+.0%}"})
 
 def monte_carlo_table(result: RecruitmentResult) -> str:
