@@ -143,3 +143,13 @@ def test_key_numbers_read_the_same_in_reports_and_decks():
     chance = {"central": 0.2, "low": 0.2, "high": 0.2, "unit": "share"}
     assert analyses.key_central(change) == "+310,000" and analyses.key_range(change) == "-250,000 to 890,000"
     assert analyses.key_central(chance) == "20%" and analyses.key_range(chance) == narrative.DASH, "a single value has no range"
+
+
+def test_the_bottom_line_explains_a_ratio_that_differs_from_its_central_figures(claims):
+    result = analyses.ammunition_analysis(claims, n_draws=2000, seed=1)
+    year = result.totals.set_index(["year", "side"])
+    russia, west = year.loc[(result.last_year, "russia")], year.loc[(result.last_year, "west")]
+    median = result.ratio.set_index("year").loc[result.last_year, "q50"]
+    line = analyses.ammunition_bottom_line(result, claims, link=lambda text, *_: text)
+    differs = narrative.times(russia["central"] / west["central"]) != narrative.times(median)
+    assert (f"The two central figures give {narrative.times(russia['central'] / west['central'])}" in line) == differs

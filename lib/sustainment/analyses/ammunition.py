@@ -127,7 +127,25 @@ def ammunition_bottom_line(result: AmmunitionResult, claims: pd.DataFrame, link=
             f"Russian side about {link(narrative.count(russia['central']), claims, id_list(russia['claim_ids']))} "
             f"rounds ({narrative.span(russia['low'], russia['high'])}), Western side about "
             f"{link(narrative.count(west['central']), claims, id_list(west['claim_ids']))} "
-            f"({narrative.span(west['low'], west['high'])}). {change}")
+            f"({narrative.span(west['low'], west['high'])}). {_centrals_note(russia, west, ratio)}{change}")
+
+
+def _centrals_note(russia: pd.Series, west: pd.Series, ratio: pd.Series) -> str:
+    """Why the ratio's median can differ from the ratio of the two central figures (a reader
+    divides them): the draws span each side's whole range, which is lopsided around its central."""
+    of_centrals = russia["central"] / west["central"]
+    if ratio["no_range"] or narrative.times(of_centrals) == narrative.times(ratio["q50"]):
+        return ""
+
+    def lean(side: pd.Series) -> float:  # how much further the range reaches above the central than below
+        return (side["high"] - side["central"]) - (side["central"] - side["low"])
+
+    side = "Russian" if abs(lean(russia) / russia["central"]) >= abs(lean(west) / west["central"]) else "Western"
+    leaning = lean(russia if side == "Russian" else west)
+    return (f"The two central figures give {narrative.times(of_centrals)}; the ratio's median differs because the draws "
+            f"span each side's whole range, and the {side} side's reaches further {'above' if leaning > 0 else 'below'} "
+            f"its central figure than {'below' if leaning > 0 else 'above'}. ")
+
 
 def ammunition_charts(result: AmmunitionResult, claims: pd.DataFrame) -> dict:
     """name -> Figure for the ammunition report (and the briefing)."""
