@@ -253,9 +253,10 @@ INPUT_WORDS = {"recruits": "recruitment", "losses": "the loss rate", "loss_growt
 
 def recruitment_alternatives(result: RecruitmentResult) -> pd.DataFrame:
     """The outcome at the horizon (central inputs, deterministic) when one assumption changes:
-    losses held flat instead of the trend (or the reverse), and the killed share implied by the
-    Western killed-a-month claims in the window instead of the paired totals. Columns: change,
-    value, outcome, claim_ids."""
+    losses held flat instead of the trend (or the reverse), and the Western killed-a-month claims
+    in the window taken at face value (the killed share they imply within the model's total
+    losses, instead of the paired totals'). Columns: change (in words, with the numbers), value,
+    outcome, claim_ids."""
     from dataclasses import replace
 
     base = result.inputs.central()
@@ -272,8 +273,10 @@ def recruitment_alternatives(result: RecruitmentResult) -> pd.DataFrame:
         permanent = implied + (1 - implied) * max(0.0, wounded)
         flows = manpower.stock_flow(replace(base, permanent_loss_share=Range.exact(min(1.0, permanent))),
                                     result.start_month, result.horizon)
-        rows.append(("the killed share implied by the Western killed-a-month claims", implied,
-                     flows["cumulative_net_change"].iloc[-1], ";".join(killed_claims["id"])))
+        above = (killed_claims["claimed"] / killed_claims["model"]).median()
+        rows.append((f"the Western killed-a-month claims taken at face value (about {narrative.times(above)} the model's "
+                     f"killed; within the model's total losses, {narrative.share(min(1.0, permanent))} of losses then "
+                     f"permanent)", implied, flows["cumulative_net_change"].iloc[-1], ";".join(killed_claims["id"])))
     return pd.DataFrame(rows, columns=["change", "value", "outcome", "claim_ids"])
 
 def recruitment_bottom_line(result: RecruitmentResult, claims: pd.DataFrame, link=narrative.link) -> str:
@@ -289,9 +292,7 @@ def recruitment_bottom_line(result: RecruitmentResult, claims: pd.DataFrame, lin
                f"{narrative.signed(min(top['outcome_at_low'], top['outcome_at_high']))} to "
                f"{narrative.signed(max(top['outcome_at_low'], top['outcome_at_high']))}"]
     for row in alternatives.itertuples():
-        detail = f" ({narrative.share(row.value)})" if "killed" in row.change else ""
-        changes.append(f"with {link(row.change, claims, id_list(row.claim_ids))}{detail}, "
-                       f"{narrative.signed(row.outcome)}")
+        changes.append(f"with {link(row.change, claims, id_list(row.claim_ids))}, {narrative.signed(row.outcome)}")
     return (f"**Bottom line.** Over the {result.horizon} months from {result.start_month}, "
             f"{narrative.it_is(p)} that Russia's forces end smaller than they "
             f"start. Recruitment of about "
