@@ -114,7 +114,7 @@ def test_bottom_lines_give_an_answer_a_range_and_a_likelihood_word(claims):
     text = analyses.recruitment_bottom_line(recruitment, claims, analyses.plain)
     p = recruitment.monte_carlo["p_cumulative_negative"].iloc[-1]
     assert text.startswith("**Bottom line.**") and narrative.likelihood(p) in text and "90% of draws" in text
-    assert "What would change it" in text and "killed share" in text
+    assert "What would change it" in text and "Western killed-a-month claims taken at face value" in text
     ammunition = analyses.ammunition_analysis(claims, n_draws=500, seed=1)
     text = analyses.ammunition_bottom_line(ammunition, claims, analyses.plain)
     assert f"In {ammunition.last_year}" in text and "of draws" in text
