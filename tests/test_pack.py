@@ -213,6 +213,15 @@ def test_bad_requests_are_one_line_and_keep_the_good_deck(project):
         pack.export_compare(project, ["alpha"])
 
 
+def test_every_scenario_exports_beside_one_off_runs_and_a_cut_short_file_is_one_line(project):
+    shutil.copytree(project.reports / "alpha", project.reports / "one-off-alpha")  # what `render -p ...` leaves
+    written = pack.export_briefing(project, None)
+    assert sorted({p.parent.name for p in written if p.suffix == ".pptx"}) == ["alpha", "beta"]
+    (project.reports / "alpha" / "figures" / "briefing.json").write_text('{"scenario": ')
+    with pytest.raises(pack.PackError, match=re.escape("alpha/figures/briefing.json: unreadable")):
+        pack.export_briefing(project, ["alpha"])
+
+
 def test_cli_unknown_scenario_exits_1_in_one_line():
     done = subprocess.run([sys.executable, "-m", "sustainment.cli", "export", "briefing", "--scenario", "gamma"],
                           capture_output=True, text=True)

@@ -256,6 +256,23 @@ def test_a_notebook_with_a_bad_name_is_refused(tmp_path):
         render.plan(project, None, ["baseline"], {})
 
 
+@pytest.mark.parametrize("content, message", [
+    (b"this is { not json", "bad.ipynb: not a notebook (not JSON: Expecting value at line 1 column 1)"),
+    (b"\xff\xfe", "bad.ipynb: not a notebook (not UTF-8 text at byte 0)"),
+    (b"[]", "bad.ipynb: not a notebook (expected a mapping with a list of cells"),
+    (b'{"cells": 5}', "bad.ipynb: not a notebook (expected a mapping with a list of cells"),
+])
+def test_a_file_that_is_not_a_notebook_is_one_line_for_render_check_and_strip(tmp_path, content, message):
+    project = toy_project(tmp_path, {"steady": 'print("steady")'})
+    (project.notebooks / "bad.ipynb").write_bytes(content)
+    with pytest.raises(ParameterError, match=re.escape(message)):
+        render.plan(project, None, ["baseline"], {})
+    for command in ("check", "strip"):
+        done = subprocess.run([sys.executable, "-m", "sustainment.cli", command, str(project.notebooks / "bad.ipynb")],
+                              capture_output=True, text=True)
+        assert done.returncode == 2 and done.stderr.strip().startswith(message), done.stderr
+
+
 def test_two_checkouts_give_one_hash(tmp_path):
     hashes = []
     for name in ("one", "two"):
@@ -306,6 +323,9 @@ def test_reports_deleted_by_hand_are_rendered_again_and_leave_the_index(tmp_path
     assert list(manifest["reports"]) == ["baseline/steady"], "the deleted one-off run is gone from the manifest"
     assert (project.reports / "baseline" / "steady.html").exists(), "the deleted page is rendered again"
     assert "one-off-baseline" not in (project.reports / "index.html").read_text()
+    (project.reports / "manifest.json").write_text('{"reports": ')  # cut short by hand
+    assert render.render(project, jobs=1) == 0, "an unreadable manifest renders everything again"
+    assert list(render.publish.read_manifest(project.reports)["reports"]) == ["baseline/steady"]
 
 
 def test_no_wait_gives_up_in_one_line(tmp_path):

@@ -71,7 +71,10 @@ def cmd_strip(args: argparse.Namespace) -> int:
     """Clear outputs and execution counts in place (what `make strip` and the pre-commit hook run)."""
     import nbformat
 
+    from sustainment.signature import read_notebook
+
     for path in _notebook_paths(args.notebooks):
+        read_notebook(path)  # one line for a file that is not a notebook
         notebook = nbformat.read(path, as_version=4)
         for cell in notebook.cells:
             if cell.cell_type == "code":
@@ -85,16 +88,14 @@ def cmd_strip(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Refuse notebooks that type numbers into code or keep outputs: one line each, exit 2."""
-    import json
-
-    from sustainment.signature import typed_numbers
+    from sustainment.signature import read_notebook, typed_numbers
 
     problems = []
     for path in _notebook_paths(args.notebooks):
         for cell, text in typed_numbers(path):
             problems.append(f"{paths.relative(path)}: cell {cell} types the number {text}: numbers enter as claims "
                             "or parameters")
-        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        cells = read_notebook(path)["cells"]
         if any(c.get("outputs") or c.get("execution_count") for c in cells if c.get("cell_type") == "code"):
             problems.append(f"{paths.relative(path)}: has outputs; run `make strip`")
     return _fail(problems, 2) if problems else 0

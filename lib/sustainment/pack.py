@@ -97,7 +97,11 @@ def load_rendered(project: Project, name: str) -> RenderedScenario:
     if not meta_path.exists():
         raise PackError(f"scenario {name!r} is not rendered yet ({meta_path.relative_to(project.reports.parent)} missing): "
                         f"run `sustainment render briefing --scenario {name}` or `make reports`")
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise PackError(f"{meta_path.relative_to(project.reports.parent)}: unreadable ({str(err).splitlines()[0]}): "
+                        f"re-render with `sustainment render briefing --scenario {name} --force`") from None
     key_numbers = pd.read_csv(folder / analyses.KEY_NUMBERS_FILE, keep_default_na=False)
     producers = {}
     manifest = read_manifest(project.reports)["reports"]
@@ -423,7 +427,9 @@ def write_figure_manifest(rendered: RenderedScenario, path: Path) -> None:
 def export_briefing(project: Project, names: list[str] | None) -> list[Path]:
     """briefing.pptx, briefing.pdf and figures/figures.csv for each scenario (default: every rendered one)."""
     if not names:
-        names = sorted(p.parent.parent.name for p in project.reports.glob(f"*/figures/{analyses.BRIEFING_FILE}"))
+        scenarios = {p.stem for p in project.scenarios.glob("*.yaml")}  # not one-off-<scenario>/ runs with -p
+        names = sorted(p.parent.parent.name for p in project.reports.glob(f"*/figures/{analyses.BRIEFING_FILE}")
+                       if p.parent.parent.name in scenarios)
         if not names:
             raise PackError("no rendered scenario: run `make reports` first")
     rendered = [load_rendered(project, name) for name in names]

@@ -65,10 +65,14 @@ def staging(reports: Path):
 
 
 def read_manifest(reports: Path) -> dict:
+    """What reports/ holds, by report key; an unreadable manifest (cut short by hand, say) counts as
+    empty, so that everything renders again rather than nothing."""
     path = reports / MANIFEST
-    if not path.exists():
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return {"reports": {}}
-    return json.loads(path.read_text(encoding="utf-8"))
+    return manifest if isinstance(manifest, dict) and isinstance(manifest.get("reports"), dict) else {"reports": {}}
 
 
 def write_manifest(reports: Path, manifest: dict) -> None:

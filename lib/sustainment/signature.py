@@ -83,10 +83,34 @@ def parameters_cell(notebook: dict) -> tuple[int, str]:
     raise ParameterError("no cell tagged 'parameters'")
 
 
+def read_notebook(path: Path) -> dict:
+    """A notebook file as JSON, checked for the shape the renderer reads (a mapping with a list
+    of cells, each a mapping with a cell type and its source); ParameterError naming the file."""
+    try:
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise ParameterError(f"{path.name}: cannot read it ({err.strerror})") from None
+    except UnicodeDecodeError as err:
+        raise ParameterError(f"{path.name}: not a notebook (not UTF-8 text at byte {err.start})") from None
+    except json.JSONDecodeError as err:
+        raise ParameterError(f"{path.name}: not a notebook (not JSON: {err.msg} at line {err.lineno} "
+                             f"column {err.colno})") from None
+    cells = notebook.get("cells") if isinstance(notebook, dict) else None
+    if (not isinstance(cells, list) or not isinstance(notebook.get("metadata", {}), dict)
+            or not all(isinstance(c, dict) and isinstance(c.get("cell_type"), str) and isinstance(c.get("source", ""), str | list)
+                       for c in cells)):
+        raise ParameterError(f"{path.name}: not a notebook (expected a mapping with a list of cells, each with a cell_type "
+                             f"and a source)")
+    return notebook
+
+
 def declarations(path: Path) -> dict:
     """What a notebook declares in its metadata under "sustainment": `deck` (the charts it sends
     to the deck) and `analyses` (the pipelines it runs, checked before any kernel)."""
-    return json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("sustainment", {})
+    found = read_notebook(path).get("metadata", {}).get("sustainment", {})
+    if not isinstance(found, dict):
+        raise ParameterError(f"{path.name}: metadata sustainment must be a mapping")
+    return found
 
 
 def analyses_declared(path: Path) -> list[str]:
@@ -114,7 +138,7 @@ LITERAL_LIMIT = 1000  # a number this large typed into notebook code is data: it
 def typed_numbers(path: Path) -> list[tuple[int, str]]:
     """(cell number counting from 1, the number as typed) for each number >= 1,000 written in a
     code cell other than the parameters cell, in any spelling (30000, 30_000, 3e4, 2.5e6)."""
-    notebook = json.loads(path.read_text(encoding="utf-8"))
+    notebook = read_notebook(path)
     found = []
     for number, cell in enumerate(notebook.get("cells", []), start=1):
         if cell.get("cell_type") != "code" or "parameters" in cell.get("metadata", {}).get("tags", []):
@@ -144,7 +168,7 @@ def refuse_typed_numbers(path: Path) -> None:
 
 def read_signature(path: Path) -> dict[str, Parameter]:
     """The parameters a notebook declares, in order."""
-    notebook = json.loads(path.read_text(encoding="utf-8"))
+    notebook = read_notebook(path)
     try:
         _, source = parameters_cell(notebook)
         tree = ast.parse(source)
