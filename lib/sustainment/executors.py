@@ -80,6 +80,32 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
+CONNECT_SECONDS = 20  # an external scheduler must complete Dask's handshake this fast
+
+
+def _answer_within(scheduler: str, seconds: float) -> None:
+    """ExecutorError unless `scheduler` completes Dask's handshake within `seconds`: a port that
+    accepts and never answers would otherwise hang the client, and one that answers with other
+    bytes (a web server) would end in a traceback."""
+    import asyncio
+
+    from distributed.comm import connect
+
+    async def handshake() -> None:
+        comm = await asyncio.wait_for(connect(scheduler, timeout=seconds), seconds)
+        await comm.close()
+
+    try:
+        asyncio.run(handshake())
+    except (asyncio.TimeoutError, TimeoutError):
+        raise ExecutorError(f"dask scheduler {scheduler}: no Dask answer within {seconds} s") from None
+    except (MemoryError, ValueError, TypeError):  # something answered, but its bytes are not Dask's frames
+        raise ExecutorError(f"dask scheduler {scheduler}: something answers there, but not Dask") from None
+    except Exception as err:  # refused, unreachable, a bad address
+        first = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise ExecutorError(f"dask scheduler {scheduler}: not reachable ({first})") from None
+
+
 class DaskExecutor:
     """A Dask client: on a LocalCluster of `workers` single-threaded processes, or on `scheduler`."""
 
@@ -91,9 +117,11 @@ class DaskExecutor:
         import logging
 
         self.cluster, self.workers = None, workers
+        if scheduler:
+            _answer_within(scheduler, CONNECT_SECONDS)
         try:
             if scheduler:
-                self.client = distributed.Client(scheduler, timeout="20s")
+                self.client = distributed.Client(scheduler, timeout=f"{CONNECT_SECONDS}s")
             else:
                 self.cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                                         dashboard_address=None, silence_logs=logging.CRITICAL)
