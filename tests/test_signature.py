@@ -129,3 +129,20 @@ def test_scenario_files_are_checked(tmp_path):
     broken.write_text("name: [unclosed\n")
     with pytest.raises(ParameterError, match="not valid YAML"):
         read_scenario(broken, {"s1"})
+
+
+@pytest.mark.parametrize("change, message", [
+    ("source_ids: 5", "source_ids must be a list of texts"),
+    ("assumptions: 5", "assumptions must be a list of texts"),
+    ("title: [1, {a: 2}]", "title must be text"),
+    ("asumptions: [a]", "unknown key(s) asumptions"),
+])
+def test_scenario_fields_of_the_wrong_type_or_name_are_one_line(tmp_path, change, message):
+    fields = {"name": "baseline", "title": "B", "description": "d", "assumptions": "[a]", "source_ids": "[s1]",
+              "parameters": "{}"}
+    key = change.split(":")[0]
+    text = "".join(f"{k}: {v}\n" for k, v in fields.items() if k != key) + change + "\n"
+    path = tmp_path / "baseline.yaml"
+    path.write_text(text)
+    with pytest.raises(ParameterError, match=re.escape(message)):
+        read_scenario(path, {"s1"})

@@ -32,8 +32,10 @@ def test_axes_parse_both_ends_included_and_stay_in_bounds():
     values = sweeps.parse_axis(axis, "-0.5:0.5:0.05")
     assert len(values) == 21 and values[0] == -0.5 and values[-1] == 0.5 and 0.0 in values
     assert list(sweeps.parse_axis(axis, "0.2,-0.1,0.2")) == [-0.1, 0.2]
-    for text, message in (("1:0:0.1", "need low <= high and step > 0"), ("0:1:0", "need low <= high"),
-                          ("0:9:1", "within [-1, 3]"), ("a:b:c", "expected low:high:step"), ("0:1:1e-6", "at most")):
+    for text, message in (("1:0:0.1", "need low <= high and a finite step > 0"), ("0:1:0", "need low <= high"),
+                          ("0:9:1", "within [-1, 3]"), ("a:b:c", "expected low:high:step"), ("0:1:1e-6", "at most"),
+                          ("-inf:0.5:0.1", "within [-1, 3]"), ("-1e308:1e308:1", "within [-1, 3]"),
+                          ("-0.5:0.5:1e-300", "1e+300 values, at most"), ("0:1:inf", "a finite step > 0")):
         with pytest.raises(sweeps.SweepError, match=re.escape(message)):
             sweeps.parse_axis(axis, text)
     with pytest.raises(sweeps.SweepError, match="unknown axis 'recruits'; axes: recruit_change, loss_growth"):
@@ -184,6 +186,8 @@ def test_a_published_sweep_is_whole_and_the_same_bytes_every_time(tmp_path):
     (["sweep", "recruitment", "-p", "recruit_change=0,1", "-p", "loss_growth=0,1", "-p", "loss_change=0,1"],
      "give one or two axes, got 3"),
     (["sweep", "recruitment", "--scenario", "nowhere"], "unknown scenario(s) nowhere"),
+    (["sweep", "recruitment", "-p", "recruit_change=0:1:0.1", "-p", "recruit_change=0:0.5:0.1"],
+     "-p recruit_change: given twice"),
     (["sweep", "recruitment", "--n-draws", "0"], "--n-draws: must be > 0"),
     (["sweep", "recruitment", "--n-draws", "1000000000"], "use fewer cells or draws"),
     (["sweep", "ammunition", "-p", "as_of=2023-01-15"], "as_of 2023-01-15"),

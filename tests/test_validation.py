@@ -171,10 +171,19 @@ def test_a_relay_must_name_its_original_publisher(data_dir):
     ("value", "inf", "column 'value': not a finite number: 'inf'"),
     ("high", "-inf", "column 'high': not a finite number: '-inf'"),
     ("unit", "10**10**10 rounds", "column 'unit': unknown unit"),
+    ("unit", "rounds/year/0", "column 'unit': unknown unit"),
+    ("value", "1,5", "column 'value': not a number: '1,5' (commas only between groups of three digits)"),
+    ("value", ",,1,,", "column 'value': not a number"),
+    ("value", "1e308", "column 'value': '1e308' is beyond 1e+12"),
 ])
 def test_numbers_are_finite_and_units_cannot_hang(data_dir, column, value, expected):
     write_csv(data_dir / "claims.csv", edit(CLAIMS, 1, column, value))
     assert any(expected in p for p in problems(data_dir)), problems(data_dir)
+
+
+def test_thousands_separators_read_as_thousands(data_dir):
+    write_csv(data_dir / "claims.csv", edit(CLAIMS, 1, "value", "1,000,000"))
+    assert load(data_dir).set_index("id").at[CLAIMS[1][0], "value"] == 1_000_000
 
 
 def test_a_problem_across_columns_is_one_line(data_dir):

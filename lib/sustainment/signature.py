@@ -223,9 +223,19 @@ def read_scenario(path: Path, known_sources: set[str]) -> Scenario:
         raise ParameterError(f"{where}: not valid YAML: {str(err).splitlines()[0]}") from None
     if not isinstance(raw, dict):
         raise ParameterError(f"{where}: expected a mapping with name, title, description, assumptions, source_ids, parameters")
-    missing = [k for k in ("name", "title", "description", "assumptions", "source_ids", "parameters") if k not in raw]
+    keys = ("name", "title", "description", "assumptions", "source_ids", "parameters")
+    missing = [k for k in keys if k not in raw]
     if missing:
         raise ParameterError(f"{where}: missing key(s) {', '.join(missing)}")
+    unknown_keys = [str(k) for k in raw if k not in keys]
+    if unknown_keys:
+        raise ParameterError(f"{where}: unknown key(s) {', '.join(unknown_keys)}; a scenario has {', '.join(keys)}")
+    for key in ("title", "description"):
+        if not isinstance(raw[key], str) or not raw[key].strip():
+            raise ParameterError(f"{where}: {key} must be text")
+    for key in ("assumptions", "source_ids"):
+        if not isinstance(raw[key] or [], list) or not all(isinstance(item, str) for item in raw[key] or []):
+            raise ParameterError(f"{where}: {key} must be a list of texts")
     if raw["name"] != path.stem:
         raise ParameterError(f"{where}: name {raw['name']!r} must match the file name {path.stem!r}")
     unknown = [s for s in raw["source_ids"] or [] if s not in known_sources]

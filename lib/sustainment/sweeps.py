@@ -85,19 +85,25 @@ def parse_axis(axis: Axis, text: str) -> np.ndarray:
     try:
         if ":" in text:
             low, high, step = (float(part) for part in text.split(":"))
-            if not step > 0 or high < low:
-                raise SweepError(f"sweep axis {axis.name}: need low <= high and step > 0, got '{text}'")
-            count = int(np.floor((high - low) / step + 1e-9)) + 1
+            if not (step > 0 and np.isfinite(step)) or high < low:
+                raise SweepError(f"sweep axis {axis.name}: need low <= high and a finite step > 0, got '{text}'")
+            _within(axis, np.array([low, high]), text)
+            count = (high - low) / step + 1
             if count > MAX_CELLS:
-                raise SweepError(f"sweep axis {axis.name}: {count} values, at most {MAX_CELLS}")
+                raise SweepError(f"sweep axis {axis.name}: {count:.3g} values, at most {MAX_CELLS}")
+            count = int(np.floor((high - low) / step + 1e-9)) + 1
             values = np.round(low + step * np.arange(count), 10)
         else:
             values = np.array(sorted({float(part) for part in text.split(",")}))
     except ValueError:
         raise SweepError(f"sweep axis {axis.name}: expected low:high:step or a,b,c, got '{text}'") from None
+    _within(axis, values, text)
+    return values
+
+
+def _within(axis: Axis, values: np.ndarray, text: str) -> None:
     if not np.isfinite(values).all() or values.min() < axis.minimum or values.max() > axis.maximum:
         raise SweepError(f"sweep axis {axis.name}: values must be within [{axis.minimum:g}, {axis.maximum:g}], got '{text}'")
-    return values
 
 
 def grid(axes: dict[str, np.ndarray]) -> pd.DataFrame:
@@ -380,6 +386,8 @@ def parse_assignments(items: list[str], spec: Model) -> tuple[dict[str, np.ndarr
         name, sep, value = item.partition("=")
         if not sep or not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
             raise SweepError(f"-p {item!r}: expected NAME=VALUE")
+        if name in axes or name in fixed:
+            raise SweepError(f"-p {name}: given twice")
         if name in {a.name for a in spec.axes} and (":" in value or "," in value):
             axes[name] = parse_axis(spec.axis(name), value)
         else:

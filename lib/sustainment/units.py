@@ -55,7 +55,7 @@ def _parse(unit: str) -> pint.Unit:
     _check_expression(unit)
     try:
         return registry().parse_units(unit)
-    except (pint.errors.PintError, AttributeError, TypeError, ValueError) as err:
+    except (pint.errors.PintError, AttributeError, TypeError, ValueError, ArithmeticError) as err:
         raise UnitError(f"unknown unit {unit!r}") from err
 
 

@@ -102,18 +102,29 @@ def _problem(frame: pd.DataFrame, index, id_column: str, column: str, message: s
     return Problem(row[FILE], int(row[LINE]), str(row[id_column]), column, message)
 
 
+THOUSANDS = r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?"  # the one comma a number may carry: between groups of three digits
+MAX_VALUE = 1e12  # beyond any count or rate of rounds or people; larger values are typing slips (and overflow models)
+
+
 def parse_numbers(frame: pd.DataFrame, columns: list[str], required: list[str], id_column: str) -> list[Problem]:
     """Replace text by floats in `columns` (blank -> NaN); report blanks in `required` and non-numbers."""
     problems = []
     for column in columns:
-        text = frame[column].str.replace(",", "", regex=False).str.replace("_", "", regex=False)
-        numbers = pd.to_numeric(text.where(text != ""), errors="coerce")
+        raw = frame[column].str.strip()
+        grouped = raw.str.fullmatch(THOUSANDS)  # "1,000,000" is a million; "1,5" is no number here
+        text = raw.where(~grouped, raw.str.replace(",", "", regex=False))
+        numbers = pd.to_numeric(text.where((text != "") & ~text.str.contains(r"[,_\s]")), errors="coerce")
         for index in frame.index[(text != "") & numbers.isna()]:
-            problems.append(_problem(frame, index, id_column, column, f"not a number: {frame.at[index, column]!r}"))
+            problems.append(_problem(frame, index, id_column, column, f"not a number: {frame.at[index, column]!r}"
+                                     + (" (commas only between groups of three digits)" if "," in text[index] else "")))
         infinite = ~np.isfinite(numbers.fillna(0.0))
         for index in frame.index[infinite]:
             problems.append(_problem(frame, index, id_column, column, f"not a finite number: {frame.at[index, column]!r}"))
-        numbers = numbers.where(~infinite)
+        huge = numbers.abs() > MAX_VALUE
+        for index in frame.index[huge & ~infinite]:
+            problems.append(_problem(frame, index, id_column, column,
+                                     f"{frame.at[index, column]!r} is beyond {MAX_VALUE:g}: no count or rate here is that large"))
+        numbers = numbers.where(~infinite & ~huge)
         if column in required:
             for index in frame.index[text == ""]:
                 problems.append(_problem(frame, index, id_column, column, "missing value"))
