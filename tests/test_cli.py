@@ -67,3 +67,11 @@ def test_audit_refuses_data_that_validate_refuses(data_dir):
     write_csv(data_dir / "claims.csv", rows)
     done = run("audit", str(data_dir))
     assert done.returncode == 1 and "the quote says 'up to' this number" in done.stderr
+
+
+def test_usage_mistakes_and_renderer_set_parameters_are_one_line():
+    for args, message in ((["render", "--kernels", "bogus"], "argument --kernels: invalid choice: 'bogus'"),
+                          (["render", "briefing", "-p", "scenario=../x"], "-p scenario: set by the renderer"),
+                          (["render", "briefing", "-p", "figures_dir=/elsewhere"], "-p figures_dir: set by the renderer")):
+        done = run(*args)
+        assert done.returncode == 2 and done.stderr.count("\n") == 1 and message in done.stderr, done.stderr

@@ -326,6 +326,9 @@ def test_reports_deleted_by_hand_are_rendered_again_and_leave_the_index(tmp_path
     (project.reports / "manifest.json").write_text('{"reports": ')  # cut short by hand
     assert render.render(project, jobs=1) == 0, "an unreadable manifest renders everything again"
     assert list(render.publish.read_manifest(project.reports)["reports"]) == ["baseline/steady"]
+    (project.reports / ".staging" / "123-killed").mkdir(parents=True)  # what a kill -9 leaves
+    assert render.render(project, jobs=1) == 0
+    assert not (project.reports / ".staging").exists(), "even an up-to-date render tidies up after a kill"
 
 
 def test_no_wait_gives_up_in_one_line(tmp_path):

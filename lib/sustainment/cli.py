@@ -164,8 +164,15 @@ def _executor_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scheduler", metavar="tcp://HOST:8786", help="with --executor dask: a running Dask scheduler")
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line (and `--help` still shows the usage)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="sustainment", description=__doc__)
+    parser = OneLineParser(prog="sustainment", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
     validate = commands.add_parser("validate", help="check data/ and print one line per problem")

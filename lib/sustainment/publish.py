@@ -32,7 +32,9 @@ class BusyError(SustainmentError, RuntimeError):
 
 @contextmanager
 def reports_lock(reports: Path, no_wait: bool = False):
-    """Hold `reports`' lock for the block; wait for it with a message, or raise BusyError."""
+    """Hold `reports`' lock for the block; wait for it with a message, or raise BusyError. Staging
+    folders left by runs that were killed are removed on taking it (the lock says no other run
+    is alive), so that even an up-to-date render tidies up after a kill -9."""
     from filelock import FileLock, Timeout
 
     reports.mkdir(parents=True, exist_ok=True)
@@ -45,6 +47,7 @@ def reports_lock(reports: Path, no_wait: bool = False):
         print(f"waiting for another render or export of {reports} to finish...", file=sys.stderr, flush=True)
         lock.acquire()
     try:
+        shutil.rmtree(reports / STAGING_DIR, ignore_errors=True)
         yield
     finally:
         lock.release()
@@ -52,10 +55,8 @@ def reports_lock(reports: Path, no_wait: bool = False):
 
 @contextmanager
 def staging(reports: Path):
-    """A staging folder private to this run, removed when the block ends. Staging folders left
-    by runs that were killed are removed first (the lock says no other run is alive)."""
+    """A staging folder private to this run (taken under `reports_lock`), removed when the block ends."""
     root = reports / STAGING_DIR
-    shutil.rmtree(root, ignore_errors=True)
     folder = root / f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
     folder.mkdir(parents=True)
     try:

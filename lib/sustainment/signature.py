@@ -273,6 +273,9 @@ def source_ids(sources_csv: Path) -> set[str]:
     return _column(sources_csv, "source_id") & cited
 
 
+RENDERER_SETS = {"scenario": "choose one with --scenario", "figures_dir": "charts go to reports/<scenario>/figures/"}
+
+
 def bind(notebook: str, signature: dict[str, Parameter], scenario: Scenario, overrides: dict[str, str]) -> dict:
     """The final parameters of one notebook under one scenario: defaults < scenario < overrides.
 
@@ -284,6 +287,8 @@ def bind(notebook: str, signature: dict[str, Parameter], scenario: Scenario, ove
         if name in signature:
             values[name] = signature[name].check(value, f"{notebook} [scenario {scenario.name}]")
     for name, value in overrides.items():
+        if name in RENDERER_SETS:
+            raise ParameterError(f"-p {name}: set by the renderer ({RENDERER_SETS[name]})")
         if name not in signature:
             raise ParameterError(f"{notebook}: unknown parameter '{name}' (declared: {', '.join(signature)})")
         values[name] = signature[name].check(value, f"{notebook} [-p]")
