@@ -84,7 +84,8 @@ def _sweeps(reports: Path, data_dir: Path) -> list[dict]:
         meta = json.loads(path.read_text(encoding="utf-8"))
         found.append({"folder": f"sweeps/{path.parent.name}", "model": meta.get("model", ""),
                       "scenario": meta.get("scenario", ""), "finding": meta.get("finding", ""),
-                      "n_draws": meta.get("n_draws", ""), "stale": meta.get("inputs") != current})
+                      "n_draws": f"{meta['n_draws']:,}" if isinstance(meta.get("n_draws"), int) else "?",
+                      "stale": meta.get("inputs") != current})
     return found
 
 
