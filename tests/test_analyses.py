@@ -153,3 +153,11 @@ def test_the_bottom_line_explains_a_ratio_that_differs_from_its_central_figures(
     line = analyses.ammunition_bottom_line(result, claims, link=lambda text, *_: text)
     differs = narrative.times(russia["central"] / west["central"]) != narrative.times(median)
     assert (f"The two central figures give {narrative.times(russia['central'] / west['central'])}" in line) == differs
+
+
+def test_the_trend_sentence_gives_signed_rates_with_their_intervals(claims):
+    result = analyses.ammunition_analysis(claims, n_draws=200, seed=1)
+    sentence = analyses.trend_sentence(result)
+    for trend in result.trends.values():
+        low, high = trend.attrs["growth_per_step_90"]
+        assert f"90% interval +{narrative.share(low)} to +{narrative.share(high)}" in sentence

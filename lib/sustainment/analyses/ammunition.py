@@ -227,8 +227,14 @@ def targets_table(result: AmmunitionResult, claims: pd.DataFrame) -> str:
          "rounds_per_year": lambda v, r: narrative.link(narrative.stated(v), claims, [r["id"]])})
 
 def trend_sentence(result: AmmunitionResult) -> str:
-    """Each side's log-linear trend as a yearly growth rate; the intervals of three-point fits are not shown."""
-    parts = [f"{SIDE_WORDS[side]} {narrative.share(trend.attrs['growth_per_step'])} a year"
+    """Each side's log-linear trend as a signed yearly growth rate with its 90% interval (a fit to
+    one point a year: wide, and said so)."""
+
+    def growth(value: float) -> str:
+        return ("+" if value >= 0 else "-") + narrative.share(abs(value))
+
+    parts = [f"{SIDE_WORDS[side]} {growth(trend.attrs['growth_per_step'])} a year, 90% interval "
+             f"{growth(trend.attrs['growth_per_step_90'][0])} to {growth(trend.attrs['growth_per_step_90'][1])}"
              for side, trend in sorted(result.trends.items())]
     return ("Dotted lines: a log-linear trend of each side's estimated supply (" + "; ".join(parts) + "). With one point "
             "a year, its prediction interval spans more than any plausible output, so it is not drawn: the trend says "
