@@ -161,3 +161,12 @@ def test_the_trend_sentence_gives_signed_rates_with_their_intervals(claims):
     for trend in result.trends.values():
         low, high = trend.attrs["growth_per_step_90"]
         assert f"90% interval +{narrative.share(low)} to +{narrative.share(high)}" in sentence
+
+
+def test_the_vintage_names_the_latest_curated_claim_when_a_derived_series_is_newer(claims, data_dir):
+    from sustainment.analyses.common import vintage_words
+
+    curated = claims.loc[claims["file"].str.endswith("/claims.csv"), "known_from"].max()
+    assert vintage_words(claims).startswith(f"{claims['known_from'].max():%Y-%m-%d} (the latest claim in data/; ")
+    assert f"the latest curated claim, in data/claims.csv: {curated:%Y-%m-%d}" in vintage_words(claims)
+    assert vintage_words(load(data_dir)).endswith("(the latest claim in data/)"), "no derived series: one date"

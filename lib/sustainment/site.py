@@ -124,7 +124,9 @@ def write_site(project, manifest: dict) -> None:
                   for ids in sorted({ids for found in sets.values() for ids in found if len(ids) > 1})]
     environment = _environment()
     decks = {name for name in by_scenario if (reports / name / "briefing.pptx").exists()}
-    vintage = f"{claims['known_from'].max():%Y-%m-%d}"
+    from sustainment.analyses.common import vintage_words
+
+    vintage = vintage_words(claims)
     pages = {
         "index.html": environment.get_template("index.html.j2").render(
             scenarios=[(scenarios.get(name), by_scenario[name]) for name in sorted(by_scenario)], decks=decks,

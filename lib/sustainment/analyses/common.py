@@ -80,11 +80,21 @@ def likelihood_note() -> str:
     return ("Likelihood words follow " + narrative.LIKELIHOOD_SOURCE + ": "
             + "; ".join(f"{t} {p}" for t, p in zip(scale["term"], scale["probability"])) + ".")
 
+def vintage_words(claims: pd.DataFrame) -> str:
+    """When the newest claim was public, and, when a derived series (data/claims_*.csv, imported
+    by a script) is newer, when the newest curated claim (data/claims.csv) was."""
+    newest = claims["known_from"].max()
+    curated = claims.loc[claims["file"].str.endswith("/claims.csv"), "known_from"].max()
+    if pd.isna(curated) or curated == newest:
+        return f"{newest:%Y-%m-%d} (the latest claim in data/)"
+    return f"{newest:%Y-%m-%d} (the latest claim in data/; the latest curated claim, in data/claims.csv: {curated:%Y-%m-%d})"
+
+
 def report_header(claims: pd.DataFrame, scenario: str, as_of: pd.Timestamp, policy: str) -> str:
     """The line every report opens with (HTML, with the reports' style): scenario, the date claims
-    were public by, the data vintage (the latest claim in data/) and the estimate policy."""
+    were public by, the data vintage (`vintage_words`) and the estimate policy."""
     return (f"{narrative.STYLE}<p><b>Scenario</b> <code>{html.escape(scenario)}</code> · <b>claims public by</b> "
-            f"{as_of:%Y-%m-%d} · <b>data vintage</b> {claims['known_from'].max():%Y-%m-%d} (the latest claim in data/) · "
+            f"{as_of:%Y-%m-%d} · <b>data vintage</b> {html.escape(vintage_words(claims))} · "
             f"<b>estimate policy</b> {html.escape(policy)}</p>")
 
 def accepted(function, parameters: dict) -> dict:
