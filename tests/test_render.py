@@ -344,6 +344,9 @@ def test_a_cell_that_hangs_times_out_as_one_failed_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "FAILED stuck [baseline]: cell cell-1" in err and "timed out after 3s" in err
     assert not (project.reports / "baseline" / "stuck.html").exists()
+    cut_short = nbformat.read(project.reports / "baseline" / "failed" / "stuck.ipynb", as_version=4)
+    assert "time.sleep(120)" in cut_short.cells[-1].source, "a timed-out notebook leaves its executed copy too"
+    assert "(executed copy: reports/baseline/failed/stuck.ipynb)" in err
 
 
 def _children(pid: int) -> set[int]:

@@ -169,11 +169,19 @@ def _report_engine():
     class ReportClient(PapermillNotebookClient):
         before: tuple[str, ...] = ()
         after: tuple[str, ...] = ()
+        partial: str = ""  # where a notebook cut short by a time-out is written, as far as it ran
 
         def papermill_execute_cells(self):
             for code in self.before:
                 self._silent(code)
-            super().papermill_execute_cells()
+            try:
+                super().papermill_execute_cells()
+            except TimeoutError:
+                if self.partial:
+                    import nbformat
+
+                    nbformat.write(self.nb, self.partial)
+                raise
             for code in self.after:
                 self._silent(code)
 
@@ -186,10 +194,10 @@ def _report_engine():
     class ReportEngine(Engine):
         @classmethod
         def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, start_timeout=60, execution_timeout=None,
-                                     km=None, before=(), after=(), **_others):
+                                     km=None, before=(), after=(), partial="", **_others):
             client = ReportClient(nb_man, km=km, kernel_name=kernel_name, timeout=execution_timeout,
                                   startup_timeout=start_timeout, log_output=False)
-            client.before, client.after = tuple(before), tuple(after)
+            client.before, client.after, client.partial = tuple(before), tuple(after), partial
             return client.execute()
 
     return ReportEngine
@@ -256,7 +264,7 @@ def execute(job: Job, timeout: int, kernels: str = "warm", data: str = "") -> di
                                        parameters={**job.parameters, "figures_dir": str(folder / "figures")},
                                        kernel_name="python3", language="python", progress_bar=False, log_output=False,
                                        request_save_on_cell_execute=False, cwd=str(paths.ROOT), execution_timeout=timeout,
-                                       km=km, before=before, after=(save_reads,))
+                                       km=km, before=before, after=(save_reads,), partial=str(executed))
             if kernels == "warm":
                 _WARM["prepared"] = True
         except PapermillExecutionError as err:
