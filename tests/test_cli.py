@@ -72,6 +72,8 @@ def test_audit_refuses_data_that_validate_refuses(data_dir):
 def test_usage_mistakes_and_renderer_set_parameters_are_one_line():
     for args, message in ((["render", "--kernels", "bogus"], "argument --kernels: invalid choice: 'bogus'"),
                           (["render", "briefing", "-p", "scenario=../x"], "-p scenario: set by the renderer"),
-                          (["render", "briefing", "-p", "figures_dir=/elsewhere"], "-p figures_dir: set by the renderer")):
+                          (["render", "briefing", "-p", "figures_dir=/elsewhere"], "-p figures_dir: set by the renderer"),
+                          (["render", "--executor", "pool", "--scheduler", "tcp://127.0.0.1:1"],
+                           "--scheduler needs --executor dask")):
         done = run(*args)
         assert done.returncode == 2 and done.stderr.count("\n") == 1 and message in done.stderr, done.stderr

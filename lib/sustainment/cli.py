@@ -113,7 +113,8 @@ def cmd_render(args: argparse.Namespace) -> int:
         overrides[name.strip()] = value
     scenarios = None if args.all else (args.scenario or ["baseline"])
     return render.render(notebooks=args.notebooks or None, scenarios=scenarios, overrides=overrides, jobs=args.jobs,
-                         force=args.force, timeout=args.timeout, no_wait=args.no_wait, executor=args.executor,
+                         force=args.force, timeout=args.timeout, no_wait=args.no_wait,
+                         executor=args.executor or ("dask" if args.scheduler else "pool"),
                          scheduler=args.scheduler or "", kernels=args.kernels)
 
 
@@ -159,9 +160,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _executor_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--executor", choices=["pool", "dask"], default="pool",
+    parser.add_argument("--executor", choices=["pool", "dask"],
                         help="pool: worker processes on this machine (default); dask: a Dask LocalCluster, or --scheduler")
-    parser.add_argument("--scheduler", metavar="tcp://HOST:8786", help="with --executor dask: a running Dask scheduler")
+    parser.add_argument("--scheduler", metavar="tcp://HOST:8786", help="a running Dask scheduler (implies --executor dask)")
 
 
 class OneLineParser(argparse.ArgumentParser):

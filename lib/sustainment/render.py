@@ -281,6 +281,8 @@ def render(project: Project = Project(), notebooks: list[str] | None = None, sce
     seconds = timeout_setting(timeout)
     if kernels not in engine.KERNEL_MODES:
         raise ParameterError(f"--kernels {kernels!r}: expected one of {', '.join(engine.KERNEL_MODES)}")
+    if scheduler and executor != "dask":
+        raise ParameterError("--scheduler needs --executor dask")
     with publish.reports_lock(project.reports, no_wait):
         manifest = publish.read_manifest(project.reports)
         planned = plan(project, notebooks, scenarios, overrides or {}, manifest)
