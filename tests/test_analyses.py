@@ -170,3 +170,14 @@ def test_the_vintage_names_the_latest_curated_claim_when_a_derived_series_is_new
     assert vintage_words(claims).startswith(f"{claims['known_from'].max():%Y-%m-%d} (the latest claim in data/; ")
     assert f"the latest curated claim, in data/claims.csv: {curated:%Y-%m-%d}" in vintage_words(claims)
     assert vintage_words(load(data_dir)).endswith("(the latest claim in data/)"), "no derived series: one date"
+
+
+def test_a_scenario_that_leaves_out_deliveries_answers_as_a_counterfactual(claims):
+    cut = analyses.ammunition_analysis(claims, n_draws=500, seed=1, include_north_korea=False, include_iran=False)
+    line = analyses.ammunition_bottom_line(cut, claims, analyses.plain)
+    assert cut.left_out == ("IR", "NK")
+    assert "Leaving out Iran's and North Korea's deliveries, as this scenario does, in" in line
+    assert "the Russian side would have had" in line and "would have out-supplied" in line
+    whole = analyses.ammunition_bottom_line(analyses.ammunition_analysis(claims, n_draws=500, seed=1), claims,
+                                            analyses.plain)
+    assert "would have" not in whole and "Leaving out" not in whole

@@ -42,6 +42,7 @@ class AmmunitionResult:
     paths: dict[str, pd.DataFrame]
     targets: pd.DataFrame
     trends: dict[str, pd.DataFrame]
+    left_out: tuple[str, ...] = ()  # actors whose deliveries the scenario removes (a counterfactual)
 
 def latest_supply_year(claims: pd.DataFrame, as_of: pd.Timestamp, components=ammo.DEFAULT_COMPONENTS) -> int:
     """The latest year in which every side has a supply claim (not a forecast) public by `as_of`."""
@@ -87,7 +88,7 @@ def ammunition_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str = 
                                 columns=["actor", "id", "rounds_per_year", "reached_by", "source_id"])
     trends = ammo.side_trends(totals, horizon_year)
     return AmmunitionResult(when, last_year, horizon_year, supply, totals, ratio, claimed_ratio, fired, balance, paths,
-                            target_table, trends)
+                            target_table, trends, tuple(sorted(dropped)))
 
 def _ratio_sentence(row: pd.Series) -> str:
     lead, factor = ("Russia's side", row["q50"]) if row["q50"] >= 1 else ("The Western side", 1 / row["q50"])
@@ -106,11 +107,14 @@ def ammunition_bottom_line(result: AmmunitionResult, claims: pd.DataFrame, link=
     ratio = result.ratio.set_index("year").loc[year]
     ids = id_list(russia["claim_ids"], west["claim_ids"])
     p = float(ratio["p_above_1"])
+    names = actor_names(claims)
+    left_out = " and ".join(f"{names[a]}'s" for a in result.left_out)
+    had = "would have had" if left_out else "had"
     likely = ("With one claim per component there is no range, so no likelihood. " if ratio["no_range"] else
-              f"{narrative.it_is(p)} that Russia's side out-supplied the West that year. ")
+              f"{narrative.it_is(p)} that Russia's side {'would have ' if left_out else ''}out-supplied the West that "
+              f"year. ")
     band = ("(from single claims: no range)" if ratio["no_range"] else
             f"(90% of draws {narrative.times(ratio['q05'])} to {narrative.times(ratio['q95'])})")
-    names = actor_names(claims)
     supply = result.supply[result.supply["year"] == year].set_index("actor")
     caveats = [f"{names[a]}'s figure is only {'a cap' if supply.at[a, 'basis'] == 'upper bounds only' else 'a floor'}"
                for a in supply.index if supply.at[a, "basis"] not in ("", "claims")]
@@ -121,7 +125,8 @@ def ammunition_bottom_line(result: AmmunitionResult, claims: pd.DataFrame, link=
                   id_list(supply.at[widest, "claim_ids"]))
     change = (f"What would change it: {names[widest]}'s {METRIC_WORDS.get(supply.at[widest, 'metric'], 'supply')}, the widest "
               f"range ({spread} rounds a year)" + (f"; {'; '.join(caveats)}" if caveats else "") + ".")
-    return (f"**Bottom line.** In {year} the Russian side {'had more' if ratio['q50'] >= 1 else 'had less'} artillery "
+    lead = f"Leaving out {left_out} deliveries, as this scenario does, in" if left_out else "In"
+    return (f"**Bottom line.** {lead} {year} the Russian side {had} {'more' if ratio['q50'] >= 1 else 'less'} artillery "
             f"ammunition than the Western side: about {link(narrative.times(ratio['q50']), claims, ids)} as much {band}. "
             f"{likely[0].upper()}{likely[1:]}"
             f"Russian side about {link(narrative.count(russia['central']), claims, id_list(russia['claim_ids']))} "
