@@ -84,7 +84,7 @@ def write_manifest(reports: Path, manifest: dict) -> None:
 def publish(reports: Path, staged: Path, folder: str, notebook: str, manifest: dict, entry: dict) -> None:
     """Move one report's staged outputs into reports/<folder>/ (figures, then notebook and HTML)
     and record its manifest entry; a failed copy of the notebook left by an earlier run is removed
-(and the failed/ folder with its last copy)."""
+    (and the failed/ folder with its last copy)."""
     figures_dir = reports / folder / "figures"
     figures_dir.mkdir(parents=True, exist_ok=True)
     for path in sorted((staged / "figures").iterdir()):
