@@ -13,7 +13,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import BASELINE, TOY, project_with, toy_project
+from conftest import BASELINE, project_with, toy_project
 
 from sustainment import executors, paths, publish, render
 from sustainment.paths import Project
@@ -119,29 +119,14 @@ def test_up_to_date_render_starts_no_kernel(rendered, monkeypatch, capsys):
     assert not any(render.is_current(job, publish.read_manifest(project.reports), project.reports) for job in changed)
 
 
-def toy_notebook(path: Path, body: str) -> None:
-    notebook = nbformat.v4.new_notebook()
-    cell = nbformat.v4.new_code_cell(TOY)
-    cell.metadata["tags"] = ["parameters"]
-    notebook.cells = [cell, nbformat.v4.new_code_cell(body)]
-    for number, item in enumerate(notebook.cells):
-        item["id"] = f"cell-{number}"
-    nbformat.write(notebook, path)
-
-
 def test_a_failing_notebook_leaves_the_last_good_report(tmp_path, capsys):
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    toy_notebook(notebooks / "fragile.ipynb", 'if fail:\n    raise ValueError("broken on purpose")\nprint("fine")')
-    toy_notebook(notebooks / "steady.ipynb", 'print("steady")')
-    project = project_with(tmp_path, notebooks, [])
-    (project.scenarios / "baseline.yaml").write_text("name: baseline\ntitle: Toy\ndescription: toy\nassumptions: []\n"
-                                                     "source_ids: []\nparameters: {}\n")
+    project = toy_project(tmp_path, {"fragile": 'if fail:\n    raise ValueError("broken on purpose")\nprint("fine")',
+                                     "steady": 'print("steady")'})
+    scenario, baseline = project.scenarios / "baseline.yaml", BASELINE.format(name="baseline")
     assert render.render(project, jobs=2) == 0
     good = (project.reports / "baseline" / "fragile.html").read_bytes()
 
-    (project.scenarios / "baseline.yaml").write_text("name: baseline\ntitle: Toy\ndescription: toy\nassumptions: []\n"
-                                                     "source_ids: []\nparameters: {fail: true}\n")
+    scenario.write_text(baseline.replace("parameters: {}", "parameters: {fail: true}"))
     assert render.render(project, jobs=2, force=True) == 1
     err = capsys.readouterr().err
     assert "FAILED fragile [baseline]: cell cell-1 (In [3]): ValueError: broken on purpose" in err
@@ -151,8 +136,7 @@ def test_a_failing_notebook_leaves_the_last_good_report(tmp_path, capsys):
     manifest = publish.read_manifest(project.reports)
     assert manifest["reports"]["baseline/fragile"]["parameters"]["fail"] is False
 
-    (project.scenarios / "baseline.yaml").write_text("name: baseline\ntitle: Toy\ndescription: toy\nassumptions: []\n"
-                                                     "source_ids: []\nparameters: {}\n")
+    scenario.write_text(baseline)
     assert render.render(project, jobs=2, force=True) == 0
     assert not (project.reports / "baseline" / "failed").exists(), "a fixed report takes its failed copy away"
 
