@@ -88,11 +88,10 @@ def parse_axis(axis: Axis, text: str) -> np.ndarray:
             if not (step > 0 and np.isfinite(step)) or high < low:
                 raise SweepError(f"sweep axis {axis.name}: need low <= high and a finite step > 0, got '{text}'")
             _within(axis, np.array([low, high]), text)
-            count = (high - low) / step + 1
+            count = np.floor((high - low) / step + 1e-9) + 1  # a float: far ends make it infinite
             if count > MAX_CELLS:
                 raise SweepError(f"sweep axis {axis.name}: {count:.3g} values, at most {MAX_CELLS}")
-            count = int(np.floor((high - low) / step + 1e-9)) + 1
-            values = np.round(low + step * np.arange(count), 10)
+            values = np.round(low + step * np.arange(int(count)), 10)
         else:
             values = np.array(sorted({float(part) for part in text.split(",")}))
     except ValueError:
