@@ -22,16 +22,16 @@ def best_of(repeats: int, run) -> float:
 def main() -> None:
     import_time = min(
         float(subprocess.run([sys.executable, "-c", "import time; t = time.perf_counter(); import sustainment.claims, "
-                              "sustainment.manpower, sustainment.ammunition; print(time.perf_counter() - t)"],
+                              "sustainment.models.manpower, sustainment.models.ammunition; print(time.perf_counter() - t)"],
                              capture_output=True, text=True, check=True).stdout)
         for _ in range(3))
     bare = min(float(subprocess.run([sys.executable, "-c", "import time; t = time.perf_counter(); import sustainment; "
                                      "print(time.perf_counter() - t)"], capture_output=True, text=True, check=True).stdout)
                for _ in range(3))
 
-    from sustainment import manpower
-    from sustainment.claims import _load, load
-    from sustainment.manpower import Manpower
+    from sustainment.claims.store import _load, load
+    from sustainment.models import manpower
+    from sustainment.models.manpower import Manpower
 
     inputs = Manpower(recruits=(25_000, 30_000, 40_000), losses=(30_000, 40_000, 48_000),
                       permanent_loss_share=(0.3, 0.4, 0.55), mobilization={"2026-03": 150_000})

@@ -19,9 +19,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from sustainment import render
+from sustainment.notebooks import parameters_cell
 from sustainment.paths import Project
-from sustainment.signature import parameters_cell
+from sustainment.running import render
 
 
 def script_for(job: render.Job, figures_dir: Path) -> str:

@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 from conftest import CLAIMS, claim_row, write_csv
 
-from sustainment import ammunition
-from sustainment.ammunition import Component
 from sustainment.claims import load
+from sustainment.models import ammunition
+from sustainment.models.ammunition import Component
 
 
 def supply_rows(rows):

@@ -3,8 +3,11 @@
 import pandas as pd
 import pytest
 
-from sustainment import analyses, manpower, narrative
+from sustainment import analyses
 from sustainment.claims import id_list, load
+from sustainment.errors import ParameterError
+from sustainment.models import manpower
+from sustainment.presentation import narrative
 
 
 @pytest.fixture(scope="module")
@@ -14,7 +17,19 @@ def claims():
 
 def test_as_of_defaults_to_the_data_not_today(claims):
     assert analyses.as_of_date(claims) == claims["known_from"].max()
-    assert analyses.as_of_date(claims, "2024-10") == pd.Timestamp("2024-10-31")
+    assert analyses.as_of_date(claims, "2024-10-31") == pd.Timestamp("2024-10-31")
+
+
+@pytest.mark.parametrize("text", ["2024-10", "20241031", "2024-02-30", "2024"])
+def test_as_of_has_one_grammar_in_the_kernel_and_the_renderer(claims, text):
+    """The notebook's as_of is a day YYYY-MM-DD: what the renderer refuses, the kernel refuses
+    with the same words (20241031 used to pass the renderer and fail later)."""
+    from sustainment.running.render import _check_values
+
+    with pytest.raises(ValueError, match="as_of must be a date YYYY-MM-DD"):
+        analyses.as_of_date(claims, text)
+    with pytest.raises(ParameterError, match="as_of must be a date YYYY-MM-DD"):
+        _check_values("x.ipynb", {"as_of": text})
 
 
 def test_north_korea_cutoff_removes_its_supply(claims):
@@ -108,7 +123,7 @@ def test_western_rate_claims_are_checked_against_the_model(claims):
 
 
 def test_bottom_lines_give_an_answer_a_range_and_a_likelihood_word(claims):
-    from sustainment import narrative
+    from sustainment.presentation import narrative
 
     recruitment = analyses.recruitment_analysis(claims, n_draws=500, seed=1)
     text = analyses.recruitment_bottom_line(recruitment, claims, analyses.plain)

@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 from conftest import claim_row
 
-from sustainment.claims import NoClaimsError, as_period, estimate, id_list, load, select, source_line
+from sustainment.claims import as_period, estimate, id_list, load, select, source_line
+from sustainment.errors import NoClaimsError
 
 
 @pytest.fixture

@@ -9,13 +9,15 @@ import json
 
 from conftest import toy_project
 
-from sustainment import publish, render
+from sustainment.publishing import publish
+from sustainment.running import render
 
 DIRTY = '''import os, sys, warnings
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from sustainment import claims, narrative
+from sustainment import claims
+from sustainment.presentation import narrative
 
 leak = 1
 plt.rcParams["font.size"] = 31
@@ -36,7 +38,8 @@ OBSERVE = '''import os, sys, warnings
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from sustainment import claims, narrative
+from sustainment import claims
+from sustainment.presentation import narrative
 
 seen = {"globals": sorted(k for k in globals() if not k.startswith("_") and k not in ("In", "Out", "exit", "quit",
         "get_ipython", "open", "scenario", "figures_dir", "fail", "os", "sys", "warnings", "plt", "np", "pd", "claims",

@@ -7,7 +7,8 @@ import threading
 
 import pytest
 
-from sustainment import executors
+from sustainment.errors import ExecutorError
+from sustainment.running import executors
 
 
 def listening(reply: bytes | None) -> tuple[str, socket.socket]:
@@ -39,7 +40,7 @@ def test_a_scheduler_that_is_not_dask_is_one_line_and_no_hang(monkeypatch, reply
     monkeypatch.setattr(executors, "CONNECT_SECONDS", 2)
     address, server = listening(reply)
     try:
-        with pytest.raises(executors.ExecutorError, match=message):
+        with pytest.raises(ExecutorError, match=message):
             executors.DaskExecutor(1, address)
     finally:
         server.close()

@@ -1,6 +1,7 @@
 import pytest
 
-from sustainment.files import CsvError, read_csv, write_atomic
+from sustainment.errors import CsvError
+from sustainment.files import read_csv, write_atomic
 
 
 def test_write_atomic_replaces_whole_files_and_leaves_no_temporary(tmp_path):

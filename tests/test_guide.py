@@ -13,8 +13,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from sustainment import pack, paths, render, signature
+from sustainment import paths
+from sustainment.notebooks import deck_declaration
 from sustainment.paths import Project
+from sustainment.publishing import pack
+from sustainment.running import render
 
 README = paths.ROOT / "README.md"
 
@@ -79,7 +82,7 @@ def test_the_guide_notebook_renders_and_reaches_the_deck(tmp_path: Path):
 
     compare, _ = pack.export_compare(project, ["baseline", "north_korea_cutoff"])
     pairs = [[shape for shape in slide.shapes if shape.shape_type == 13] for slide in Presentation(str(compare)).slides]
-    briefing = signature.deck_declaration(notebooks / "briefing.ipynb")[1]
+    briefing = deck_declaration(notebooks / "briefing.ipynb")[1]
     assert sum(len(pictures) == 2 for pictures in pairs) == len(briefing) + len(metadata["sustainment"]["deck"]["charts"]), \
         "the comparison deck pairs the briefing's charts and the new one"
 

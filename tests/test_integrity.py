@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from conftest import claim_row
 
-from sustainment import integrity
+from sustainment.claims import findings as integrity
 
 RATE_METRIC = "casualties_killed_wounded_rate,flow,observed,persons/month,Killed + wounded per month\n"
 

@@ -3,9 +3,10 @@
 import numpy as np
 import pytest
 
-from sustainment import manpower, units
-from sustainment.manpower import Manpower
-from sustainment.uncertainty import Range
+from sustainment.claims import units
+from sustainment.models import manpower
+from sustainment.models.manpower import Manpower
+from sustainment.models.uncertainty import Range
 
 PER_DAY_TO_MONTH = 365.25 / 12  # pint's month
 

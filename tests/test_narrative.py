@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from sustainment import narrative
+from sustainment.presentation import narrative
 
 
 @pytest.mark.parametrize("value, text", [

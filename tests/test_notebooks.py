@@ -5,7 +5,9 @@ import json
 import pytest
 
 from sustainment import paths
-from sustainment.signature import ParameterError, read_signature, refuse_typed_numbers, typed_numbers
+from sustainment.errors import ParameterError
+from sustainment.notebooks import refuse_typed_numbers, typed_numbers
+from sustainment.running.signature import read_signature
 
 NOTEBOOKS = sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb"))
 COMMON = {"scenario", "as_of", "policy", "min_confidence", "n_draws", "seed", "figures_dir"}

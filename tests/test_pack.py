@@ -14,10 +14,13 @@ import pandas as pd
 import pytest
 from pptx import Presentation
 
-from sustainment import analyses, pack, paths, plotting, signature
+from sustainment import analyses, notebooks, paths
 from sustainment.claims import load
+from sustainment.errors import PackError
 from sustainment.files import write_atomic
 from sustainment.paths import Project
+from sustainment.presentation import plotting
+from sustainment.publishing import pack
 
 SCENARIO = ("name: {name}\ntitle: Toy {name}\ndescription: A toy scenario.\nassumptions: [Nothing changes]\n"
             "source_ids: [alpha-2024]\nparameters: {{}}\n")
@@ -161,7 +164,7 @@ def test_compare_deck_puts_scenarios_side_by_side_on_one_scale(tmp_path):
                                                     "foreign_troops_claim": ""})
     path, pdf = pack.export_compare(project, ["baseline", "north_korea_cutoff"])
     slides = list(Presentation(str(path)).slides)
-    charts = signature.deck_declaration(paths.NOTEBOOKS_DIR / "briefing.ipynb")[1]
+    charts = notebooks.deck_declaration(paths.NOTEBOOKS_DIR / "briefing.ipynb")[1]
     sources = [s for s in slides if slide_texts(s)[0].startswith("Sources")]
     assert sources and len(slides) == 2 + len(charts) + len(sources), "key numbers, a pair per chart, the sources"
     assert len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes())) == len(slides)
@@ -198,18 +201,18 @@ def test_share_scale_gives_paired_charts_one_scale(data_dir):
 
 
 def test_bad_requests_are_one_line_and_keep_the_good_deck(project):
-    with pytest.raises(pack.PackError, match="unknown scenario 'gamma'"):
+    with pytest.raises(PackError, match="unknown scenario 'gamma'"):
         pack.export_briefing(project, ["gamma"])
     (project.scenarios / "delta.yaml").write_text(SCENARIO.format(name="delta"))
-    with pytest.raises(pack.PackError, match="'delta' is not rendered yet"):
+    with pytest.raises(PackError, match="'delta' is not rendered yet"):
         pack.export_briefing(project, ["delta"])
     pack.export_briefing(project, ["alpha"])
     good = (project.reports / "alpha" / "briefing.pptx").read_bytes()
     (project.reports / "alpha" / "figures" / "ratio.slide.png").unlink()
-    with pytest.raises(pack.PackError, match="figure 'ratio' is missing"):
+    with pytest.raises(PackError, match="figure 'ratio' is missing"):
         pack.export_briefing(project, ["alpha"])
     assert (project.reports / "alpha" / "briefing.pptx").read_bytes() == good
-    with pytest.raises(pack.PackError, match="at least two"):
+    with pytest.raises(PackError, match="at least two"):
         pack.export_compare(project, ["alpha"])
 
 
@@ -218,7 +221,7 @@ def test_every_scenario_exports_beside_one_off_runs_and_a_cut_short_file_is_one_
     written = pack.export_briefing(project, None)
     assert sorted({p.parent.name for p in written if p.suffix == ".pptx"}) == ["alpha", "beta"]
     (project.reports / "alpha" / "figures" / "briefing.json").write_text('{"scenario": ')
-    with pytest.raises(pack.PackError, match=re.escape("alpha/figures/briefing.json: unreadable")):
+    with pytest.raises(PackError, match=re.escape("alpha/figures/briefing.json: unreadable")):
         pack.export_briefing(project, ["alpha"])
 
 

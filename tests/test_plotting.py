@@ -7,12 +7,12 @@ import sys
 
 import matplotlib.pyplot as plt
 
-from sustainment import plotting
 from sustainment.claims import load
+from sustainment.presentation import plotting
 
 SCRIPT = """
 import sys
-from sustainment import plotting
+from sustainment.presentation import plotting
 from sustainment.claims import load
 claims = load(sys.argv[2])
 figure, axes = plotting.new_chart("A finding", "what, in which unit", claims, ["ru-b", "ru-a"])

@@ -15,9 +15,11 @@ import nbformat
 import pytest
 from conftest import BASELINE, project_with, toy_project
 
-from sustainment import executors, paths, publish, render
+from sustainment import paths
+from sustainment.errors import BusyError, DataError, ParameterError
 from sustainment.paths import Project
-from sustainment.signature import ParameterError
+from sustainment.publishing import publish
+from sustainment.running import executors, render
 
 
 def digests(folder: Path) -> dict[str, str]:
@@ -159,7 +161,6 @@ def test_bad_parameters_exit_2_in_one_line(args, message):
 
 
 def test_bad_data_stops_the_render_before_any_kernel(tmp_path, data_dir, monkeypatch):
-    from sustainment.validation import DataError
 
     (data_dir / "claims.csv").write_text((data_dir / "claims.csv").read_text().replace("3000000", "three"))
     shutil.copytree(paths.SCENARIOS_DIR, data_dir / "scenarios")
@@ -281,7 +282,8 @@ print("label", label)'''
 
 def test_two_renders_at_once_publish_whole_reports_of_one_run(tmp_path):
     project = toy_project(tmp_path, {"echo": ECHO_BODY}, ECHO)
-    script = ("import sys; from pathlib import Path; from sustainment import render; from sustainment.paths import Project; "
+    script = ("import sys; from pathlib import Path; from sustainment.running import render; "
+              "from sustainment.paths import Project; "
               f"p = Project(notebooks=Path({str(project.notebooks)!r}), scenarios=Path({str(project.scenarios)!r}), "
               f"reports=Path({str(project.reports)!r})); "
               "sys.exit(render.render(p, overrides={'label': sys.argv[1]}, jobs=1, force=True))")
@@ -318,7 +320,7 @@ def test_reports_deleted_by_hand_are_rendered_again_and_leave_the_index(tmp_path
 def test_no_wait_gives_up_in_one_line(tmp_path):
     project = toy_project(tmp_path, {"steady": 'print("steady")'})
     with render.publish.reports_lock(project.reports):
-        with pytest.raises(render.publish.BusyError, match="another render or export is writing there"):
+        with pytest.raises(BusyError, match="another render or export is writing there"):
             render.render(project, no_wait=True)
 
 
@@ -364,7 +366,8 @@ def test_workers_die_with_a_killed_renderer(tmp_path):
     import time
 
     project = toy_project(tmp_path, {f"slow{n}": "import time\ntime.sleep(60)" for n in range(3)})
-    script = ("import sys; from pathlib import Path; from sustainment import render; from sustainment.paths import Project; "
+    script = ("import sys; from pathlib import Path; from sustainment.running import render; "
+              "from sustainment.paths import Project; "
               f"p = Project(notebooks=Path({str(project.notebooks)!r}), scenarios=Path({str(project.scenarios)!r}), "
               f"reports=Path({str(project.reports)!r})); render.render(p, jobs=2)")
     parent = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.DEVNULL)
@@ -421,7 +424,8 @@ def test_ctrl_c_stops_everything_within_seconds_and_keeps_the_last_good_report(t
     assert render.render(project) == 0
     good = (project.reports / "baseline" / "slow.html").read_bytes()
     (project.scenarios / "baseline.yaml").write_text(BASELINE.format(name="baseline").replace("{}", "{fail: true}"))
-    script = ("import sys; from pathlib import Path; from sustainment import render; from sustainment.paths import Project; "
+    script = ("import sys; from pathlib import Path; from sustainment.running import render; "
+              "from sustainment.paths import Project; "
               f"p = Project(notebooks=Path({str(project.notebooks)!r}), scenarios=Path({str(project.scenarios)!r}), "
               f"reports=Path({str(project.reports)!r}))\n"
               "try:\n    render.render(p, force=True)\n"

@@ -6,16 +6,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from sustainment.claims.scenarios import Scenario, read_scenario
+from sustainment.errors import ParameterError
 from sustainment.paths import RENDER_VARIABLE, Project
-from sustainment.signature import (
-    ParameterError,
-    Scenario,
-    bind,
-    bind_notebook,
-    check_scenario_keys,
-    read_scenario,
-    read_signature,
-)
+from sustainment.running.signature import bind, bind_notebook, check_scenario_keys, read_signature
 
 CELL = '''scenario: str = "baseline"  # scenario name
 n_draws: int = 200  # draws [100, 1000000]

@@ -5,8 +5,9 @@ import shutil
 
 from conftest import SOURCES, write_csv
 
-from sustainment import paths, site
+from sustainment import paths
 from sustainment.paths import Project
+from sustainment.publishing import site
 
 
 def test_source_title_with_script_is_escaped(tmp_path, data_dir):

@@ -17,33 +17,37 @@ import pandas as pd
 import pytest
 from markupsafe import escape
 
-from sustainment import ammunition, manpower, paths, sweeps
-from sustainment.analyses import recruitment_analysis
+from sustainment import paths
+from sustainment.analyses import recruitment_analysis, sensitivity
 from sustainment.claims import load
-from sustainment.manpower import Manpower
+from sustainment.claims.scenarios import load_scenarios
+from sustainment.errors import SweepError
+from sustainment.models import ammunition, grid, manpower
+from sustainment.models.manpower import Manpower
 from sustainment.paths import Project
-from sustainment.signature import bind, load_scenarios, read_signature
-from sustainment.site import write_site
+from sustainment.publishing.site import write_site
+from sustainment.running import sweeps
+from sustainment.running.signature import bind, read_signature
 
 
 def test_axes_parse_both_ends_included_and_stay_in_bounds():
-    axis = sweeps.RECRUITMENT.axis("recruit_change")
-    assert list(sweeps.parse_axis(axis, "0:1:0.25")) == [0, 0.25, 0.5, 0.75, 1]
-    values = sweeps.parse_axis(axis, "-0.5:0.5:0.05")
+    axis = sensitivity.RECRUITMENT.axis("recruit_change")
+    assert list(grid.parse_axis(axis, "0:1:0.25")) == [0, 0.25, 0.5, 0.75, 1]
+    values = grid.parse_axis(axis, "-0.5:0.5:0.05")
     assert len(values) == 21 and values[0] == -0.5 and values[-1] == 0.5 and 0.0 in values
-    assert list(sweeps.parse_axis(axis, "0.2,-0.1,0.2")) == [-0.1, 0.2]
+    assert list(grid.parse_axis(axis, "0.2,-0.1,0.2")) == [-0.1, 0.2]
     for text, message in (("1:0:0.1", "need low <= high and a finite step > 0"), ("0:1:0", "need low <= high"),
                           ("0:9:1", "within [-1, 3]"), ("a:b:c", "expected low:high:step"), ("0:1:1e-6", "at most"),
                           ("-inf:0.5:0.1", "within [-1, 3]"), ("-1e308:1e308:1", "within [-1, 3]"),
                           ("-0.5:0.5:1e-300", "1e+300 values, at most"), ("0:1:inf", "a finite step > 0")):
-        with pytest.raises(sweeps.SweepError, match=re.escape(message)):
-            sweeps.parse_axis(axis, text)
-    with pytest.raises(sweeps.SweepError, match="unknown axis 'recruits'; axes: recruit_change, loss_growth"):
-        sweeps.RECRUITMENT.axis("recruits")
+        with pytest.raises(SweepError, match=re.escape(message)):
+            grid.parse_axis(axis, text)
+    with pytest.raises(SweepError, match="unknown axis 'recruits'; axes: recruit_change, loss_growth"):
+        sensitivity.RECRUITMENT.axis("recruits")
 
 
 def test_grid_runs_the_first_axis_slowest():
-    cells = sweeps.grid({"a": np.array([1.0, 2.0]), "b": np.array([10.0, 20.0, 30.0])})
+    cells = grid.grid({"a": np.array([1.0, 2.0]), "b": np.array([10.0, 20.0, 30.0])})
     assert list(cells["a"]) == [1, 1, 1, 2, 2, 2] and list(cells["b"]) == [10, 20, 30, 10, 20, 30]
 
 
@@ -96,18 +100,18 @@ def test_ratio_grid_reproduces_the_side_ratio_and_scales_components():
     assert list(ratios["p_above_1"]) == [1.0, 1.0, 0.0]
 
 
-def toy_sweep(median: list[float]) -> sweeps.Sweep:
+def toy_sweep(median: list[float]) -> grid.Sweep:
     axes = {"recruit_change": np.array([-0.2, 0.0, 0.2, 0.4])}
     table = pd.DataFrame({"recruit_change": axes["recruit_change"], "cumulative_q50": median,
                           "p_smaller": [0.9, 0.6, 0.3, 0.1]})
-    return sweeps.Sweep(sweeps.RECRUITMENT, "toy", axes, table, {"recruit_change": 0.0}, [], {}, 100, 0, "36 months")
+    return grid.Sweep(sensitivity.RECRUITMENT, "toy", axes, table, {"recruit_change": 0.0}, [], {}, 100, 0, "36 months")
 
 
 def test_break_even_is_where_the_median_crosses():
-    assert sweeps.break_even(toy_sweep([-300.0, -100.0, 100.0, 300.0])) == pytest.approx(0.1)
-    assert sweeps.break_even(toy_sweep([100.0, 200.0, 300.0, 400.0])) is None
-    assert "median stays above 0" in sweeps.finding(toy_sweep([100.0, 200.0, 300.0, 400.0]))
-    assert sweeps.finding(toy_sweep([-300.0, -100.0, 100.0, 300.0])).startswith(
+    assert grid.break_even(toy_sweep([-300.0, -100.0, 100.0, 300.0])) == pytest.approx(0.1)
+    assert grid.break_even(toy_sweep([100.0, 200.0, 300.0, 400.0])) is None
+    assert "median stays above 0" in sensitivity.finding(toy_sweep([100.0, 200.0, 300.0, 400.0]))
+    assert sensitivity.finding(toy_sweep([-300.0, -100.0, 100.0, 300.0])).startswith(
         "Break-even at recruitment vs the claims +10% (this scenario 0%)")
 
 
@@ -120,7 +124,7 @@ def scenario_parameters(notebook: str, scenario: str = "baseline") -> dict:
 def test_the_recruitment_sweep_at_the_scenarios_values_is_the_reports_monte_carlo():
     parameters = scenario_parameters("recruitment_sustainability")
     axes = {"recruit_change": np.array([-0.2, 0.0, 0.2]), "loss_change": np.array([0.0, 0.3])}
-    found = sweeps.recruitment_sweep(load(), parameters, axes, 2_000, seed=5)
+    found = sensitivity.recruitment_sweep(load(), parameters, axes, 2_000, seed=5)
     report = recruitment_analysis(load(), **{k: v for k, v in parameters.items() if k not in ("scenario", "figures_dir",
                                                                                                   "n_draws", "seed")},
                                   n_draws=2_000, seed=5)
@@ -134,13 +138,13 @@ def test_the_recruitment_sweep_at_the_scenarios_values_is_the_reports_monte_carl
 def test_the_ammunition_sweep_moves_the_ratio_the_right_way():
     parameters = scenario_parameters("ammunition_production", "north_korea_cutoff")
     axes = {"eu_output": np.array([1e6, 3e6, 5e6]), "north_korea_share": np.array([0.0, 1.0])}
-    found = sweeps.ammunition_sweep(load(), parameters, axes, 2_000, seed=5)
+    found = sensitivity.ammunition_sweep(load(), parameters, axes, 2_000, seed=5)
     table = found.table.set_index(["eu_output", "north_korea_share"])
     assert table.loc[(1e6, 0.0), "ratio_q50"] > table.loc[(5e6, 0.0), "ratio_q50"]
     assert table.loc[(3e6, 1.0), "ratio_q50"] > table.loc[(3e6, 0.0), "ratio_q50"]
     assert found.here["north_korea_share"] == 0.0  # the scenario cuts North Korea off; the axis brings it back
-    with pytest.raises(sweeps.SweepError, match="give one or two axes"):
-        sweeps.ammunition_sweep(load(), parameters, {}, 100, seed=1)
+    with pytest.raises(SweepError, match="give one or two axes"):
+        sensitivity.ammunition_sweep(load(), parameters, {}, 100, seed=1)
 
 
 def digests(folder: Path) -> dict[str, str]:

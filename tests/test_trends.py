@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sustainment import trends
+from sustainment.models import trends
 
 
 def test_monthly_rates_are_first_differences_per_month():

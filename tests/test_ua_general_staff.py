@@ -2,8 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from sustainment import ua_general_staff as ua
+from sustainment.claims import ua_general_staff as ua
 from sustainment.cli import SHARED_DAILY_FILE
+from sustainment.errors import DatasetError
 
 TOY = """[{"date": "2022-02-25", "day": 2, "personnel": 2800, "personnel*": "about", "POW": 0},
  {"date": "2022-02-28", "day": 5, "personnel": 5300, "personnel*": "about", "POW": 0},
@@ -24,7 +25,7 @@ def test_month_end_rows_take_the_last_reading_of_each_month():
     ('[{"date": "25/02/2022", "personnel": 1}]', "record 0"),
 ])
 def test_bad_files_are_refused(text, message):
-    with pytest.raises(ua.DatasetError, match=message):
+    with pytest.raises(DatasetError, match=message):
         ua.parse(text)
 
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from sustainment.uncertainty import Range, check_range, pert, quantile_frame
+from sustainment.models.uncertainty import Range, check_range, pert, quantile_frame
 
 
 def test_pert_stays_in_range_and_centres_on_its_mean():

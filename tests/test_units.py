@@ -1,6 +1,7 @@
 import pytest
 
-from sustainment import units
+from sustainment.claims import units
+from sustainment.errors import UnitError
 
 
 def test_rates_convert_on_pints_calendar():
@@ -12,7 +13,7 @@ def test_rates_convert_on_pints_calendar():
 
 def test_project_units_are_defined_once_and_distinct():
     assert units.is_known("rounds") and units.is_known("persons") and units.is_known("containers")
-    with pytest.raises(units.UnitError):
+    with pytest.raises(UnitError):
         units.factor("rounds/year", "persons/year")
 
 
@@ -25,9 +26,9 @@ def test_a_total_is_spread_over_its_period():
 
 def test_unknown_and_incompatible_units_are_refused():
     assert not units.is_known("furlongs of shells")
-    with pytest.raises(units.UnitError):
+    with pytest.raises(UnitError):
         units.conversion("persons/month", "rounds/year")
-    with pytest.raises(units.UnitError):
+    with pytest.raises(UnitError):
         units.conversion("rounds/day", "rounds")
 
 

@@ -8,7 +8,7 @@ import pytest
 from conftest import CLAIMS, SOURCES, claim_row, write_csv
 
 from sustainment.claims import load
-from sustainment.validation import DataError
+from sustainment.errors import DataError
 
 
 def problems(data_dir: Path) -> list[str]:
@@ -195,7 +195,7 @@ def test_a_bom_and_crlf_in_sources_are_read(data_dir):
     text = (data_dir / "sources.csv").read_text(encoding="utf-8").replace("\n", "\r\n")
     (data_dir / "sources.csv").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
     assert len(load(data_dir)) == len(CLAIMS) - 1
-    from sustainment.signature import source_ids
+    from sustainment.claims.scenarios import source_ids
 
     assert source_ids(data_dir / "sources.csv") == {"alpha-2024", "beta-2024"}
 

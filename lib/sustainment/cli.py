@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from sustainment import paths
+from sustainment.errors import DatasetError, ParameterError, SweepError
 
 SHARED_DAILY_FILE = paths.SHARED_DIR / "data" / "ua_general_staff_russian_personnel_losses.json"
 
@@ -20,7 +21,7 @@ def _fail(lines: list[str], code: int = 1) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from sustainment.claims import load
-    from sustainment.signature import load_scenarios
+    from sustainment.claims.scenarios import load_scenarios
 
     data = args.data_dir or paths.DATA_DIR
     claims = load(data)
@@ -31,7 +32,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from sustainment import analyses, integrity
+    from sustainment import analyses
+    from sustainment.claims import findings as integrity
     from sustainment.claims import load
 
     claims = load(args.data_dir)  # hard problems: DataError, like validate
@@ -43,7 +45,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_import_ua_gs(args: argparse.Namespace) -> int:
-    from sustainment import ua_general_staff as ua
+    from sustainment.claims import ua_general_staff as ua
 
     origin = args.origin or (str(SHARED_DAILY_FILE) if SHARED_DAILY_FILE.exists() else ua.UPSTREAM_URL)
     try:
@@ -55,7 +57,7 @@ def cmd_import_ua_gs(args: argparse.Namespace) -> int:
         else:
             text = Path(origin).read_text(encoding="utf-8")
         rows = ua.month_end_claims(ua.parse(text))
-    except (OSError, UnicodeDecodeError, ua.DatasetError) as err:
+    except (OSError, UnicodeDecodeError, DatasetError) as err:
         return _fail([f"{origin}: {err}"])
     target = ua.write(rows, Path(args.data_dir or paths.DATA_DIR))
     print(f"{paths.relative(target)}: {len(rows)} month-end claims, "
@@ -71,7 +73,7 @@ def cmd_strip(args: argparse.Namespace) -> int:
     """Clear outputs and execution counts in place (what `make strip` and the pre-commit hook run)."""
     import nbformat
 
-    from sustainment.signature import read_notebook
+    from sustainment.notebooks import read_notebook
 
     for path in _notebook_paths(args.notebooks):
         read_notebook(path)  # one line for a file that is not a notebook
@@ -88,7 +90,7 @@ def cmd_strip(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Refuse notebooks that type numbers into code or keep outputs: one line each, exit 2."""
-    from sustainment.signature import read_notebook, typed_numbers
+    from sustainment.notebooks import read_notebook, typed_numbers
 
     problems = []
     for path in _notebook_paths(args.notebooks):
@@ -102,8 +104,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from sustainment import render
-    from sustainment.signature import ParameterError
+    from sustainment.running import render
 
     overrides = {}
     for item in args.parameter:
@@ -119,24 +120,24 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from sustainment import sweeps
     from sustainment.claims import load
     from sustainment.paths import Project
+    from sustainment.running import sweeps
 
     project = Project()
     try:
         months = [int(m) for m in args.months.split(",") if m.strip()]
     except ValueError:
-        raise sweeps.SweepError(f"--months {args.months!r}: expected months like 12,24") from None
+        raise SweepError(f"--months {args.months!r}: expected months like 12,24") from None
     if args.n_draws <= 0:
-        raise sweeps.SweepError(f"--n-draws: must be > 0, got {args.n_draws}")
-    from sustainment.executors import default_workers
+        raise SweepError(f"--n-draws: must be > 0, got {args.n_draws}")
+    from sustainment.running.executors import default_workers
 
     executor = args.executor or ("dask" if args.scheduler else "")
     found = sweeps.scenario_sweep(project, args.model, args.scenario, args.parameter, args.n_draws, args.seed, months,
                                   executor, default_workers(args.jobs, 10_000), args.scheduler or "")
-    from sustainment.publish import read_manifest
-    from sustainment.site import write_site
+    from sustainment.publishing.publish import read_manifest
+    from sustainment.publishing.site import write_site
 
     folder = sweeps.publish(found, project, load(project.data), args.no_wait,
                             then=lambda: write_site(project, read_manifest(project.reports)))
@@ -145,8 +146,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from sustainment import pack, publish
     from sustainment.paths import Project
+    from sustainment.publishing import pack, publish
 
     project = Project()
     with publish.reports_lock(project.reports, args.no_wait):

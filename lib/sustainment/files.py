@@ -9,17 +9,9 @@ import os
 import sys
 from pathlib import Path
 
-from sustainment.errors import SustainmentError
+from sustainment.errors import CsvError
 
 csv.field_size_limit(sys.maxsize)  # a long quote or note is data, not an error
-
-
-class CsvError(SustainmentError, ValueError):
-    """A file that cannot be read as a table at all; `line` says where (0: the file itself)."""
-
-    def __init__(self, line: int, message: str):
-        self.line = line
-        super().__init__(message)
 
 
 def read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:

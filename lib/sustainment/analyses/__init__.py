@@ -34,15 +34,12 @@ from sustainment.analyses.audit import (
     stale_table,
 )
 from sustainment.analyses.briefing import (
-    BRIEFING_FILE,
-    KEY_NUMBERS_FILE,
     briefing_charts,
     charts_of_briefing,
     headline_numbers,
     key_central,
     key_numbers_table,
     key_range,
-    preflight,
     save_briefing,
 )
 from sustainment.analyses.common import as_of_date, claim, claims_table, evidence_table, likelihood_note, plain, report_header
@@ -63,8 +60,6 @@ from sustainment.analyses.sensitivity import sensitivity_analysis, sensitivity_b
 
 __all__ = [
     "AmmunitionResult",
-    "BRIEFING_FILE",
-    "KEY_NUMBERS_FILE",
     "RecruitmentResult",
     "alternatives_table",
     "ammunition_analysis",
@@ -94,7 +89,6 @@ __all__ = [
     "likelihood_note",
     "monte_carlo_table",
     "plain",
-    "preflight",
     "rate_check_table",
     "ratio_table",
     "recruitment_alternatives",

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sustainment import ammunition as ammo
-from sustainment import narrative
+from sustainment import parameters
 from sustainment.analyses.common import (
     FIRST_YEAR,
     actor_names,
@@ -19,6 +18,8 @@ from sustainment.analyses.common import (
     metric_natures,
 )
 from sustainment.claims import id_list, select
+from sustainment.models import ammunition as ammo
+from sustainment.presentation import narrative
 
 METRIC_WORDS = {"shells_produced": "output", "shells_production_capacity": "capacity", "shells_delivered": "deliveries",
                 "shells_fired": "rounds fired"}
@@ -27,6 +28,19 @@ BASIS_WORDS = {"claims": "", "upper bounds only": "caps only", "lower bounds onl
                "bounds only": "caps and floors only"}
 
 SIDE_WORDS = {"russia": "Russian side", "west": "Western side"}
+
+PARAMETERS = parameters.parse("""\
+first_year: int = 2022  # first year compared [2022, 2030]
+last_year: int = 0  # last observed year, the projection's base (0: the latest year with claims) [0, 2030]
+horizon_year: int = 2027  # projection horizon [2023, 2040]
+russia_growth: float = 0.0  # yearly growth of Russian-side supply after last_year [-0.9, 3.0]
+west_growth: float = 0.0  # yearly growth of Western-side supply after last_year [-0.9, 3.0]
+eu_target_claim: str = ""  # an EU output target reached by its date (claim of shells_production_target; empty: growth only)
+us_target_claim: str = ""  # a US output target reached by its date (claim of shells_production_target; empty: growth only)
+include_north_korea: bool = True  # count North Korean deliveries on the Russian side
+include_iran: bool = True  # count Iranian deliveries on the Russian side
+""", "analyses.ammunition.PARAMETERS")  # the pipeline's own parameters, as every notebook running it declares them
+
 
 @dataclass
 class AmmunitionResult:
@@ -154,7 +168,7 @@ def _centrals_note(russia: pd.Series, west: pd.Series, ratio: pd.Series) -> str:
 
 def ammunition_charts(result: AmmunitionResult, claims: pd.DataFrame) -> dict:
     """name -> Figure for the ammunition report (and the briefing)."""
-    from sustainment import plotting
+    from sustainment.presentation import plotting
 
     year = result.last_year
     totals = result.totals.set_index(["year", "side"])

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sustainment import ammunition as ammo
-from sustainment import narrative
 from sustainment.analyses.ammunition import latest_supply_year
 from sustainment.analyses.common import FIRST_YEAR, WINDOW_MONTHS, as_of_date
 from sustainment.analyses.recruitment import recruitment_window
 from sustainment.claims import estimate, id_list, record_reads, select
+from sustainment.models import ammunition as ammo
+from sustainment.presentation import narrative
 
 
 def known_claims(claims: pd.DataFrame, as_of: pd.Timestamp, min_confidence: str) -> pd.DataFrame:
@@ -99,7 +99,7 @@ def crosscheck_table(violations: pd.DataFrame, claims: pd.DataFrame) -> str:
 def relay_table(claims: pd.DataFrame, daily_file=None) -> str:
     """Claims that relay the Ukrainian General Staff's count (UK updates among them) against its
     own daily series: those more than 5% off."""
-    from sustainment import integrity
+    from sustainment.claims import findings as integrity
 
     found = integrity.ua_disagreements(claims, integrity.ua_series(claims, daily_file))
     if not found:
@@ -122,7 +122,7 @@ AUDITS = {
 
 def audit_charts(claims: pd.DataFrame, known: pd.DataFrame) -> dict:
     """name -> Figure: each audited series' claims over time, titled with their count and spread."""
-    from sustainment import plotting
+    from sustainment.presentation import plotting
 
     charts = {}
     for name, (metrics, actor, subtitle) in AUDITS.items():

@@ -1,5 +1,5 @@
-"""The briefing: key numbers across both questions, the files the deck reads, and the pre-flight
-check the renderer runs before any kernel."""
+"""The briefing: key numbers across both questions, its charts (the deck's) and the files the deck
+reads beside them."""
 
 from __future__ import annotations
 
@@ -9,24 +9,22 @@ from pathlib import Path
 
 import pandas as pd
 
-from sustainment import narrative
+from sustainment import layout
 from sustainment.analyses.ammunition import (
     AmmunitionResult,
     ammunition_analysis,
     ammunition_charts,
 )
-from sustainment.analyses.common import UNIT_WORDS, accepted, linked
+from sustainment.analyses.common import UNIT_WORDS, linked
 from sustainment.analyses.recruitment import (
     RecruitmentResult,
     recruitment_analysis,
     recruitment_charts,
 )
+from sustainment.analyses.registry import PIPELINES
 from sustainment.claims import id_list
-from sustainment.uncertainty import Range
-
-BRIEFING_FILE = "briefing.json"
-
-KEY_NUMBERS_FILE = "key_numbers.csv"
+from sustainment.models.uncertainty import Range
+from sustainment.presentation import narrative
 
 BRIEFING_PREFIX = "briefing_"  # the briefing's own charts: beside the other reports' in one figures folder
 DECK_CHARTS = ("ammunition_ratio", "ammunition_supply_by_side", "ammunition_projection", "recruitment_losses_vs_recruits",
@@ -43,37 +41,10 @@ def charts_of_briefing(ammunition: AmmunitionResult, recruitment: RecruitmentRes
 def briefing_charts(claims: pd.DataFrame, parameters: dict) -> dict:
     """The briefing's charts for one set of notebook parameters (as the manifest records them),
     computed again from the claims (the comparison deck redraws pairs on one scale)."""
-    ammunition = ammunition_analysis(claims, **accepted(ammunition_analysis, parameters))
-    recruitment = recruitment_analysis(claims, **accepted(recruitment_analysis, parameters))
+    ammunition = ammunition_analysis(claims, **PIPELINES["ammunition"].inputs(parameters))
+    recruitment = recruitment_analysis(claims, **PIPELINES["recruitment"].inputs(parameters))
     return charts_of_briefing(ammunition, recruitment, claims, parameters["scenario"])
 
-
-PIPELINES = {"ammunition": ammunition_analysis, "recruitment": recruitment_analysis}
-
-
-def preflight(claims: pd.DataFrame, parameters: dict, analyses: list[str], done: dict | None = None) -> str:
-    """Run the `analyses` a notebook declares ("ammunition", "recruitment") with its parameters
-    and few draws, before any kernel: the first problem as one line (an input with no claim
-    public by as_of, years out of order), or "". `done` remembers the outcome of each analysis
-    for the parameters it takes, so that notebooks sharing them (one scenario's) run it once."""
-    import json
-
-    unknown = sorted(set(analyses) - set(PIPELINES))
-    if unknown:
-        return f"unknown analyses {unknown} in the notebook's metadata; known: {sorted(PIPELINES)}"
-    done = {} if done is None else done
-    for name in analyses:
-        taken = {**accepted(PIPELINES[name], parameters), "n_draws": 100}
-        key = (name, json.dumps(taken, sort_keys=True))
-        if key not in done:
-            try:
-                PIPELINES[name](claims, **taken)
-                done[key] = ""
-            except (ValueError, LookupError) as err:
-                done[key] = f"as_of {parameters.get('as_of') or 'latest'}: {str(err).splitlines()[0]}"
-        if done[key]:
-            return done[key]
-    return ""
 
 def headline_numbers(claims: pd.DataFrame, ammunition_result: AmmunitionResult,
                      recruitment_result: RecruitmentResult) -> pd.DataFrame:
@@ -135,7 +106,7 @@ def save_briefing(directory: str, *, scenario: str, as_of: pd.Timestamp, data_vi
         return
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
-    key_numbers.to_csv(folder / KEY_NUMBERS_FILE, index=False, lineterminator="\n", float_format="%.6g")
+    key_numbers.to_csv(folder / layout.KEY_NUMBERS_FILE, index=False, lineterminator="\n", float_format="%.6g")
     meta = {"scenario": scenario, "as_of": str(as_of.date()), "data_vintage": str(data_vintage.date()), "policy": policy,
             "bottom_lines": bottom_lines}
-    (folder / BRIEFING_FILE).write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    (folder / layout.BRIEFING_FILE).write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n", encoding="utf-8")

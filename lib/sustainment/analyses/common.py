@@ -7,9 +7,10 @@ import html
 
 import pandas as pd
 
-from sustainment import narrative
-from sustainment.claims import as_period, id_list, record_reads
-from sustainment.uncertainty import Range
+from sustainment.claims import id_list, record_reads
+from sustainment.claims.dates import parse_as_of
+from sustainment.models.uncertainty import Range
+from sustainment.presentation import narrative
 
 UA_SOURCE = "ua-general-staff-daily-losses"
 
@@ -21,8 +22,9 @@ UNIT_WORDS = {"rounds/year": "rounds a year", "persons/month": "persons a month"
               "share": "share"}
 
 def as_of_date(claims: pd.DataFrame, as_of: str = "") -> pd.Timestamp:
-    """The `as_of` parameter as a date; empty = the latest date any claim became public."""
-    return as_period(as_of)[1] if as_of else claims["known_from"].max()
+    """The `as_of` parameter as a date (`dates.parse_as_of`); empty = the latest date any claim became public."""
+    day = parse_as_of(as_of)
+    return pd.Timestamp(day) if day else claims["known_from"].max()
 
 def claim(claims: pd.DataFrame, claim_id: str, parameter: str, as_of: pd.Timestamp) -> pd.Series:
     """One claim by id, public by `as_of`; ValueError naming the parameter otherwise (an analysis
@@ -96,14 +98,6 @@ def report_header(claims: pd.DataFrame, scenario: str, as_of: pd.Timestamp, poli
     return (f"{narrative.STYLE}<p><b>Scenario</b> <code>{html.escape(scenario)}</code> · <b>claims public by</b> "
             f"{as_of:%Y-%m-%d} · <b>data vintage</b> {html.escape(vintage_words(claims))} · "
             f"<b>estimate policy</b> {html.escape(policy)}</p>")
-
-def accepted(function, parameters: dict) -> dict:
-    """The `parameters` that `function` takes as keyword-only arguments (a notebook's globals
-    may be passed: its other names are left out)."""
-    import inspect
-
-    keywords = {name for name, p in inspect.signature(function).parameters.items() if p.kind is p.KEYWORD_ONLY}
-    return {k: v for k, v in parameters.items() if k in keywords}
 
 def range_of(values: pd.Series, parameter: str) -> Range:
     if values.empty:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sustainment import manpower, narrative, trends, ua_general_staff
+from sustainment import parameters
 from sustainment.analyses.common import (
     UA_SOURCE,
     WINDOW_MONTHS,
@@ -17,15 +17,32 @@ from sustainment.analyses.common import (
     linked,
     range_of,
 )
-from sustainment.claims import Estimate, estimate, id_list, select
-from sustainment.manpower import Manpower
-from sustainment.uncertainty import Range
+from sustainment.claims import Estimate, estimate, id_list, select, ua_general_staff
+from sustainment.models import manpower, trends
+from sustainment.models.manpower import Manpower
+from sustainment.models.uncertainty import Range
+from sustainment.presentation import narrative
 
 LOSS_PATHS = ("trend", "flat", "growth")
 
 TREND_START = "2023-01"  # the loss-rate trend is fitted from here: the war's second year, after the 2022 swings
 
 PAIR_DAYS = 7  # claims of one statement made days apart still pair (a killed figure and its total)
+
+
+PARAMETERS = parameters.parse("""\
+window_months: int = 24  # months before as_of whose claims set recruitment and exits [1, 60]
+horizon: int = 36  # months modelled after as_of [1, 240]
+losses_path: str = "trend"  # how losses evolve over the horizon {trend, flat, growth}
+loss_growth: float = 0.0  # yearly growth of losses when losses_path is growth [-0.9, 3.0]
+wounded_not_returning: float = 0.3  # share of wounded never returning, where no claim gives permanent losses [0.0, 1.0]
+wounded_not_returning_spread: float = 0.15  # +/- around that share for the range [0.0, 0.5]
+recruit_change: float = 0.0  # relative change of recruitment from the claims, -0.2 means 20% fewer [-1.0, 3.0]
+mobilization_claim: str = ""  # the size of a one-off mobilization wave (claim of mobilized; empty: none)
+mobilization_month: int = 6  # month of the wave, 1 is the first modelled month [1, 240]
+foreign_troops_claim: str = "nk-troops-deployed-2024-11-04"  # a contingent joining once (claim of troops_deployed)
+foreign_troops_month: int = 1  # month the contingent joins [1, 240]
+""", "analyses.recruitment.PARAMETERS")  # the pipeline's own parameters, as every notebook running it declares them
 
 
 @dataclass
@@ -306,7 +323,7 @@ def recruitment_bottom_line(result: RecruitmentResult, claims: pd.DataFrame, lin
 
 def recruitment_charts(result: RecruitmentResult, claims: pd.DataFrame, scenario: str) -> dict:
     """name -> Figure for the recruitment report (and the briefing)."""
-    from sustainment import plotting
+    from sustainment.presentation import plotting
 
     ids = result.claim_ids
     mc = result.monte_carlo

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sustainment.errors import SustainmentError
+from sustainment.errors import DatasetError
 from sustainment.files import write_atomic
 
 UPSTREAM_URL = ("https://raw.githubusercontent.com/PetroIvaniuk/2022-Ukraine-Russia-War-Dataset/"
@@ -32,10 +32,6 @@ def relays(claims: pd.DataFrame) -> pd.Series:
     """True for claims attributed to, or relayed from, the General Staff (its own series included):
     they are not independent of its count."""
     return claims["claimant"].str.contains(CLAIMANT_PATTERN) | claims["metric"].str.contains("claimed_ua")
-
-
-class DatasetError(SustainmentError, ValueError):
-    """The daily file is not the expected list of {"date", "personnel", ...} records."""
 
 
 def parse(text: str) -> pd.DataFrame:

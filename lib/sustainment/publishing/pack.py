@@ -22,13 +22,15 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from sustainment import analyses, narrative, plotting
+from sustainment import analyses, layout
 from sustainment.claims import id_list, load, source_line
-from sustainment.errors import SustainmentError
-from sustainment.files import write_atomic
+from sustainment.claims.scenarios import Scenario, read_scenario, source_ids
+from sustainment.errors import PackError
+from sustainment.notebooks import deck_declaration
 from sustainment.paths import Project
-from sustainment.publish import read_manifest
-from sustainment.signature import Scenario, deck_declaration, read_scenario, source_ids
+from sustainment.presentation import narrative, plotting
+from sustainment.publishing import publish
+from sustainment.publishing.publish import read_manifest
 
 SLIDE_WIDTH_IN, SLIDE_HEIGHT_IN = 13.333, 7.5
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -53,10 +55,6 @@ METHODS = (
     "are caps; Russian recruitment claims come from interested officials; Western killed-a-month claims disagree with "
     "the model's losses (see the recruitment report).",
 )
-
-
-class PackError(SustainmentError, ValueError):
-    """An export that cannot be made (unknown or unrendered scenario, missing figure): one line."""
 
 
 @dataclass
@@ -92,8 +90,8 @@ def load_rendered(project: Project, name: str) -> RenderedScenario:
         available = ", ".join(p.stem for p in sorted(project.scenarios.glob("*.yaml")))
         raise PackError(f"unknown scenario {name!r}; available: {available}")
     scenario = read_scenario(path, source_ids(project.data / "sources.csv"))
-    folder = project.reports / name / "figures"
-    meta_path = folder / analyses.BRIEFING_FILE
+    folder = project.reports / layout.figures(name)
+    meta_path = folder / layout.BRIEFING_FILE
     if not meta_path.exists():
         raise PackError(f"scenario {name!r} is not rendered yet ({meta_path.relative_to(project.reports.parent)} missing): "
                         f"run `sustainment render briefing --scenario {name}` or `make reports`")
@@ -102,7 +100,7 @@ def load_rendered(project: Project, name: str) -> RenderedScenario:
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise PackError(f"{meta_path.relative_to(project.reports.parent)}: unreadable ({str(err).splitlines()[0]}): "
                         f"re-render with `sustainment render briefing --scenario {name} --force`") from None
-    key_numbers = pd.read_csv(folder / analyses.KEY_NUMBERS_FILE, keep_default_na=False)
+    key_numbers = pd.read_csv(folder / layout.KEY_NUMBERS_FILE, keep_default_na=False)
     producers = {}
     manifest = read_manifest(project.reports)["reports"]
     for key, entry in manifest.items():
@@ -280,7 +278,7 @@ def _picture(image: Path | bytes):
     return io.BytesIO(image) if isinstance(image, bytes) else str(image)
 
 
-def write_pptx(slides: list[Slide], path: Path, title: str) -> None:
+def pptx_bytes(slides: list[Slide], title: str) -> bytes:
     """The slides as a 16:9 deck; text at 12 pt or more; fixed document properties. A chart
     slide shows the chart once: its finding as the slide title, its measure as subtitle, the
     picture without baked-in text, one source footer."""
@@ -350,10 +348,10 @@ def write_pptx(slides: list[Slide], path: Path, title: str) -> None:
     properties.revision = 1
     buffer = io.BytesIO()
     deck.save(buffer)
-    write_atomic(path, _normalized_zip(buffer.getvalue()))
+    return _normalized_zip(buffer.getvalue())
 
 
-def write_pdf(slides: list[Slide], path: Path) -> None:
+def pdf_bytes(slides: list[Slide]) -> bytes:
     """The same slides as PDF pages (matplotlib), one page per slide, no dates in the metadata;
     sources carry their links (clickable in a PDF reader)."""
     import matplotlib.image as mpimg
@@ -403,14 +401,13 @@ def write_pdf(slides: list[Slide], path: Path) -> None:
                 page.text(0.04, 0.02, textwrap.fill(spec.footer, 125), fontsize=12, color="#555555", va="bottom")
             pdf.savefig(page)
             plt.close(page)
-    write_atomic(path, buffer.getvalue())
+    return buffer.getvalue()
 
 
-def write_figure_manifest(rendered: RenderedScenario, path: Path) -> None:
-    """reports/<scenario>/figures/figures.csv: one row per chart of the figure pack."""
+def figure_manifest(rendered: RenderedScenario, folder: Path) -> str:
+    """reports/<scenario>/figures/figures.csv: one row per chart of the figure pack in `folder`."""
     columns = ["file", "title", "subtitle", "source_line", "source_ids", "notebook", "scenario", "input_hash"]
-    folder = path.parent
-    sidecars = sorted(p for p in folder.glob("*.json") if p.name != analyses.BRIEFING_FILE)
+    sidecars = sorted(p for p in folder.glob("*.json") if p.name != layout.BRIEFING_FILE)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
@@ -419,7 +416,7 @@ def write_figure_manifest(rendered: RenderedScenario, path: Path) -> None:
         notebook, input_hash = rendered.producers.get(f"{chart['name']}.png", ("", ""))
         writer.writerow([f"{chart['name']}.png", chart["title"], chart["subtitle"], chart["source_line"],
                          ";".join(chart["source_ids"]), notebook, rendered.scenario.name, input_hash])
-    write_atomic(path, buffer.getvalue())
+    return buffer.getvalue()
 
 
 # --- commands -------------------------------------------------------------------------------
@@ -428,7 +425,7 @@ def export_briefing(project: Project, names: list[str] | None) -> list[Path]:
     """briefing.pptx, briefing.pdf and figures/figures.csv for each scenario (default: every rendered one)."""
     if not names:
         scenarios = {p.stem for p in project.scenarios.glob("*.yaml")}  # not one-off-<scenario>/ runs with -p
-        names = sorted(p.parent.parent.name for p in project.reports.glob(f"*/figures/{analyses.BRIEFING_FILE}")
+        names = sorted(p.parent.parent.name for p in project.reports.glob(layout.figure("*", layout.BRIEFING_FILE))
                        if p.parent.parent.name in scenarios)
         if not names:
             raise PackError("no rendered scenario: run `make reports` first")
@@ -437,12 +434,12 @@ def export_briefing(project: Project, names: list[str] | None) -> list[Path]:
     written = []
     for item in rendered:
         slides = briefing_slides(item, claims)
-        folder = project.reports / item.scenario.name
-        write_pptx(slides, folder / "briefing.pptx", f"Briefing: {item.scenario.title}")
-        write_pdf(slides, folder / "briefing.pdf")
-        write_figure_manifest(item, folder / "figures" / "figures.csv")
-        written += [folder / "briefing.pptx", folder / "briefing.pdf", folder / "figures" / "figures.csv"]
-    from sustainment.site import write_site
+        name = item.scenario.name
+        written += publish.write_files(project.reports, {
+            layout.deck(name, ".pptx"): pptx_bytes(slides, f"Briefing: {item.scenario.title}"),
+            layout.deck(name, ".pdf"): pdf_bytes(slides),
+            layout.figure(name, layout.FIGURE_MANIFEST): figure_manifest(item, project.reports / layout.figures(name))})
+    from sustainment.publishing.site import write_site
 
     write_site(project, read_manifest(project.reports))  # the index now links the decks
     return written
@@ -456,7 +453,6 @@ def export_compare(project: Project, names: list[str]) -> list[Path]:
         raise PackError(f"compare: each scenario once, got {' '.join(names)}")
     rendered = [load_rendered(project, name) for name in names]
     slides = compare_slides(rendered, load(project.data))
-    path = project.reports / f"compare_{'_vs_'.join(names)}.pptx"
-    write_pptx(slides, path, "Scenario comparison: " + " vs ".join(names))
-    write_pdf(slides, path.with_suffix(".pdf"))
-    return [path, path.with_suffix(".pdf")]
+    return publish.write_files(project.reports, {
+        layout.comparison(names, ".pptx"): pptx_bytes(slides, "Scenario comparison: " + " vs ".join(names)),
+        layout.comparison(names, ".pdf"): pdf_bytes(slides)})

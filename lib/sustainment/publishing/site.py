@@ -16,24 +16,27 @@ from pathlib import Path
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from sustainment import narrative
-from sustainment.files import write_atomic
+from sustainment import layout
+from sustainment.presentation import narrative
+from sustainment.publishing import publish
 
 DATA_CLAIMS = re.compile(r'data-claims="([^"]*)"')
 
 
 def _environment() -> Environment:
-    return Environment(loader=PackageLoader("sustainment", "templates"), autoescape=select_autoescape(["j2", "html"]),
-                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    environment = Environment(loader=PackageLoader("sustainment", "templates"), autoescape=select_autoescape(["j2", "html"]),
+                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    environment.globals["layout"] = layout  # pages link each other and the decks where `layout` says they are
+    return environment
 
 
-def _charts(reports: Path, entry: dict, scenario: str) -> list[dict]:
+def _charts(reports: Path, entry: dict, folder: str) -> list[dict]:
     charts = []
     files = set(entry.get("figures", []))
     for name in sorted(files):
         if name.endswith(".json") and name.removesuffix(".json") + ".png" in files:
-            sidecar = json.loads((reports / scenario / "figures" / name).read_text(encoding="utf-8"))
-            stem = f"{scenario}/figures/{sidecar['name']}"
+            sidecar = json.loads((reports / layout.figure(folder, name)).read_text(encoding="utf-8"))
+            stem = layout.figure(folder, sidecar["name"])
             thumb = f"{stem}.thumb.png" if f"{sidecar['name']}.thumb.png" in files else f"{stem}.png"
             charts.append({**sidecar, "png": f"{stem}.png", "thumb": thumb, "svg": f"{stem}.svg", "pdf": f"{stem}.pdf"})
     return charts
@@ -75,14 +78,14 @@ def claim_entries(claims: pd.DataFrame, used_by: dict[str, set[str]]) -> list[di
 def _sweeps(reports: Path, data_dir: Path) -> list[dict]:
     """The sweeps published under reports/sweeps/ (their sweep.json), by folder name; `stale` when
     made from other data or code than the reports now are."""
-    from sustainment.fingerprint import inputs_digest
+    from sustainment.publishing.fingerprint import inputs_digest
 
-    published = sorted((reports / "sweeps").glob("*/sweep.json"))
+    published = sorted((reports / layout.SWEEPS).glob("*/sweep.json"))
     current = inputs_digest(data_dir) if published else ""
     found = []
     for path in published:
         meta = json.loads(path.read_text(encoding="utf-8"))
-        found.append({"folder": f"sweeps/{path.parent.name}", "model": meta.get("model", ""),
+        found.append({"folder": f"{layout.SWEEPS}/{path.parent.name}", "model": meta.get("model", ""),
                       "scenario": meta.get("scenario", ""), "finding": meta.get("finding", ""),
                       "n_draws": f"{meta['n_draws']:,}" if isinstance(meta.get("n_draws"), int) else "?",
                       "stale": meta.get("inputs") != current})
@@ -92,7 +95,7 @@ def _sweeps(reports: Path, data_dir: Path) -> list[dict]:
 def write_site(project, manifest: dict) -> None:
     """Write index.html, sources.html and claims.html for what the manifest records (atomically)."""
     from sustainment.claims import load
-    from sustainment.signature import load_scenarios
+    from sustainment.claims.scenarios import load_scenarios
 
     reports = project.reports
     claims = load(project.data)
@@ -102,7 +105,7 @@ def write_site(project, manifest: dict) -> None:
     sources_used: dict[str, set[str]] = {}
     claims_used: dict[str, set[str]] = {}
     for key, entry in manifest["reports"].items():
-        scenario, notebook = key.split("/", 1)
+        scenario, notebook = layout.split_key(key)
         charts = _charts(reports, entry, scenario)
         by_scenario.setdefault(scenario, []).append({**entry, "notebook": notebook, "scenario": scenario, "charts": charts})
         for chart in charts:
@@ -123,18 +126,17 @@ def write_site(project, manifest: dict) -> None:
                    "used_by": sorted(k for k, found in sets.items() if ids in found)}
                   for ids in sorted({ids for found in sets.values() for ids in found if len(ids) > 1})]
     environment = _environment()
-    decks = {name for name in by_scenario if (reports / name / "briefing.pptx").exists()}
+    decks = {name for name in by_scenario if (reports / layout.deck(name, ".pptx")).exists()}
     from sustainment.analyses.common import vintage_words
 
     vintage = vintage_words(claims)
     pages = {
-        "index.html": environment.get_template("index.html.j2").render(
+        layout.INDEX_PAGE: environment.get_template("index.html.j2").render(
             scenarios=[(scenarios.get(name), by_scenario[name]) for name in sorted(by_scenario)], decks=decks,
             vintage=vintage, sweeps=_sweeps(reports, project.data)),
-        "sources.html": environment.get_template("sources.html.j2").render(
+        layout.SOURCES_PAGE: environment.get_template("sources.html.j2").render(
             sources=sources, used=sum(1 for s in sources if s["used_by"]), vintage=vintage),
-        "claims.html": environment.get_template("claims.html.j2").render(
+        layout.CLAIMS_PAGE: environment.get_template("claims.html.j2").render(
             claims=claim_entries(claims, claims_used), sets=claim_sets, vintage=vintage),
     }
-    for name, text in pages.items():
-        write_atomic(reports / name, text)
+    publish.write_files(reports, pages)

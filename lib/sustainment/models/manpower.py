@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from sustainment.uncertainty import QUANTILES, Range, check_range, pert, quantile_frame
+from sustainment.models.uncertainty import QUANTILES, Range, check_range, pert, quantile_frame
 
 INPUTS = ("recruits", "losses", "loss_growth", "permanent_loss_share", "other_exits")
 

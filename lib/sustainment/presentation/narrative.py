@@ -15,8 +15,9 @@ import math
 
 import pandas as pd
 
+from sustainment import layout
+
 SIGNIFICANT = 2
-CLAIMS_PAGE = "claims.html"  # reports/claims.html: one anchor per claim and per set of claims
 DASH = "–"  # what a table shows for a missing value (with a footnote)
 STYLE = """<style>
 table.readable { border-collapse: collapse; margin: .5em 0 1em; font-size: .9em; }
@@ -168,7 +169,7 @@ def claims_anchor(claim_ids) -> str:
     return "claims-" + hashlib.sha1("\n".join(ids).encode()).hexdigest()[:12]
 
 
-def link(text: str, claims: pd.DataFrame, claim_ids, page: str = f"../{CLAIMS_PAGE}") -> str:
+def link(text: str, claims: pd.DataFrame, claim_ids, page: str = layout.UP + layout.CLAIMS_PAGE) -> str:
     """`text` as an HTML link to the claims behind it; hovering shows claimant and date; the ids
     travel in `data-claims` so that the claims page can list every set the reports use."""
     ids = sorted({i for i in claim_ids if i})

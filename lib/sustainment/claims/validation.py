@@ -14,9 +14,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sustainment import quotes, units
-from sustainment.errors import SustainmentError
-from sustainment.files import CsvError, read_csv
+from sustainment.claims import dates, quotes, units
+from sustainment.errors import CsvError, UnitError
+from sustainment.files import read_csv
 from sustainment.paths import relative
 
 LINE = "_line"  # column holding each record's line number in its file
@@ -57,18 +57,6 @@ class Problem:
     def __str__(self) -> str:
         where = [f"row {self.row_id!r}"] * bool(self.row_id) + [f"column {self.column!r}"] * bool(self.column)
         return f"{self.file}:{self.line}: " + (" ".join(where) + ": " if where else "") + self.message
-
-
-class DataError(SustainmentError):
-    """The curated data is not usable; `problems` lists every problem found, not just the first."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.column, p.message))
-        super().__init__(f"{len(self.problems)} problem(s) in the data:\n" + "\n".join(map(str, self.problems)))
-
-    def lines(self) -> list[str]:
-        """One line per problem, then how many: nothing was loaded, rendered or exported."""
-        return [str(p) for p in self.problems] + [f"{len(self.problems)} problem(s) in the data; nothing done"]
 
 
 def read_table(path: Path, columns: list[str], id_column: str) -> tuple[pd.DataFrame | None, list[Problem]]:
@@ -237,10 +225,12 @@ def validate_sources(frame: pd.DataFrame) -> list[Problem]:
     partial) and a kind; a relay must name the original publisher of what it relays."""
     import pandera.pandas as pa
 
+    public = [dates.public_day("", published, accessed) for published, accessed in zip(frame["published"], frame["accessed"])]
     problems = parse_dates(frame, ["published", "original_published"], ["published"], "source_id", partial=True)
     problems += parse_dates(frame, ["accessed"], ["accessed"], "source_id")
-    # a page seen on `accessed` was public by then, whatever the last day of its partial date
-    frame["published"] = frame["published"].where(~(frame["published"] > frame["accessed"]), frame["accessed"])
+    # the day the source was surely public: its partial date's last day, but no later than the day it was seen
+    frame["published"] = pd.to_datetime(pd.Series(public, index=frame.index), format="%Y-%m-%d", errors="coerce").where(
+        frame["published"].notna())
     schema = pa.DataFrameSchema(
         {
             "source_id": _text(ID_PATTERN, unique=True),
@@ -359,6 +349,6 @@ def _converts(unit: str, canonical) -> bool:
         return True
     try:
         units.conversion(unit, canonical)
-    except units.UnitError:
+    except UnitError:
         return False
     return True

@@ -22,13 +22,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sustainment import paths
+from sustainment import layout, paths
 
 INJECTED_ID = "injected-parameters"
 PROVENANCE_ID = "provenance"
 KERNEL_MODES = ("warm", "fresh")
-PREPARE = "from sustainment import session as _session; _session.prepare(); del _session"
-RESET = "from sustainment import session as _session; _session.reset()"
+PREPARE = "from sustainment.running import session as _session; _session.prepare(); del _session"
+RESET = "from sustainment.running import session as _session; _session.reset()"
 
 
 @dataclass
@@ -44,7 +44,7 @@ class Job:
 
     @property
     def key(self) -> str:
-        return f"{self.folder}/{self.notebook}"
+        return layout.report_key(self.folder, self.notebook)
 
 
 
@@ -249,9 +249,9 @@ def execute(job: Job, timeout: int, kernels: str = "warm", data: str = "") -> di
     papermill_engines.register("sustainment", _report_engine())
     folder = Path(tempfile.mkdtemp(prefix="sustainment-report-"))
     try:
-        (folder / "figures").mkdir()
+        (folder / layout.FIGURES).mkdir()
         executed, reads_file = folder / f"{job.notebook}.executed.ipynb", folder / "reads.json"
-        save_reads = f"from sustainment import session as _session; _session.save_reads({str(reads_file)!r})"
+        save_reads = f"from sustainment.running import session as _session; _session.save_reads({str(reads_file)!r})"
         if kernels == "warm":
             km, prepared = _kernel_for((os.environ.get(paths.DATA_VARIABLE, ""), job.hash_parts.get("code", "")))
             before = (RESET,) if prepared else (PREPARE, RESET)
@@ -261,7 +261,7 @@ def execute(job: Job, timeout: int, kernels: str = "warm", data: str = "") -> di
         error = ""
         try:
             notebook = papermill.execute_notebook(job.notebook_path, str(executed), engine_name="sustainment",
-                                       parameters={**job.parameters, "figures_dir": str(folder / "figures")},
+                                       parameters={**job.parameters, "figures_dir": str(folder / layout.FIGURES)},
                                        kernel_name="python3", language="python", progress_bar=False, log_output=False,
                                        request_save_on_cell_execute=False, cwd=str(paths.ROOT), execution_timeout=timeout,
                                        km=km, before=before, after=(save_reads,), partial=str(executed))
@@ -292,7 +292,7 @@ def execute(job: Job, timeout: int, kernels: str = "warm", data: str = "") -> di
         clean(notebook, job)
         files = {f"{job.notebook}.ipynb": (nbformat.writes(notebook) + "\n").encode(),
                  f"{job.notebook}.html": to_html(notebook, f"{job.notebook} ({job.scenario})").encode()}
-        files.update({f"figures/{p.name}": p.read_bytes() for p in sorted((folder / "figures").iterdir())})
+        files.update({f"{layout.FIGURES}/{p.name}": p.read_bytes() for p in sorted((folder / layout.FIGURES).iterdir())})
         reads = json.loads(reads_file.read_text(encoding="utf-8")) if reads_file.exists() else None
         return {**result, "status": "rendered", "reads": reads, "files": files}
     finally:

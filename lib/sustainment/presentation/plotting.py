@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from sustainment import layout
 from sustainment.claims import id_list, source_line
 from sustainment.files import write_atomic
 
@@ -197,11 +198,12 @@ def show(figure: plt.Figure, claims: pd.DataFrame) -> str:
     import base64
     import html
 
-    from sustainment import narrative
+    from sustainment.presentation import narrative
 
     meta = figure._sustainment
     rows = claims[claims["source_id"].isin(meta["source_ids"])].drop_duplicates("source_id").sort_values(["credit", "source_id"])
-    sources = "; ".join(f'<a href="../sources.html#{html.escape(r.source_id)}">{html.escape(r.credit)} ({int(r.credit_year)})</a>'
+    page = layout.UP + layout.SOURCES_PAGE
+    sources = "; ".join(f'<a href="{page}#{html.escape(r.source_id)}">{html.escape(r.credit)} ({int(r.credit_year)})</a>'
                         for r in rows.itertuples())
     picture = base64.b64encode(slide_png(figure, HTML_DPI)).decode()
     behind = narrative.link(f"the {len(meta['claim_ids'])} claims behind this chart", claims, meta["claim_ids"])
@@ -442,7 +444,7 @@ def _axis_format(axis, kind: str) -> None:
 
 
 def sweep_map(sweep, claims: pd.DataFrame, title: str, crossing: float | None) -> plt.Figure:
-    """A sweep (a `sustainment.sweeps.Sweep`, its finding as `title`): over two axes, the
+    """A sweep (a `models.grid.Sweep`, its finding as `title`): over two axes, the
     outcome's probability as colour with the break-even line (the median at its threshold) and
     this scenario's point; over one axis, the probability as a line with the break-even
     (`crossing`, None when the line does not cross) marked."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sustainment.units import DAYS_PER_MONTH
+from sustainment.claims.units import DAYS_PER_MONTH
 
 
 def monthly_rates(cumulative: pd.Series) -> pd.DataFrame:
@@ -76,7 +76,7 @@ def loss_rate_trend(rates: pd.DataFrame, horizon: int, alphas=(0.2, 0.05), hac_l
 def yearly_growth(trend: pd.DataFrame):
     """The trend's growth per year as a Range (central = the fitted slope, low/high = its 90%
     confidence interval), from a monthly `loss_rate_trend`."""
-    from sustainment.uncertainty import Range
+    from sustainment.models.uncertainty import Range
 
     low, high = trend.attrs["growth_per_step_90"]
     return Range(*((1 + g) ** 12 - 1 for g in (low, trend.attrs["growth_per_step"], high)))

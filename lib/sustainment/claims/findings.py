@@ -16,9 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sustainment import quotes
-from sustainment.claims import id_list, one_per_statement
-from sustainment.validation import Problem
+from sustainment.claims import id_list, one_per_statement, quotes
+from sustainment.claims.validation import Problem
 
 TOLERANCE = 0.05
 OUTLIER_FACTOR = 3.0
@@ -33,7 +32,7 @@ def _finding(row, column: str, message: str) -> Problem:
 def ua_series(claims: pd.DataFrame, daily_file: Path | None = None) -> pd.Series:
     """The Ukrainian General Staff's cumulative count by date: the daily file when given and
     present, else the month-end claims derived from it."""
-    from sustainment import ua_general_staff as ua
+    from sustainment.claims import ua_general_staff as ua
 
     if daily_file is not None and Path(daily_file).exists():
         daily = ua.parse(Path(daily_file).read_text(encoding="utf-8"))
@@ -52,8 +51,8 @@ def _at(series: pd.Series, when: pd.Timestamp) -> float:
 
 def ua_disagreements(claims: pd.DataFrame, series: pd.Series) -> list[Problem]:
     """Claims attributed to or relayed from the General Staff that differ from its own series."""
-    from sustainment import ua_general_staff as ua
-    from sustainment.units import DAYS_PER_MONTH
+    from sustainment.claims import ua_general_staff as ua
+    from sustainment.claims.units import DAYS_PER_MONTH
 
     relayed = claims[ua.relays(claims) & claims["metric"].isin(COMPARABLE_TO_UA) & (claims["source_id"] != ua.SOURCE_ID)]
     found = []
@@ -120,7 +119,7 @@ def low_confidence_centrals(claims: pd.DataFrame, headline: pd.DataFrame) -> lis
 def rates_beyond_totals(claims: pd.DataFrame) -> list[Problem]:
     """A rate claim (metric `X_rate`) that, over its own period, implies more than a total of `X`
     stated by the same source for a period that contains it."""
-    from sustainment.units import DAYS_PER_MONTH
+    from sustainment.claims.units import DAYS_PER_MONTH
 
     found = []
     totals = claims[claims["kind"] == "cumulative"]

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sustainment.claims import Estimate, NoClaimsError, estimate, id_list, select
-from sustainment.uncertainty import Range, pert
+from sustainment.claims import Estimate, estimate, id_list, select
+from sustainment.errors import NoClaimsError
+from sustainment.models.uncertainty import Range, pert
 
 
 @dataclass(frozen=True)
@@ -271,7 +272,7 @@ def project(base_year: int, base, horizon_year: int, growth: float | None = None
 def side_trends(totals: pd.DataFrame, horizon_year: int, alphas=(0.2, 0.05)) -> dict[str, pd.DataFrame]:
     """Per side: a log-linear OLS trend of its central annual supply, with prediction intervals,
     to `horizon_year`; sides with fewer than 3 years of positive supply have none."""
-    from sustainment.trends import log_trend
+    from sustainment.models.trends import log_trend
 
     trends = {}
     for side, rows in totals[totals["central"] > 0].groupby("side", sort=True):

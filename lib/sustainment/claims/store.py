@@ -15,10 +15,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sustainment import units, validation
-from sustainment.errors import SustainmentError
+from sustainment.claims import dates, units, validation
+from sustainment.claims.validation import Problem
+from sustainment.errors import DataError, NoClaimsError
 from sustainment.paths import ALL, DATA_DIR, claim_files
-from sustainment.validation import DataError, Problem
 
 __all__ = ["DataError", "Estimate", "NoClaimsError", "as_period", "estimate", "id_list", "load", "select", "source_line"]
 
@@ -42,10 +42,6 @@ def save_reads(path: str) -> None:
     with open(path, "w", encoding="utf-8") as handle:
         json.dump(sorted(_reads), handle)
 POLICIES = ("central", "low", "high", "latest", "source:<source_id>")
-
-
-class NoClaimsError(SustainmentError, LookupError):
-    """No claim matches what an estimate was asked for."""
 
 
 def load(data_dir: Path | str | None = None) -> pd.DataFrame:
@@ -113,9 +109,14 @@ def _tidy(claims: pd.DataFrame, metrics: pd.DataFrame, actors: pd.DataFrame, sou
     claims = claims.join(source.rename(columns={"kind": "source_kind"}), on="source_id")
     claims["credit"] = claims["original_publisher"].mask(claims["original_publisher"] == "", claims["publisher"])
     claims["credit_year"] = claims["original_published"].fillna(claims["published"]).dt.year
-    claims["known_from"] = claims["reported"].fillna(claims["published"])
+    claims["known_from"] = pd.to_datetime([dates.public_day(_iso(reported), _iso(published), "")
+                                           for reported, published in zip(claims["reported"], claims["published"])])
     claims = claims.rename(columns={validation.FILE: "file", validation.LINE: "line"})
     return claims.sort_values(["metric", "actor", "period_end", "id"], kind="stable").reset_index(drop=True)
+
+
+def _iso(day: pd.Timestamp) -> str:
+    return "" if pd.isna(day) else f"{day:%Y-%m-%d}"
 
 
 def as_period(period) -> tuple[pd.Timestamp, pd.Timestamp]:

@@ -17,17 +17,9 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from sustainment.errors import SustainmentError
+from sustainment.errors import ExecutorError, WorkerDied
 
 EXECUTORS = ("pool", "dask")
-
-
-class ExecutorError(SustainmentError):
-    """The executor cannot be used as asked (Dask missing, scheduler unreachable)."""
-
-
-class WorkerDied(SustainmentError):
-    """The process running a task was killed (out of memory, a signal)."""
 
 
 class PoolExecutor:

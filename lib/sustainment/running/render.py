@@ -5,11 +5,7 @@ publish (under the reports folder's lock, see `publish`). Incremental (a content
 inputs, the same in any folder), atomic (a failure never replaces a good report), deterministic
 (no timings or random ids in stored notebooks, fixed figure metadata).
 
-reports/<scenario>/<notebook>.ipynb   executed, code kept, timings stripped
-reports/<scenario>/<notebook>.html    no code (nbconvert exclude_input)
-reports/<scenario>/figures/           charts + their JSON sidecars
-reports/<scenario>/failed/            executed copies of notebooks that failed
-reports/manifest.json, index.html, sources.html, claims.html
+What goes where under reports/ is `layout`'s; writing there is `publishing.publish`'s.
 """
 
 from __future__ import annotations
@@ -23,28 +19,22 @@ import sys
 import time
 from pathlib import Path
 
-from sustainment import engine, paths, publish
-from sustainment.engine import Job
-from sustainment.files import write_atomic
-from sustainment.fingerprint import code_digest, data_checksums, sha256_bytes
+from sustainment import layout, paths
+from sustainment.claims.dates import parse_as_of, public_day
+from sustainment.claims.scenarios import load_scenarios
+from sustainment.errors import CsvError, ParameterError, WorkerDied
+from sustainment.notebooks import analyses_declared, refuse_typed_numbers
 from sustainment.paths import ALL, Project, claim_files
-from sustainment.signature import (
-    ParameterError,
-    analyses_declared,
-    bind,
-    check_scenario_keys,
-    load_scenarios,
-    read_signature,
-    refuse_typed_numbers,
-)
+from sustainment.publishing import publish
+from sustainment.publishing.fingerprint import code_digest, data_checksums, sha256_bytes
+from sustainment.running import engine
+from sustainment.running.engine import Job
+from sustainment.running.signature import bind, check_scenario_keys, read_signature
 
 NAME = re.compile(r"[A-Za-z0-9_-]+")  # notebook and scenario names: they become folders and file names
 DEFAULT_TIMEOUT = 600  # seconds per cell
 TIMEOUT_VARIABLE = "SUSTAINMENT_TIMEOUT"
 MAX_DRAW_MONTHS = 30_000_000  # n_draws x months: the Monte Carlo's arrays stay under about 2 GiB
-
-
-ONE_OFF = "one-off-"  # reports/one-off-<scenario>/: renders with -p overrides, beside the scenario's own
 
 
 def git_revision() -> str:
@@ -88,27 +78,11 @@ def _check_name(kind: str, name: str, path: Path) -> None:
         raise ParameterError(f"{path.name}: {kind} names may use letters, digits, '_' and '-' only")
 
 
-def _latest_public(sources: dict[str, tuple[str, str]], reported: str, source_id: str) -> str:
-    """A claim's `known_from` as load() computes it, from text: the day said, else the source's
-    publication date (a partial date as its last day, never after the day the page was seen)."""
-    import calendar
-
-    if reported:
-        return reported
-    published, accessed = sources.get(source_id, ("", ""))
-    if len(published) == 4:
-        published += "-12-31"
-    elif len(published) == 7:
-        year, month = map(int, published.split("-"))
-        published += f"-{calendar.monthrange(year, month)[1]:02d}"
-    return min(published, accessed) if accessed else published
-
-
 def data_digest(project: Project, reads: list[str] | None) -> str:
     """What a report's data is, for its input hash: the vocabularies and sources whole, the
     claims of the metrics it read (`reads`, as the kernel recorded; None or "*": every claim),
     and the data vintage (the latest day a claim was public: the default as_of)."""
-    from sustainment.files import CsvError, read_csv
+    from sustainment.files import read_csv
 
     digest = hashlib.sha256()
     for name in ("metrics.csv", "actors.csv", "sources.csv"):
@@ -135,7 +109,7 @@ def data_digest(project: Project, reads: list[str] | None) -> str:
                 continue
             if every or cells[metric] in reads:
                 digest.update(path.name.encode() + b"\x1f" + "\x1f".join(cells).encode() + b"\n")
-            vintage = max(vintage, _latest_public(sources, cells[reported], cells[source]))
+            vintage = max(vintage, public_day(cells[reported], *sources.get(cells[source], ("", ""))))
     digest.update(vintage.encode())
     return digest.hexdigest()
 
@@ -186,7 +160,7 @@ def plan(project: Project, notebooks: list[str] | None, scenario_names: list[str
             parts = {"notebook": sha256_bytes(available[name].read_bytes()), "parameters": values, "code": code}
             provenance = {"scenario": scenario.name, "git_revision": revision, "data_checksums": checksums,
                           "parameters": values}
-            folder = f"{ONE_OFF}{scenario.name}" if applicable else scenario.name
+            folder = layout.report_folder(scenario.name, one_off=bool(applicable))
             reads = previous.get(f"{folder}/{name}", {}).get("reads")
             key = json.dumps(reads)
             if key not in digests:
@@ -198,14 +172,10 @@ def plan(project: Project, notebooks: list[str] | None, scenario_names: list[str
 
 def _check_values(where: str, values: dict) -> None:
     """Checks across parameters that the signature cannot express: dates, the resource guard."""
-    as_of = values.get("as_of", "")
-    if as_of:
-        import datetime
-
-        try:
-            datetime.date.fromisoformat(as_of)
-        except ValueError:
-            raise ParameterError(f"{where}: as_of must be a date YYYY-MM-DD (or empty), got {as_of!r}") from None
+    try:
+        parse_as_of(values.get("as_of", ""))
+    except ValueError as err:
+        raise ParameterError(f"{where}: {err}") from None
     draws, months = values.get("n_draws", 0), values.get("horizon", 0)
     if draws * months > MAX_DRAW_MONTHS:
         raise ParameterError(f"{where}: n_draws x horizon = {draws * months:,} draw-months is over the "
@@ -216,7 +186,7 @@ def check_inputs(jobs: list[Job], claims, project: Project) -> None:
     """What needs the claims, before any kernel: claim ids exist and measure what their
     parameter asks for, and the analyses accept their inputs (year order, claims public by
     as_of); ParameterError in one line otherwise."""
-    from sustainment import analyses
+    from sustainment.analyses.registry import preflight
 
     signatures = {job.notebook: read_signature(Path(job.notebook_path)) for job in jobs}
     preflights: dict = {}
@@ -234,7 +204,7 @@ def check_inputs(jobs: list[Job], claims, project: Project) -> None:
         policy = job.parameters.get("policy", "")
         if policy.startswith("source:") and policy.removeprefix("source:") not in set(claims["source_id"]):
             raise ParameterError(f"{where}: policy {policy!r}: no source with that id in data/")
-        problem = analyses.preflight(claims, job.parameters, analyses_declared(Path(job.notebook_path)), preflights)
+        problem = preflight(claims, job.parameters, analyses_declared(Path(job.notebook_path)), preflights)
         if problem:
             raise ParameterError(f"{where}: {problem}")
 
@@ -248,7 +218,7 @@ def _progress(done: int, total: int, started: float, line: str) -> None:
 
 
 def _outputs_exist(entry: dict, folder: str, reports: Path) -> bool:
-    outputs = [entry["ipynb"], entry["html"]] + [f"{folder}/figures/{f}" for f in entry.get("figures", [])]
+    outputs = [entry["ipynb"], entry["html"]] + [layout.figure(folder, f) for f in entry.get("figures", [])]
     return all((reports / o).exists() for o in outputs)
 
 
@@ -262,8 +232,10 @@ def _entry(project: Project, job: Job, result: dict) -> dict:
     return {"input_hash": input_hash(job.hash_parts, data_digest(project, result["reads"])), "reads": result["reads"],
             "parameters": job.provenance["parameters"], "seconds": result["seconds"],
             "git_revision": job.provenance["git_revision"], "data_checksums": job.provenance["data_checksums"],
-            "scenario": job.scenario, "ipynb": f"{job.folder}/{job.notebook}.ipynb", "html": f"{job.folder}/{job.notebook}.html",
-            "figures": sorted(name.removeprefix("figures/") for name in result["files"] if name.startswith("figures/"))}
+            "scenario": job.scenario, "ipynb": layout.report_file(job.folder, job.notebook, ".ipynb"),
+            "html": layout.report_file(job.folder, job.notebook, ".html"),
+            "figures": sorted(name.removeprefix(f"{layout.FIGURES}/") for name in result["files"]
+                              if name.startswith(f"{layout.FIGURES}/"))}
 
 
 def render(project: Project = Project(), notebooks: list[str] | None = None, scenarios: list[str] | None = None,
@@ -274,7 +246,7 @@ def render(project: Project = Project(), notebooks: list[str] | None = None, sce
     `executor`: "pool" (this machine) or "dask" (a LocalCluster, or the cluster at `scheduler`);
     `kernels`: "warm" (one kernel per worker, reset between reports) or "fresh" (one per report).
 
-    ParameterError (exit 2 in the CLI), DataError (exit 1) and publish.BusyError propagate
+    ParameterError (exit 2 in the CLI), DataError (exit 1) and BusyError propagate
     before any kernel starts; KeyboardInterrupt stops the workers and propagates, the last good
     reports left in place.
     """
@@ -288,8 +260,8 @@ def render(project: Project = Project(), notebooks: list[str] | None = None, sce
         planned = plan(project, notebooks, scenarios, overrides or {}, manifest)
         existing = {(p.stem, s.stem) for p in project.notebooks.glob("*.ipynb") for s in project.scenarios.glob("*.yaml")}
         manifest["reports"] = {key: entry for key, entry in manifest["reports"].items()  # drop removed notebooks, scenarios
-                               if (key.split("/", 1)[1], key.split("/", 1)[0].removeprefix(ONE_OFF)) in existing
-                               and _outputs_exist(entry, key.split("/", 1)[0], project.reports)}  # and deleted reports
+                               if (layout.split_key(key)[1], layout.scenario_of(layout.split_key(key)[0])) in existing
+                               and _outputs_exist(entry, layout.split_key(key)[0], project.reports)}  # and deleted reports
         todo = [job for job in planned if force or not is_current(job, manifest, project.reports)]
         for job in planned:
             if job not in todo:
@@ -301,7 +273,7 @@ def render(project: Project = Project(), notebooks: list[str] | None = None, sce
             claims = load(project.data)  # bad data: DataError (every problem, one line each) before any kernel
             check_inputs(todo, claims, project)
             failures = _run(project, longest_first(todo, manifest), manifest, jobs, seconds, executor, scheduler, kernels)
-        from sustainment.site import write_site
+        from sustainment.publishing.site import write_site
 
         write_site(project, manifest)
     for failure in failures:
@@ -319,7 +291,7 @@ def longest_first(todo: list[Job], manifest: dict) -> list[Job]:
     notebooks that declare more analyses first (they run more models)."""
     taken: dict[str, list[float]] = {}
     for key, entry in manifest["reports"].items():
-        taken.setdefault(key.split("/", 1)[1], []).append(entry.get("seconds", 0.0))
+        taken.setdefault(layout.split_key(key)[1], []).append(entry.get("seconds", 0.0))
 
     def expected(job: Job) -> tuple:
         own = manifest["reports"].get(job.key, {}).get("seconds")
@@ -333,7 +305,7 @@ def longest_first(todo: list[Job], manifest: dict) -> list[Job]:
 def _run(project: Project, todo: list[Job], manifest: dict, jobs: int | None, timeout: int, executor: str = "pool",
          scheduler: str = "", kernels: str = "warm") -> list[dict]:
     """Execute `todo` on the executor and publish each report as it finishes; the failures."""
-    from sustainment import executors
+    from sustainment.running import executors
 
     failures = []
     started = time.perf_counter()
@@ -348,7 +320,7 @@ def _run(project: Project, todo: list[Job], manifest: dict, jobs: int | None, ti
             job = futures[future]
             try:
                 result = running.outcome(future)
-            except executors.WorkerDied:  # out of memory, a signal: that report fails
+            except WorkerDied:  # out of memory, a signal: that report fails
                 result = {"key": job.key, "notebook": job.notebook, "scenario": job.scenario, "status": "failed",
                           "error": "the worker process died", "executed": b""}
             if result["status"] == "rendered":
@@ -356,15 +328,13 @@ def _run(project: Project, todo: list[Job], manifest: dict, jobs: int | None, ti
                 for name, content in result["files"].items():
                     (folder / name).parent.mkdir(parents=True, exist_ok=True)
                     (folder / name).write_bytes(content)
-                (folder / "figures").mkdir(exist_ok=True)
+                (folder / layout.FIGURES).mkdir(exist_ok=True)
                 publish.publish(project.reports, folder, job.folder, job.notebook, manifest, _entry(project, job, result))
                 _progress(done, len(todo), started, f"rendered {result['key']} in {result['seconds']:.1f}s")
             else:
                 if result["executed"]:
-                    failed = project.reports / job.folder / "failed" / f"{job.notebook}.ipynb"
-                    failed.parent.mkdir(parents=True, exist_ok=True)
-                    write_atomic(failed, result["executed"])
-                    result["failed_copy"] = str(failed.relative_to(project.reports))
+                    result["failed_copy"] = layout.failed_copy(job.folder, job.notebook)
+                    publish.write_files(project.reports, {result["failed_copy"]: result["executed"]})
                 failures.append(result)
                 _progress(done, len(todo), started, f"FAILED {result['key']}")
     return failures

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import pint
 
-from sustainment.errors import SustainmentError
+from sustainment.errors import UnitError
 
 DAYS_PER_YEAR = 365.25
 DAYS_PER_MONTH = DAYS_PER_YEAR / 12
@@ -28,10 +28,6 @@ def registry() -> pint.UnitRegistry:
     ureg.define("RUB = [currency]")
     ureg.define("ratio = [] = ratios")
     return ureg
-
-
-class UnitError(SustainmentError, ValueError):
-    """A unit that cannot be parsed, or cannot be converted to the one asked for."""
 
 
 SAFE_UNIT = re.compile(r"[A-Za-z_ ()/*.0-9^-]{1,80}")

@@ -1,0 +1,99 @@
+"""Scenarios: data/scenarios/*.yaml read and checked once into `Scenario` values (name, title,
+description, assumptions, the sources behind them, parameter values). Parameter values are
+checked against the notebooks' signatures when a render is planned (`running.signature.bind`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from sustainment.errors import CsvError, ParameterError
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named set of parameter values, with its assumptions and the sources behind them."""
+
+    name: str
+    title: str
+    description: str
+    assumptions: tuple[str, ...]
+    source_ids: tuple[str, ...]
+    parameters: dict = field(default_factory=dict)
+    path: Path | None = None
+
+
+def read_scenario(path: Path, known_sources: set[str]) -> Scenario:
+    """Parse and check one data/scenarios/*.yaml (structure and source ids)."""
+    where = path.name
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise ParameterError(f"{where}: not valid YAML: {str(err).splitlines()[0]}") from None
+    if not isinstance(raw, dict):
+        raise ParameterError(f"{where}: expected a mapping with name, title, description, assumptions, source_ids, parameters")
+    keys = ("name", "title", "description", "assumptions", "source_ids", "parameters")
+    missing = [k for k in keys if k not in raw]
+    if missing:
+        raise ParameterError(f"{where}: missing key(s) {', '.join(missing)}")
+    unknown_keys = [str(k) for k in raw if k not in keys]
+    if unknown_keys:
+        raise ParameterError(f"{where}: unknown key(s) {', '.join(unknown_keys)}; a scenario has {', '.join(keys)}")
+    for key in ("title", "description"):
+        if not isinstance(raw[key], str) or not raw[key].strip():
+            raise ParameterError(f"{where}: {key} must be text")
+    for key in ("assumptions", "source_ids"):
+        if not isinstance(raw[key] or [], list) or not all(isinstance(item, str) for item in raw[key] or []):
+            raise ParameterError(f"{where}: {key} must be a list of texts")
+    if raw["name"] != path.stem:
+        raise ParameterError(f"{where}: name {raw['name']!r} must match the file name {path.stem!r}")
+    unknown = [s for s in raw["source_ids"] or [] if s not in known_sources]
+    if unknown:
+        raise ParameterError(f"{where}: unknown source_id(s) {', '.join(unknown)} (not in sources.csv, or backing no claim: "
+                             f"cite the source of a claim the assumption rests on)")
+    if not isinstance(raw["parameters"] or {}, dict):
+        raise ParameterError(f"{where}: parameters must be a mapping of name: value")
+    return Scenario(raw["name"], str(raw["title"]), str(raw["description"]).strip(), tuple(raw["assumptions"] or ()),
+                    tuple(raw["source_ids"] or ()), dict(raw["parameters"] or {}), path)
+
+
+def _column(path: Path, name: str) -> set[str]:
+    """The values of one column of a CSV file (none when the file cannot be read or lacks it:
+    `validate` says what is wrong with it)."""
+    from sustainment.files import read_csv
+
+    try:
+        header, rows = read_csv(path)
+    except (CsvError, OSError):
+        return set()
+    if name not in header:
+        return set()
+    column = header.index(name)
+    return {cells[column] for _, cells in rows if column < len(cells)}
+
+
+def source_ids(sources_csv: Path) -> set[str]:
+    """The ids in sources.csv that back at least one claim in the claims files beside it, read
+    without loading the whole data model: the sources a scenario or a policy can cite (reports
+    credit a source through its claims; one with none would vanish from every page)."""
+    from sustainment.paths import claim_files
+
+    cited = set().union(*(_column(path, "source_id") for path in claim_files(sources_csv.parent) if path.exists()))
+    return _column(sources_csv, "source_id") & cited
+
+
+def load_scenarios(scenarios_dir: Path, sources_csv: Path, names: list[str] | None) -> list[Scenario]:
+    """The scenarios named (default: every data/scenarios/*.yaml), each read and checked; a name
+    with no file is refused with the list of those available."""
+    known = source_ids(sources_csv)
+    available = {p.stem: p for p in sorted(scenarios_dir.glob("*.yaml"))}
+    if names:
+        unknown = [n for n in names if n not in available]
+        if unknown:
+            raise ParameterError(f"unknown scenario(s) {', '.join(unknown)}; available: {', '.join(available)}")
+        return [read_scenario(available[n], known) for n in names]
+    return [read_scenario(p, known) for p in available.values()]
+
+
