@@ -20,7 +20,6 @@ def test_issue_example_30k_recruits_vs_1500_a_day():
     assert result["cumulative_net_change"].iloc[-1] == pytest.approx(12 * expected_net)
     # break-even inverts it: at 30,000 recruits and share 0.5, losses of 60,000/month give zero
     assert manpower.break_even_losses(30_000, 0.5) == pytest.approx(60_000)
-    assert manpower.required_recruits(losses, 0.5) == pytest.approx(0.5 * 1_500 * PER_DAY_TO_MONTH)
     at_break_even = Manpower(recruits=30_000, losses=manpower.break_even_losses(30_000, 0.5), permanent_loss_share=0.5)
     assert manpower.stock_flow(at_break_even, "2025-01", 3)["net_change"].to_numpy() == pytest.approx(0)
 

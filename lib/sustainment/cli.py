@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 
 from sustainment import paths
-from sustainment.errors import DatasetError, ParameterError, SweepError
+from sustainment.claims.scenarios import DEFAULT_SCENARIO
+from sustainment.errors import DatasetError, SweepError
+from sustainment.parameters import assignments
 
 SHARED_DAILY_FILE = paths.SHARED_DIR / "data" / "ua_general_staff_russian_personnel_losses.json"
 
@@ -106,17 +108,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_render(args: argparse.Namespace) -> int:
     from sustainment.running import render
 
-    overrides = {}
-    for item in args.parameter:
-        name, sep, value = item.partition("=")
-        if not sep or not name:
-            raise ParameterError(f"-p {item}: expected KEY=VALUE")
-        overrides[name.strip()] = value
-    scenarios = None if args.all else (args.scenario or ["baseline"])
-    return render.render(notebooks=args.notebooks or None, scenarios=scenarios, overrides=overrides, jobs=args.jobs,
-                         force=args.force, timeout=args.timeout, no_wait=args.no_wait,
-                         executor=args.executor or ("dask" if args.scheduler else "pool"),
-                         scheduler=args.scheduler or "", kernels=args.kernels)
+    scenarios = None if args.all else (args.scenario or [DEFAULT_SCENARIO])
+    return render.render(notebooks=args.notebooks or None, scenarios=scenarios, overrides=assignments(args.parameter),
+                         jobs=args.jobs, force=args.force, timeout=args.timeout, no_wait=args.no_wait,
+                         executor=args.executor or "", scheduler=args.scheduler or "", kernels=args.kernels)
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
@@ -131,9 +126,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         raise SweepError(f"--months {args.months!r}: expected months like 12,24") from None
     if args.n_draws <= 0:
         raise SweepError(f"--n-draws: must be > 0, got {args.n_draws}")
+    from sustainment.running import executors
     from sustainment.running.executors import default_workers
 
-    executor = args.executor or ("dask" if args.scheduler else "")
+    executor = executors.choose(args.executor or "", args.scheduler or "", default="")
     found = sweeps.scenario_sweep(project, args.model, args.scenario, args.parameter, args.n_draws, args.seed, months,
                                   executor, default_workers(args.jobs, 10_000), args.scheduler or "")
     from sustainment.publishing.publish import read_manifest
@@ -160,9 +156,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _executor_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--executor", choices=["pool", "dask"],
-                        help="pool: worker processes on this machine (default); dask: a Dask LocalCluster, or --scheduler")
+def _executor_options(parser: argparse.ArgumentParser, default: str = "pool") -> None:
+    parser.add_argument("--executor", choices=["pool", "dask"], help="pool: worker processes on this machine; dask: a Dask "
+                        f"LocalCluster, or --scheduler (default: {default})")
     parser.add_argument("--scheduler", metavar="tcp://HOST:8786", help="a running Dask scheduler (implies --executor dask)")
 
 
@@ -173,10 +169,8 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = OneLineParser(prog="sustainment", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-
+def _data_commands(commands) -> None:
+    """validate, audit, import-ua-gs: the data."""
     validate = commands.add_parser("validate", help="check data/ and print one line per problem")
     validate.add_argument("data_dir", nargs="?", type=Path, help="folder with the CSV tables (default: data/)")
     validate.set_defaults(run=cmd_validate)
@@ -191,10 +185,13 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("--data-dir", type=Path, help="where to write claims_ua_general_staff.csv")
     imports.set_defaults(run=cmd_import_ua_gs)
 
+
+def _render_command(commands) -> None:
+    """render: notebooks x scenarios into reports/."""
     rendering = commands.add_parser("render", help="render notebooks x scenarios into reports/ (incremental)")
     rendering.add_argument("notebooks", nargs="*", help="notebook names (default: all in notebooks/)")
     chosen = rendering.add_mutually_exclusive_group()
-    chosen.add_argument("--scenario", action="append", help="scenario name (repeatable; default: baseline)")
+    chosen.add_argument("--scenario", action="append", help=f"scenario name (repeatable; default: {DEFAULT_SCENARIO})")
     chosen.add_argument("--all", action="store_true", help="every scenario in data/scenarios/")
     rendering.add_argument("-p", dest="parameter", action="append", default=[], metavar="KEY=VALUE",
                            help="override a parameter (checked against each notebook's parameters cell)")
@@ -208,21 +205,26 @@ def build_parser() -> argparse.ArgumentParser:
                            help="warm: one kernel per worker, reset between reports (default); fresh: one per report")
     rendering.set_defaults(run=cmd_render)
 
+
+def _sweep_command(commands) -> None:
+    """sweep: a model over a grid of inputs."""
     sweep = commands.add_parser("sweep", help="evaluate a model over a grid of inputs into reports/sweeps/ (no kernel per cell)")
     sweep.add_argument("model", help="recruitment or ammunition (README, Sensitivity sweeps: their axes)")
     sweep.add_argument("-p", dest="parameter", action="append", default=[], metavar="NAME=LOW:HIGH:STEP|NAME=VALUE",
                        help="an axis (one or two; default: the model's default grid) or a fixed parameter of its report")
-    sweep.add_argument("--scenario", default="baseline", help="scenario whose values the sweep starts from (default: baseline)")
+    sweep.add_argument("--scenario", default=DEFAULT_SCENARIO,
+                       help=f"scenario whose values the sweep starts from (default: {DEFAULT_SCENARIO})")
     sweep.add_argument("--n-draws", type=int, default=10_000, help="Monte Carlo draws per cell (default: 10000)")
     sweep.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     sweep.add_argument("--months", default="12,24", help="recruitment: months at which P(smaller) is also given")
     sweep.add_argument("--no-wait", action="store_true", help="exit 1 at once if another render or export holds reports/")
-    sweep.add_argument("--executor", choices=["pool", "dask"],
-                       help="spread the cells over worker processes (pool) or a Dask cluster (default: this process)")
-    sweep.add_argument("--scheduler", metavar="tcp://HOST:8786", help="a running Dask scheduler (implies --executor dask)")
+    _executor_options(sweep, default="this process")
     sweep.add_argument("--jobs", type=int, help="workers for --executor (default: number of cores)")
     sweep.set_defaults(run=cmd_sweep)
 
+
+def _notebook_commands(commands) -> None:
+    """strip, check: the notebooks as committed."""
     strip = commands.add_parser("strip", help="clear notebook outputs in place (default: every notebook)")
     strip.add_argument("notebooks", nargs="*", help="notebook files")
     strip.set_defaults(run=cmd_strip)
@@ -231,12 +233,22 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("notebooks", nargs="*", help="notebook files")
     check.set_defaults(run=cmd_check)
 
+
+def _export_command(commands) -> None:
+    """export: the decks."""
     export = commands.add_parser("export", help="briefing pack: slides, PDF and figure manifest from rendered reports")
     export.add_argument("what", choices=["briefing", "compare"])
     export.add_argument("--scenario", action="append", help="briefing: scenario (repeatable; default: every rendered one)")
     export.add_argument("--scenarios", nargs="+", help="compare: two or more scenarios")
     export.add_argument("--no-wait", action="store_true", help="exit 1 at once if another render or export holds reports/")
     export.set_defaults(run=cmd_export)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(prog="sustainment", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    for add in (_data_commands, _render_command, _sweep_command, _notebook_commands, _export_command):
+        add(commands)
     return parser
 
 

@@ -97,3 +97,21 @@ def parse(source: str, where: str) -> dict[str, Parameter]:
         parameter.check(parameter.default, f"{where} (default)")
         signature[parameter.name] = parameter
     return signature
+
+
+NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def assignments(items: list[str]) -> dict[str, str]:
+    """`-p NAME=VALUE` items as {name: value text}, in the order given; ParameterError for an item
+    that is not NAME=VALUE or a name given twice."""
+    found: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not sep or not NAME.fullmatch(name):
+            raise ParameterError(f"-p {item!r}: expected NAME=VALUE")
+        if name in found:
+            raise ParameterError(f"-p {name}: given twice")
+        found[name] = value
+    return found

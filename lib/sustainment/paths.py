@@ -16,7 +16,7 @@ NOTEBOOKS_DIR = ROOT / "notebooks"
 REPORTS_DIR = ROOT / "reports"
 LIB_DIR = ROOT / "lib" / "sustainment"
 SHARED_DIR = ROOT.parent / "shared"  # read-only material beside the checkout (the daily Ukrainian series)
-ALL = "*"  # in the metrics a report read (claims.record_reads): every claim
+ALL = "*"  # in the metrics a report read (claims.reads.record_reads): every claim
 RENDER_VARIABLE = "SUSTAINMENT_RENDER"  # set for the kernels the renderer starts: parameters are bound already
 
 

@@ -8,7 +8,9 @@ import pandas as pd
 from sustainment.analyses.ammunition import latest_supply_year
 from sustainment.analyses.common import FIRST_YEAR, WINDOW_MONTHS, as_of_date
 from sustainment.analyses.recruitment import recruitment_window
-from sustainment.claims import estimate, id_list, record_reads, select
+from sustainment.claims import estimate, id_list, select
+from sustainment.claims.reads import record_reads
+from sustainment.claims.units import DAYS_PER_MONTH
 from sustainment.models import ammunition as ammo
 from sustainment.presentation import narrative
 
@@ -55,7 +57,7 @@ def stale(claims: pd.DataFrame, as_of, months: int) -> pd.DataFrame:
     known = select(claims, as_of=when)
     newest = known.sort_values(["known_from", "id"]).groupby(["metric", "actor"]).tail(1)
     table = newest[["metric", "actor", "id", "known_from", "claimant"]].copy()
-    table["months_old"] = ((when - table["known_from"]).dt.days / (365.25 / 12)).round(1)
+    table["months_old"] = ((when - table["known_from"]).dt.days / DAYS_PER_MONTH).round(1)
     table["stale"] = table["months_old"] > months
     return table.sort_values(["stale", "months_old"], ascending=[False, False]).reset_index(drop=True)
 
@@ -99,9 +101,9 @@ def crosscheck_table(violations: pd.DataFrame, claims: pd.DataFrame) -> str:
 def relay_table(claims: pd.DataFrame, daily_file=None) -> str:
     """Claims that relay the Ukrainian General Staff's count (UK updates among them) against its
     own daily series: those more than 5% off."""
-    from sustainment.claims import findings as integrity
+    from sustainment.claims import findings
 
-    found = integrity.ua_disagreements(claims, integrity.ua_series(claims, daily_file))
+    found = findings.ua_disagreements(claims, findings.ua_series(claims, daily_file))
     if not found:
         return "<p>Every claim relaying the Ukrainian General Staff is within 5% of its daily series.</p>"
     frame = pd.DataFrame({"id": [p.row_id for p in found], "message": [p.message for p in found]})

@@ -7,12 +7,11 @@ import html
 
 import pandas as pd
 
-from sustainment.claims import id_list, record_reads
+from sustainment.claims import id_list
 from sustainment.claims.dates import parse_as_of
+from sustainment.claims.reads import record_reads
 from sustainment.models.uncertainty import Range
 from sustainment.presentation import narrative
-
-UA_SOURCE = "ua-general-staff-daily-losses"
 
 FIRST_YEAR = 2022  # the first full year of the war: where the ammunition comparison starts by default
 

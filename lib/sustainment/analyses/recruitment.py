@@ -10,7 +10,6 @@ import pandas as pd
 
 from sustainment import parameters
 from sustainment.analyses.common import (
-    UA_SOURCE,
     WINDOW_MONTHS,
     as_of_date,
     claim,
@@ -50,9 +49,7 @@ class RecruitmentResult:
     as_of: pd.Timestamp
     start_month: str
     horizon: int
-    ua_rates: pd.DataFrame
     calibration: pd.DataFrame
-    factor: Range
     losses: Range
     loss_path: str
     loss_growth: Range
@@ -181,24 +178,14 @@ def recruitment_window(as_of: pd.Timestamp, months: int) -> tuple[str, str]:
     start = as_of - pd.DateOffset(months=months) + pd.Timedelta(days=1)
     return start.strftime("%Y-%m-%d"), as_of.strftime("%Y-%m-%d")
 
-def recruitment_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str = "central", min_confidence: str = "low",
-                         window_months: int = WINDOW_MONTHS, horizon: int = 36, losses_path: str = "trend",
-                         loss_growth: float = 0.0, wounded_not_returning: float = 0.3,
-                         wounded_not_returning_spread: float = 0.15, recruit_change: float = 0.0,
-                         mobilization_claim: str = "", mobilization_month: int = 6, foreign_troops_claim: str = "",
-                         foreign_troops_month: int = 1, n_draws: int = 20_000, seed: int = 0) -> RecruitmentResult:
-    """Losses (the Ukrainian General Staff's monthly rates rescaled to Western estimates, from
-    the level of their fitted trend in the first modelled month, then following that trend with
-    its 90% interval (`losses_path` "trend"), flat, or growing at `loss_growth` a year),
-    recruitment (claims in the window before as_of), the permanent-loss share (from claims that
-    give permanent losses and their total where any exist, else the killed share from paired
-    claims + an assumed share of wounded who never return) and other exits (prisoners, desertion:
-    claims in the window), then the stock-flow model, its Monte Carlo, tornado and break-even."""
+def _losses(claims: pd.DataFrame, when: pd.Timestamp, horizon: int, losses_path: str, loss_growth: float,
+            min_confidence: str) -> dict:
+    """The loss rate: the Ukrainian General Staff's monthly rates rescaled to Western estimates (the
+    calibration), from the level of their fitted trend in the first modelled month, then following
+    that trend, held flat or growing at `loss_growth`."""
     if losses_path not in LOSS_PATHS:
         raise ValueError(f"losses_path: expected one of {list(LOSS_PATHS)}, got {losses_path!r}")
-    when = as_of_date(claims, as_of)
-    window = recruitment_window(when, window_months)
-    ua = select(claims, metric="casualties_killed_wounded_claimed_ua", source_id=UA_SOURCE, as_of=when)
+    ua = select(claims, metric="casualties_killed_wounded_claimed_ua", source_id=ua_general_staff.SOURCE_ID, as_of=when)
     cumulative = pd.Series(ua["canonical_value"].to_numpy(), index=pd.DatetimeIndex(ua["period_end"]))
     rates = trends.monthly_rates(cumulative)
     western = select(claims, metric="casualties_killed_wounded", actor="RU", as_of=when, min_confidence=min_confidence)
@@ -214,14 +201,18 @@ def recruitment_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str =
         raise ValueError(f"as_of: the loss trend needs three months of Ukrainian General Staff readings from {TREND_START}")
     loss_trend = trends.loss_rate_trend(fitted, horizon + (start - fitted.index[-1]).n)
     level = float(loss_trend.loc[start, "mean"])
-    losses = Range(level * factor.low, level * factor.central, level * factor.high)
     loss_trend[["mean", "lower_80", "upper_80", "lower_95", "upper_95", "observed"]] *= factor.central
     growth = {"trend": trends.yearly_growth(loss_trend), "flat": Range.exact(0.0),
               "growth": Range.exact(loss_growth)}[losses_path]
+    return {"start": start, "rates": rates, "calibration": calibration, "factor": factor, "loss_trend": loss_trend,
+            "losses": Range(level * factor.low, level * factor.central, level * factor.high), "loss_growth": growth,
+            "ua_ids": list(ua["id"])}
 
-    found = estimate(claims, "recruits", "RU", window, policy=policy, as_of=when, min_confidence=min_confidence)
-    recruits = Range(found.low, found.central, found.high).scaled(1 + recruit_change)
 
+def _permanent(claims: pd.DataFrame, when: pd.Timestamp, min_confidence: str, wounded_not_returning: float,
+               spread: float) -> dict:
+    """The permanent-loss share: from claims that give permanent losses and their total where any
+    exist, else the killed share from paired claims plus an assumed share of wounded who never return."""
     shares = killed_share(claims, when, min_confidence)
     killed = range_of(shares["share"], "killed share")
     evidence = permanent_share_evidence(claims, when, min_confidence)
@@ -229,17 +220,20 @@ def recruitment_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str =
         permanent = Range(float(evidence["low"].min()), float(evidence["share"].median()), float(evidence["high"].max()))
         basis = "claims"
     else:
-        low_w = max(0.0, wounded_not_returning - wounded_not_returning_spread)
-        high_w = min(1.0, wounded_not_returning + wounded_not_returning_spread)
-        permanent = Range(killed.low + (1 - killed.low) * low_w, killed.central + (1 - killed.central) * wounded_not_returning,
-                          killed.high + (1 - killed.high) * high_w)
+        wounded = (max(0.0, wounded_not_returning - spread), wounded_not_returning, min(1.0, wounded_not_returning + spread))
+        permanent = Range(*(manpower.permanent_share(k, w) for k, w in zip((killed.low, killed.central, killed.high), wounded)))
         basis = "assumption"
-    exits = exits_evidence(claims, window, recruits.central, when, min_confidence)
+    return {"killed_share": shares, "killed": killed, "permanent_evidence": evidence, "permanent_share": permanent,
+            "permanent_basis": basis}
 
+
+def _one_offs(claims: pd.DataFrame, when: pd.Timestamp, start: pd.Period, horizon: int,
+              named: tuple[tuple[str, int, str], ...]) -> tuple[dict, list[str]]:
+    """({parameter: {month: persons}}, claim ids) for the one-off inflows named by claim id
+    (a mobilization wave, a foreign contingent), each in its month of the horizon."""
     index = manpower.months(str(start), horizon)
     one_offs, ids = {}, []
-    for claim_id, month, parameter in ((mobilization_claim, mobilization_month, "mobilization_claim"),
-                                       (foreign_troops_claim, foreign_troops_month, "foreign_troops_claim")):
+    for claim_id, month, parameter in named:
         if not claim_id:
             one_offs[parameter] = {}
             continue
@@ -248,20 +242,48 @@ def recruitment_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str =
         row = claim(claims, claim_id, parameter, when)
         one_offs[parameter] = {str(index[month - 1]): float(row["canonical_value"])}
         ids.append(row["id"])
-    inputs = Manpower(recruits=recruits, losses=losses, permanent_loss_share=permanent, other_exits=_exits_range(exits),
-                      mobilization=one_offs["mobilization_claim"], foreign_troops=one_offs["foreign_troops_claim"],
-                      loss_growth=growth)
-    break_even = Range(*sorted(manpower.break_even_losses(recruits.central, s, inputs.other_exits.central) for s in
-                               (permanent.high, permanent.central, permanent.low)))
+    return one_offs, ids
+
+
+def recruitment_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str = "central", min_confidence: str = "low",
+                         window_months: int = WINDOW_MONTHS, horizon: int = 36, losses_path: str = "trend",
+                         loss_growth: float = 0.0, wounded_not_returning: float = 0.3,
+                         wounded_not_returning_spread: float = 0.15, recruit_change: float = 0.0,
+                         mobilization_claim: str = "", mobilization_month: int = 6, foreign_troops_claim: str = "",
+                         foreign_troops_month: int = 1, n_draws: int = 20_000, seed: int = 0) -> RecruitmentResult:
+    """Losses (`_losses`), recruitment (claims in the window before as_of), the permanent-loss share
+    (`_permanent`) and other exits (prisoners, desertion: claims in the window), then the
+    stock-flow model, its Monte Carlo, tornado and break-even."""
+    when = as_of_date(claims, as_of)
+    window = recruitment_window(when, window_months)
+    losses = _losses(claims, when, horizon, losses_path, loss_growth, min_confidence)
+    start = losses["start"]
+    found = estimate(claims, "recruits", "RU", window, policy=policy, as_of=when, min_confidence=min_confidence)
+    recruits = Range(found.low, found.central, found.high).scaled(1 + recruit_change)
+    permanent = _permanent(claims, when, min_confidence, wounded_not_returning, wounded_not_returning_spread)
+    exits = exits_evidence(claims, window, recruits.central, when, min_confidence)
+    one_offs, one_off_ids = _one_offs(claims, when, start, horizon,
+                                      ((mobilization_claim, mobilization_month, "mobilization_claim"),
+                                       (foreign_troops_claim, foreign_troops_month, "foreign_troops_claim")))
+    share = permanent["permanent_share"]
+    inputs = Manpower(recruits=recruits, losses=losses["losses"], permanent_loss_share=share,
+                      other_exits=_exits_range(exits), mobilization=one_offs["mobilization_claim"],
+                      foreign_troops=one_offs["foreign_troops_claim"], loss_growth=losses["loss_growth"])
+    break_even = Range(*sorted(manpower.break_even_losses(recruits.central, s, inputs.other_exits.central)
+                               for s in (share.high, share.central, share.low)))
     return RecruitmentResult(
-        when, str(start), horizon, rates, calibration, factor, losses, losses_path, growth, loss_trend, found, shares,
-        killed, evidence, permanent, basis, exits, inputs.other_exits, inputs,
-        manpower.stock_flow(inputs, str(start), horizon), manpower.monte_carlo(inputs, str(start), horizon, n_draws, seed),
-        manpower.tornado(inputs, str(start), horizon), break_even,
-        select(claims, metric=["casualties_killed_wounded_rate", "casualties_killed_rate"], actor="RU", as_of=when,
-                       min_confidence=min_confidence, period=window),
-        select(claims, metric="recruits", actor="RU", as_of=when, min_confidence=min_confidence),
-        rate_check(claims, rates, factor, killed, window, when, min_confidence), list(ua["id"]), ids)
+        as_of=when, start_month=str(start), horizon=horizon, calibration=losses["calibration"], losses=losses["losses"],
+        loss_path=losses_path, loss_growth=losses["loss_growth"], loss_trend=losses["loss_trend"], recruits=found,
+        **permanent, exits=exits, other_exits=inputs.other_exits, inputs=inputs,
+        deterministic=manpower.stock_flow(inputs, str(start), horizon),
+        monte_carlo=manpower.monte_carlo(inputs, str(start), horizon, n_draws, seed),
+        tornado=manpower.tornado(inputs, str(start), horizon), break_even=break_even,
+        loss_claims=select(claims, metric=["casualties_killed_wounded_rate", "casualties_killed_rate"], actor="RU",
+                           as_of=when, min_confidence=min_confidence, period=window),
+        recruit_claims=select(claims, metric="recruits", actor="RU", as_of=when, min_confidence=min_confidence),
+        rate_check=rate_check(claims, losses["rates"], losses["factor"], permanent["killed"], window, when, min_confidence),
+        ua_ids=losses["ua_ids"], one_off_ids=one_off_ids)
+
 
 PATH_WORDS = {"trend": "following their fitted trend", "flat": "held flat", "growth": "growing at a set rate"}
 
@@ -286,8 +308,8 @@ def recruitment_alternatives(result: RecruitmentResult) -> pd.DataFrame:
     killed_claims = result.rate_check[result.rate_check["what"] == "killed"]
     if len(killed_claims):
         implied = float(np.clip((killed_claims["claimed"] / (killed_claims["model"] / result.killed.central)).median(), 0, 1))
-        wounded = (result.permanent_share.central - result.killed.central) / (1 - result.killed.central)
-        permanent = implied + (1 - implied) * max(0.0, wounded)
+        wounded = manpower.wounded_not_returning(result.permanent_share.central, result.killed.central)
+        permanent = manpower.permanent_share(implied, max(0.0, wounded))
         flows = manpower.stock_flow(replace(base, permanent_loss_share=Range.exact(min(1.0, permanent))),
                                     result.start_month, result.horizon)
         above = (killed_claims["claimed"] / killed_claims["model"]).median()

@@ -11,6 +11,8 @@ import yaml
 
 from sustainment.errors import CsvError, ParameterError
 
+DEFAULT_SCENARIO = "baseline"  # the scenario a render, a sweep or a notebook in Lab uses unless told otherwise
+
 
 @dataclass(frozen=True)
 class Scenario:
@@ -89,11 +91,23 @@ def load_scenarios(scenarios_dir: Path, sources_csv: Path, names: list[str] | No
     with no file is refused with the list of those available."""
     known = source_ids(sources_csv)
     available = {p.stem: p for p in sorted(scenarios_dir.glob("*.yaml"))}
-    if names:
-        unknown = [n for n in names if n not in available]
-        if unknown:
-            raise ParameterError(f"unknown scenario(s) {', '.join(unknown)}; available: {', '.join(available)}")
-        return [read_scenario(available[n], known) for n in names]
-    return [read_scenario(p, known) for p in available.values()]
+    _refuse_unknown(names, list(available))
+    return [read_scenario(available[n], known) for n in names] if names else [read_scenario(p, known) for p in available.values()]
 
 
+def scenarios_of(project, names: list[str] | None = None) -> list[Scenario]:
+    """The project's scenarios named (default: all), read and checked (see `load_scenarios`)."""
+    return load_scenarios(project.scenarios, project.data / "sources.csv", names)
+
+
+def pick(scenarios: list[Scenario], names: list[str] | None) -> list[Scenario]:
+    """Those of `scenarios` (already loaded) named, in the order named (default: all)."""
+    by_name = {s.name: s for s in scenarios}
+    _refuse_unknown(names, list(by_name))
+    return [by_name[n] for n in names] if names else scenarios
+
+
+def _refuse_unknown(names: list[str] | None, available: list[str]) -> None:
+    unknown = [n for n in names or () if n not in available]
+    if unknown:
+        raise ParameterError(f"unknown scenario(s) {', '.join(unknown)}; available: {', '.join(available)}")

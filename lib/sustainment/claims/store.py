@@ -7,7 +7,6 @@ into low / central / high and says which claims it used.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -16,31 +15,17 @@ import numpy as np
 import pandas as pd
 
 from sustainment.claims import dates, units, validation
+from sustainment.claims.reads import record_reads
 from sustainment.claims.validation import Problem
 from sustainment.errors import DataError, NoClaimsError
 from sustainment.paths import ALL, DATA_DIR, claim_files
 
-__all__ = ["DataError", "Estimate", "NoClaimsError", "as_period", "estimate", "id_list", "load", "select", "source_line"]
+__all__ = ["Estimate", "as_period", "combine", "estimate", "id_list", "load", "one_per_statement", "roles", "select",
+           "source_line"]
 
 CONFIDENCE_RANK = {"low": 0, "medium": 1, "high": 2}
-_reads: set[str] = set()
 
 
-def record_reads(metrics) -> None:
-    """Note that this process read the claims of `metrics` (ALL: every claim): the renderer hashes
-    only those rows, so that editing a claim re-renders only the reports that read it."""
-    _reads.update(metrics)
-
-
-def forget_reads() -> None:
-    """Start a new record (the renderer's kernels: before each report)."""
-    _reads.clear()
-
-
-def save_reads(path: str) -> None:
-    """Write the metrics read since `forget_reads` to `path`, as a JSON list."""
-    with open(path, "w", encoding="utf-8") as handle:
-        json.dump(sorted(_reads), handle)
 POLICIES = ("central", "low", "high", "latest", "source:<source_id>")
 
 
@@ -217,9 +202,6 @@ class Estimate:
         return self.basis != "claims"
 
 
-ROLES = ("central", "upper", "lower", "unused")
-
-
 ROLES = ("central", "forecast", "upper", "lower", "unused")
 
 
@@ -263,8 +245,9 @@ def _policy_claims(found: pd.DataFrame, policy: str) -> pd.DataFrame:
     raise ValueError(f"policy: expected one of {list(POLICIES)}, got {policy!r}")
 
 
-def combine(used: pd.DataFrame) -> tuple[float, float, float, str]:
-    """(low, central, high, basis) from claims already reduced to one per statement.
+def combine(used: pd.DataFrame) -> tuple[float, float, float, str, pd.Series]:
+    """(low, central, high, basis, role) from claims already reduced to one per statement; `role`
+    is each claim's role as used (forecasts promoted to `central` where no claim is observed).
 
     Central: the median of the values of the claims that state the quantity (`central` role, or
     `forecast` where no claim is observed). Range: the envelope of those claims' values and stated
@@ -285,11 +268,11 @@ def combine(used: pd.DataFrame) -> tuple[float, float, float, str]:
         value = used["canonical_value"]
         low = min(used.loc[ranged, "canonical_low"].fillna(value).min(), bound.min() if len(bound) else np.inf)
         high = max(used.loc[ranged, "canonical_high"].fillna(value).max(), bound.max() if len(bound) else -np.inf)
-        return float(low), float(used.loc[centre, "canonical_value"].median()), float(high), "claims"
+        return float(low), float(used.loc[centre, "canonical_value"].median()), float(high), "claims", role
     lower = role[~centre] == "lower"
     basis = "lower bounds only" if lower.all() else "bounds only" if lower.any() else "upper bounds only"
     low = float(bound.min()) if lower.any() else 0.0
-    return low, float(bound.median()), float(bound.max()), basis
+    return low, float(bound.median()), float(bound.max()), basis, role
 
 
 def estimate(claims: pd.DataFrame, metric: str, actor: str, period, policy: str = "central", as_of=None,
@@ -315,11 +298,8 @@ def estimate(claims: pd.DataFrame, metric: str, actor: str, period, policy: str 
     used = kept[role != "unused"]
     if used.empty:
         raise NoClaimsError(f"no claim for {where} that bounds the whole: only caps on a part ({', '.join(kept['id'])})")
-    low, central, high, basis = combine(used)
+    low, central, high, basis, role = combine(used)
     central = {"low": low, "high": high}.get(policy, central)
-    role = role[used.index]
-    if not (role == "central").any():
-        role = role.replace("forecast", "central")
     return Estimate(metric, actor, (start, end), policy, used["canonical_unit"].iloc[0], low, central, high,
                     tuple(sorted(used.loc[role == "central", "id"])), tuple(sorted(used.loc[role != "central", "id"])),
                     tuple(sorted(repeats["id"])), tuple(sorted(set(used["source_id"]))), basis)

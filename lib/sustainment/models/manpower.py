@@ -178,13 +178,15 @@ def break_even_losses(recruits: float, permanent_loss_share: float, other_exits:
     return (recruits - other_exits) / permanent_loss_share
 
 
-def required_recruits(losses: float, permanent_loss_share: float, other_exits: float = 0.0) -> float:
-    """Recruits per month needed to hold the force level at `losses` killed-or-wounded per month."""
-    if not 0 <= permanent_loss_share <= 1:
-        raise ValueError(f"permanent_loss_share: must be in [0, 1], got {permanent_loss_share}")
-    if losses < 0 or other_exits < 0:
-        raise ValueError("losses and other_exits: must be >= 0")
-    return losses * permanent_loss_share + other_exits
+def permanent_share(killed: float, wounded_not_returning: float) -> float:
+    """The share of killed-or-wounded who leave the force for good: the killed, and of the wounded
+    those who never return."""
+    return killed + (1 - killed) * wounded_not_returning
+
+
+def wounded_not_returning(permanent: float, killed: float) -> float:
+    """The share of wounded never returning that a permanent share implies (`permanent_share` inverted)."""
+    return (permanent - killed) / (1 - killed)
 
 
 def tornado(inputs: Manpower, start: str, horizon: int) -> pd.DataFrame:

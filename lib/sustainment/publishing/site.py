@@ -95,11 +95,11 @@ def _sweeps(reports: Path, data_dir: Path) -> list[dict]:
 def write_site(project, manifest: dict) -> None:
     """Write index.html, sources.html and claims.html for what the manifest records (atomically)."""
     from sustainment.claims import load
-    from sustainment.claims.scenarios import load_scenarios
+    from sustainment.claims.scenarios import scenarios_of
 
     reports = project.reports
     claims = load(project.data)
-    scenarios = {s.name: s for s in load_scenarios(project.scenarios, project.data / "sources.csv", None)}
+    scenarios = {s.name: s for s in scenarios_of(project)}
     sets = linked_sets(reports, manifest)
     by_scenario: dict[str, list[dict]] = {}
     sources_used: dict[str, set[str]] = {}

@@ -234,15 +234,77 @@ def _kernel_for(key: tuple) -> tuple[object, bool]:
     return _WARM["km"], _WARM["prepared"]
 
 
+def _kernel(job: Job, kernels: str) -> tuple[object, tuple[str, ...]]:
+    """(kernel manager, set-up code to run before the notebook): this worker's warm kernel (prepared
+    once, reset before each report) or, with kernels "fresh", a new one."""
+    if kernels != "warm":
+        return _kernel_manager_class()(kernel_name="python3"), ()
+    km, prepared = _kernel_for((os.environ.get(paths.DATA_VARIABLE, ""), job.hash_parts.get("code", "")))
+    return km, (RESET,) if prepared else (PREPARE, RESET)
+
+
+def _run_notebook(job: Job, folder: Path, timeout: int, kernels: str) -> tuple[object, str]:
+    """Execute the job's notebook with papermill in `folder` (figures in figures/, the executed copy
+    and the metrics read beside them): (the executed notebook, "") or (None, a one-line error)."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    executed, reads_file = folder / f"{job.notebook}.executed.ipynb", folder / "reads.json"
+    save_reads = f"from sustainment.running import session as _session; _session.save_reads({str(reads_file)!r})"
+    km, before = _kernel(job, kernels)
+    try:
+        notebook = papermill.execute_notebook(job.notebook_path, str(executed), engine_name="sustainment",
+                                              parameters={**job.parameters, "figures_dir": str(folder / layout.FIGURES)},
+                                              kernel_name="python3", language="python", progress_bar=False, log_output=False,
+                                              request_save_on_cell_execute=False, cwd=str(paths.ROOT),
+                                              execution_timeout=timeout, km=km, before=before, after=(save_reads,),
+                                              partial=str(executed))
+        if kernels == "warm":
+            _WARM["prepared"] = True
+        return notebook, ""
+    except PapermillExecutionError as err:
+        if kernels == "warm":
+            _WARM["prepared"] = True  # the report failed, the kernel is fine: the next reset cleans up
+        return None, _failed_cell(executed, err)
+    except TimeoutError as err:  # nbclient's CellTimeoutError: the kernel was interrupted
+        _discard_kernel()
+        return None, f"{_timed_out_cell(job.notebook_path, str(err))}: timed out after {timeout}s"
+    except Exception as err:  # a kernel that dies or will not start: still one report's failure
+        _discard_kernel()
+        return None, f"{type(err).__name__}: {_first_line(err)}"
+    finally:
+        if kernels != "warm" and km.has_kernel:
+            from jupyter_core.utils import run_sync
+
+            run_sync(km.shutdown_kernel)(now=True)
+
+
+def _failed_cell(executed: Path, err) -> str:
+    """'cell <id> (In [n]): Error: first line' for a cell that raised."""
+    import nbformat
+
+    cells = nbformat.read(executed, as_version=4).cells if executed.exists() else []
+    cell_id = next((c.get("id", "?") for c in cells if c.get("execution_count") == err.exec_count), "?")
+    return f"cell {cell_id} (In [{err.exec_count}]): {err.ename}: {_first_line(err.evalue or '')}"
+
+
+def _outputs(job: Job, notebook, folder: Path) -> dict[str, bytes]:
+    """The report's files as bytes: the cleaned notebook, its HTML and its figures."""
+    import nbformat
+
+    clean(notebook, job)
+    files = {f"{job.notebook}.ipynb": (nbformat.writes(notebook) + "\n").encode(),
+             f"{job.notebook}.html": to_html(notebook, f"{job.notebook} ({job.scenario})").encode()}
+    files.update({f"{layout.FIGURES}/{p.name}": p.read_bytes() for p in sorted((folder / layout.FIGURES).iterdir())})
+    return files
+
+
 def execute(job: Job, timeout: int, kernels: str = "warm", data: str = "") -> dict:
     """Run one job in a private temporary folder and return its outputs as bytes: `files` maps
     "<notebook>.ipynb", "<notebook>.html" and "figures/<name>" to their contents. Never raises
     for notebook errors: those become status 'failed' with a one-line summary (and the executed
     notebook, when there is one, as `executed`)."""
-    import nbformat
-    import papermill
     from papermill.engines import papermill_engines
-    from papermill.exceptions import PapermillExecutionError
 
     if data:
         prepare_worker(data)
@@ -250,50 +312,16 @@ def execute(job: Job, timeout: int, kernels: str = "warm", data: str = "") -> di
     folder = Path(tempfile.mkdtemp(prefix="sustainment-report-"))
     try:
         (folder / layout.FIGURES).mkdir()
-        executed, reads_file = folder / f"{job.notebook}.executed.ipynb", folder / "reads.json"
-        save_reads = f"from sustainment.running import session as _session; _session.save_reads({str(reads_file)!r})"
-        if kernels == "warm":
-            km, prepared = _kernel_for((os.environ.get(paths.DATA_VARIABLE, ""), job.hash_parts.get("code", "")))
-            before = (RESET,) if prepared else (PREPARE, RESET)
-        else:
-            km, before = _kernel_manager_class()(kernel_name="python3"), ()
         started = time.perf_counter()
-        error = ""
-        try:
-            notebook = papermill.execute_notebook(job.notebook_path, str(executed), engine_name="sustainment",
-                                       parameters={**job.parameters, "figures_dir": str(folder / layout.FIGURES)},
-                                       kernel_name="python3", language="python", progress_bar=False, log_output=False,
-                                       request_save_on_cell_execute=False, cwd=str(paths.ROOT), execution_timeout=timeout,
-                                       km=km, before=before, after=(save_reads,), partial=str(executed))
-            if kernels == "warm":
-                _WARM["prepared"] = True
-        except PapermillExecutionError as err:
-            cells = nbformat.read(executed, as_version=4).cells if executed.exists() else []
-            cell_id = next((c.get("id", "?") for c in cells if c.get("execution_count") == err.exec_count), "?")
-            error = f"cell {cell_id} (In [{err.exec_count}]): {err.ename}: {_first_line(err.evalue or '')}"
-            if kernels == "warm":
-                _WARM["prepared"] = True  # the report failed, the kernel is fine: the next reset cleans up
-        except TimeoutError as err:  # nbclient's CellTimeoutError: the kernel was interrupted
-            error = f"{_timed_out_cell(job.notebook_path, str(err))}: timed out after {timeout}s"
-            _discard_kernel()
-        except Exception as err:  # a kernel that dies or will not start: still one report's failure
-            error = f"{type(err).__name__}: {_first_line(err)}"
-            _discard_kernel()
-        finally:
-            if kernels != "warm" and km.has_kernel:
-                from jupyter_core.utils import run_sync
-
-                run_sync(km.shutdown_kernel)(now=True)
+        notebook, error = _run_notebook(job, folder, timeout, kernels)
         result = {"key": job.key, "notebook": job.notebook, "scenario": job.scenario,
                   "seconds": round(time.perf_counter() - started, 2)}
         if error:
+            executed = folder / f"{job.notebook}.executed.ipynb"
             return {**result, "status": "failed", "error": error,
                     "executed": executed.read_bytes() if executed.exists() else b""}
-        clean(notebook, job)
-        files = {f"{job.notebook}.ipynb": (nbformat.writes(notebook) + "\n").encode(),
-                 f"{job.notebook}.html": to_html(notebook, f"{job.notebook} ({job.scenario})").encode()}
-        files.update({f"{layout.FIGURES}/{p.name}": p.read_bytes() for p in sorted((folder / layout.FIGURES).iterdir())})
+        reads_file = folder / "reads.json"
         reads = json.loads(reads_file.read_text(encoding="utf-8")) if reads_file.exists() else None
-        return {**result, "status": "rendered", "reads": reads, "files": files}
+        return {**result, "status": "rendered", "reads": reads, "files": _outputs(job, notebook, folder)}
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -14,15 +14,42 @@ from __future__ import annotations
 
 import os
 import sys
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from sustainment.errors import ExecutorError, WorkerDied
+from sustainment.errors import ExecutorError, ParameterError, WorkerDied
 
 EXECUTORS = ("pool", "dask")
 
 
-class PoolExecutor:
+class Executor(ABC):
+    """Where tasks run: submit them, collect their outcomes as they complete, stop at once or close."""
+
+    workers: int
+
+    @abstractmethod
+    def submit(self, function: Callable, *args): ...
+
+    @abstractmethod
+    def completed(self, futures) -> Iterator: ...
+
+    @abstractmethod
+    def outcome(self, future):
+        """The task's result; WorkerDied when the process running it was killed."""
+
+    @abstractmethod
+    def stop(self) -> None: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def map(self, function: Callable, arguments: list[tuple]) -> list:
+        """`function(*args)` for each of `arguments`, results in order."""
+        return [self.outcome(f) for f in [self.submit(function, *args) for args in arguments]]
+
+
+class PoolExecutor(Executor):
     """A spawn-context process pool whose workers run `initializer(*initargs)` once."""
 
     def __init__(self, workers: int, initializer: Callable | None = None, initargs: tuple = ()):
@@ -48,9 +75,6 @@ class PoolExecutor:
             return future.result()
         except BrokenProcessPool:
             raise WorkerDied from None
-
-    def map(self, function: Callable, arguments: list[tuple]) -> list:
-        return [self.outcome(f) for f in [self.submit(function, *args) for args in arguments]]
 
     def stop(self) -> None:
         """Stop every worker now (Ctrl-C): queued tasks are cancelled, running ones killed."""
@@ -98,7 +122,7 @@ def _answer_within(scheduler: str, seconds: float) -> None:
         raise ExecutorError(f"dask scheduler {scheduler}: not reachable ({first})") from None
 
 
-class DaskExecutor:
+class DaskExecutor(Executor):
     """A Dask client: on a LocalCluster of `workers` single-threaded processes, or on `scheduler`."""
 
     def __init__(self, workers: int, scheduler: str = "", initializer: Callable | None = None, initargs: tuple = ()):
@@ -142,9 +166,6 @@ class DaskExecutor:
         except distributed.KilledWorker:
             raise WorkerDied from None
 
-    def map(self, function: Callable, arguments: list[tuple]) -> list:
-        return [self.outcome(f) for f in [self.submit(function, *args) for args in arguments]]
-
     def stop(self) -> None:
         self.close()
 
@@ -154,14 +175,23 @@ class DaskExecutor:
             self.cluster.close()
 
 
+def choose(kind: str, scheduler: str = "", default: str = "pool") -> str:
+    """The executor asked for: `kind`, else "dask" when a scheduler is named, else `default` ("" for
+    no executor: this process); ParameterError (a usage mistake, exit 2) for an unknown kind or a
+    scheduler without Dask."""
+    kind = kind or ("dask" if scheduler else default)
+    if kind and kind not in EXECUTORS:
+        raise ParameterError(f"--executor {kind!r}: expected one of {', '.join(EXECUTORS)}")
+    if scheduler and kind != "dask":
+        raise ParameterError("--scheduler needs --executor dask")
+    return kind
+
+
 @contextmanager
 def executor(kind: str, workers: int, scheduler: str = "", initializer: Callable | None = None, initargs: tuple = ()):
-    """The executor `kind` ("pool" or "dask") for a block; stopped at once if the block raises
-    (Ctrl-C included), closed when it ends."""
-    if kind not in EXECUTORS:
-        raise ExecutorError(f"--executor {kind!r}: expected one of {', '.join(EXECUTORS)}")
-    if scheduler and kind != "dask":
-        raise ExecutorError("--scheduler needs --executor dask")
+    """The executor `kind` ("pool" or "dask", see `choose`) for a block; stopped at once if the
+    block raises (Ctrl-C included), closed when it ends."""
+    kind = choose(kind, scheduler)
     running = (DaskExecutor(workers, scheduler, initializer, initargs) if kind == "dask"
                else PoolExecutor(workers, initializer, initargs))
     try:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sustainment import layout, paths
 from sustainment.claims.dates import parse_as_of, public_day
-from sustainment.claims.scenarios import load_scenarios
+from sustainment.claims.scenarios import pick, scenarios_of
 from sustainment.errors import CsvError, ParameterError, WorkerDied
 from sustainment.notebooks import analyses_declared, refuse_typed_numbers
 from sustainment.paths import ALL, Project, claim_files
@@ -141,10 +141,10 @@ def plan(project: Project, notebooks: list[str] | None, scenario_names: list[str
             raise ParameterError(f"-p {name}: no selected notebook declares '{name}'")
     for path in sorted(project.scenarios.glob("*.yaml")):
         _check_name("scenario", path.stem, path)
-    all_scenarios = load_scenarios(project.scenarios, project.data / "sources.csv", None)
+    all_scenarios = scenarios_of(project)
     for scenario in all_scenarios:
         check_scenario_keys(scenario, every)
-    scenarios = load_scenarios(project.scenarios, project.data / "sources.csv", scenario_names)
+    scenarios = pick(all_scenarios, scenario_names)
     checksums = data_checksums(project.data)
     code = code_digest()
     revision = git_revision()
@@ -253,8 +253,9 @@ def render(project: Project = Project(), notebooks: list[str] | None = None, sce
     seconds = timeout_setting(timeout)
     if kernels not in engine.KERNEL_MODES:
         raise ParameterError(f"--kernels {kernels!r}: expected one of {', '.join(engine.KERNEL_MODES)}")
-    if scheduler and executor != "dask":
-        raise ParameterError("--scheduler needs --executor dask")
+    from sustainment.running import executors
+
+    executor = executors.choose(executor, scheduler)
     with publish.reports_lock(project.reports, no_wait):
         manifest = publish.read_manifest(project.reports)
         planned = plan(project, notebooks, scenarios, overrides or {}, manifest)

@@ -91,13 +91,13 @@ def reset() -> None:
         namespace = vars(sys.modules[name])
         namespace.clear()
         namespace.update(attributes)
-    from sustainment import claims
+    from sustainment.claims import reads
 
-    claims.forget_reads()
+    reads.forget_reads()
 
 
 def save_reads(path: str) -> None:
     """Write the metrics this report read (see `claims.record_reads`) to `path`, as JSON."""
-    from sustainment import claims
+    from sustainment.claims import reads
 
-    claims.save_reads(path)
+    reads.save_reads(path)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sustainment.claims.scenarios import Scenario, load_scenarios
+from sustainment.claims.scenarios import DEFAULT_SCENARIO, Scenario, scenarios_of
 from sustainment.errors import ParameterError
 from sustainment.notebooks import analyses_declared, parameters_cell, read_notebook
 from sustainment.parameters import Parameter, parse
@@ -77,7 +77,7 @@ def bind_notebook(namespace: dict, notebook: str, project=None) -> dict:
     signature = read_signature(project.notebooks / f"{notebook}.ipynb")
     typed = {name: namespace[name] for name, p in signature.items()
              if name in namespace and namespace[name] != p.default and name not in ("scenario", "figures_dir")}
-    (scenario,) = load_scenarios(project.scenarios, project.data / "sources.csv", [namespace.get("scenario", "baseline")])
+    (scenario,) = scenarios_of(project, [namespace.get("scenario", DEFAULT_SCENARIO)])
     values = bind(f"{notebook}.ipynb", signature, scenario, {k: v for k, v in typed.items()})
     namespace.update({name: value for name, value in values.items() if name != "figures_dir"})
     return values

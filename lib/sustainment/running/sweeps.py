@@ -7,7 +7,6 @@ NAME=VALUE` overriding, `-p AXIS=LOW:HIGH:STEP` giving the axes), the model runs
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import pandas as pd
 from sustainment.analyses.sensitivity import finding, model, run
 from sustainment.errors import SweepError
 from sustainment.models.grid import Model, Sweep, break_even, parse_axis
+from sustainment.parameters import assignments
 
 
 def sidecar(sweep: Sweep, claims: pd.DataFrame, inputs: str = "") -> dict:
@@ -53,14 +53,9 @@ def write(sweep: Sweep, folder: Path, claims: pd.DataFrame, inputs: str = "") ->
 
 def parse_assignments(items: list[str], spec: Model) -> tuple[dict[str, np.ndarray], dict[str, str]]:
     """`-p` items of a sweep: `axis=low:high:step` or `axis=a,b,c` are axes (in the order given),
-    any other `name=value` a fixed parameter of the model's report."""
+    any other `name=value` a fixed parameter of the model's pipeline."""
     axes, fixed = {}, {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        if not sep or not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
-            raise SweepError(f"-p {item!r}: expected NAME=VALUE")
-        if name in axes or name in fixed:
-            raise SweepError(f"-p {name}: given twice")
+    for name, value in assignments(items).items():
         if name in {a.name for a in spec.axes} and (":" in value or "," in value):
             axes[name] = parse_axis(spec.axis(name), value)
         else:
@@ -76,12 +71,12 @@ def scenario_sweep(project, name: str, scenario: str, items: list[str], n_draws:
     are evaluated here, or on `executor` ("pool" or "dask", see `executors`)."""
     from sustainment.analyses.registry import PIPELINES, preflight
     from sustainment.claims import load
-    from sustainment.claims.scenarios import load_scenarios
+    from sustainment.claims.scenarios import scenarios_of
     from sustainment.running.signature import bind
 
     spec = model(name)
     axes, fixed = parse_assignments(items, spec)
-    (chosen,) = load_scenarios(project.scenarios, project.data / "sources.csv", [scenario])
+    (chosen,) = scenarios_of(project, [scenario])
     parameters = bind(f"sweep {name}", PIPELINES[name].signature(), chosen, fixed)
     claims = load(project.data)
     problem = preflight(claims, parameters, [name])
