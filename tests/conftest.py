@@ -115,6 +115,7 @@ def toy_project(tmp_path: Path, bodies: dict[str, str], parameters: str = TOY) -
         cell = nbformat.v4.new_code_cell(parameters)
         cell.metadata["tags"] = ["parameters"]
         notebook.cells = [cell, nbformat.v4.new_code_cell(body)]
+        notebook.metadata["sustainment"] = {"analyses": []}
         for number, item in enumerate(notebook.cells):
             item["id"] = f"cell-{number}"
         nbformat.write(notebook, notebooks / f"{name}.ipynb")

@@ -49,3 +49,26 @@ def test_every_spelling_of_a_large_number_is_found(tmp_path, spelling):
     assert typed_numbers(path) == [(3, spelling.lstrip("-"))]
     with pytest.raises(ParameterError, match=r"typed.ipynb: cell 3 \(counting from the top, from 1\) types the number"):
         refuse_typed_numbers(path)
+
+
+def test_a_notebook_that_lost_its_declarations_is_refused(tmp_path):
+    """Converted to a script and back, a notebook loses its metadata: its pre-flight and its deck
+    charts vanished while every check passed. Now render and `sustainment check` refuse it."""
+    import json
+    import subprocess
+    import sys
+
+    from sustainment import paths
+    from sustainment.paths import Project
+    from sustainment.running import render
+
+    notebook = json.loads((paths.NOTEBOOKS_DIR / "briefing.ipynb").read_text(encoding="utf-8"))
+    del notebook["metadata"]["sustainment"]
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    (notebooks / "briefing.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    with pytest.raises(ParameterError, match='briefing.ipynb: notebook metadata lacks "sustainment"'):
+        render.plan(Project(notebooks=notebooks, reports=tmp_path / "reports"), None, None, {})
+    done = subprocess.run([sys.executable, "-m", "sustainment.cli", "check", str(notebooks / "briefing.ipynb")],
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and 'notebook metadata lacks "sustainment"' in done.stderr

@@ -44,7 +44,7 @@ def render_toy(project: Project, name: str, charts: dict[str, list[str]]) -> Non
     analyses.save_briefing(str(folder), scenario=name, as_of=pd.Timestamp("2024-12-31"),
                            data_vintage=pd.Timestamp("2024-12-31"), policy="central",
                            key_numbers=key_numbers, bottom_lines=[f"**Bottom line.** The {name} answer."])
-    notebook = {"cells": [], "metadata": {"sustainment": {"deck": {"order": 0, "charts": list(charts)}}},
+    notebook = {"cells": [], "metadata": {"sustainment": {"analyses": [], "deck": {"order": 0, "charts": list(charts)}}},
                 "nbformat": 4, "nbformat_minor": 5}
     (project.notebooks / "briefing.ipynb").write_text(json.dumps(notebook))
     manifest_path = project.reports / "manifest.json"

@@ -140,3 +140,28 @@ def test_scenario_fields_of_the_wrong_type_or_name_are_one_line(tmp_path, change
     path.write_text(text)
     with pytest.raises(ParameterError, match=re.escape(message)):
         read_scenario(path, {"s1"})
+
+
+def test_papermill_keeps_an_explicit_value_equal_to_the_default(tmp_path, data_dir, monkeypatch):
+    """`papermill ... -p scenario wide -p policy central` keeps policy central although the scenario
+    says high and central is the notebook's default (it was silently replaced by the scenario's)."""
+    import nbformat
+    import papermill
+
+    monkeypatch.delenv(RENDER_VARIABLE, raising=False)
+    project = toy_lab_project(tmp_path, data_dir)
+    notebook = nbformat.read(project.notebooks / "toy.ipynb", as_version=4)
+    notebook.cells.append(nbformat.v4.new_code_cell(
+        "from pathlib import Path\nfrom sustainment.paths import Project\n"
+        "from sustainment.running.signature import bind_notebook\n"
+        f"bind_notebook(globals(), 'toy', Project(notebooks=Path({str(project.notebooks)!r}), data=Path({str(data_dir)!r}), "
+        f"scenarios=Path({str(project.scenarios)!r})))\n"
+        "print(policy, n_draws, share)"))
+    for number, cell in enumerate(notebook.cells):
+        cell["id"] = f"cell-{number}"
+    source = tmp_path / "toy-run.ipynb"
+    nbformat.write(notebook, source)
+    done = papermill.execute_notebook(str(source), str(tmp_path / "out.ipynb"), kernel_name="python3", progress_bar=False,
+                                      language="python", parameters={"scenario": "wide", "policy": "central", "share": 0.75})
+    printed = "".join(output.get("text", "") for output in done.cells[-1].outputs)
+    assert printed.split() == ["central", "900", "0.75"]  # explicit policy kept; the scenario's n_draws; explicit share

@@ -107,3 +107,17 @@ def test_ruff_is_clean():
 def test_importing_the_package_stays_cheap():
     done = subprocess.run([sys.executable, "-X", "importtime", "-c", "import sustainment"], capture_output=True, text=True)
     assert "pandas" not in done.stderr and "matplotlib" not in done.stderr
+
+
+def test_the_readme_module_map_names_every_module():
+    """README's module map is where a newcomer looks first: it names every module (a folder named
+    as a whole, `analyses/`, covers its modules) and nothing that is not one."""
+    import re
+
+    text = (paths.ROOT / "README.md").read_text(encoding="utf-8")
+    table = text[text.index("| module | responsibility |"):]
+    first_cells = [line.split("|")[1] for line in table[:table.index("\n\n")].splitlines()[2:]]
+    named = {name.rstrip("/").replace("/", ".") for cell in first_cells for name in re.findall(r"`([^`]+)`", cell)}
+    assert named <= set(modules()) | set(FOLDERS), sorted(named - set(modules()) - set(FOLDERS))
+    missing = [m for m in modules() if m not in named and m.split(".")[0] not in named and m not in FOLDERS]
+    assert not missing, missing

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sustainment import paths
 from sustainment.claims.scenarios import DEFAULT_SCENARIO
-from sustainment.errors import DatasetError, SweepError
+from sustainment.errors import DatasetError, ParameterError, SweepError
 from sustainment.parameters import assignments
 
 SHARED_DAILY_FILE = paths.SHARED_DIR / "data" / "ua_general_staff_russian_personnel_losses.json"
@@ -92,13 +92,17 @@ def cmd_strip(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Refuse notebooks that type numbers into code or keep outputs: one line each, exit 2."""
-    from sustainment.notebooks import read_notebook, typed_numbers
+    from sustainment.notebooks import declarations, read_notebook, typed_numbers
 
     problems = []
     for path in _notebook_paths(args.notebooks):
         for cell, text in typed_numbers(path):
             problems.append(f"{paths.relative(path)}: cell {cell} types the number {text}: numbers enter as claims "
                             "or parameters")
+        try:
+            declarations(path)
+        except ParameterError as err:
+            problems.append(str(err))
         cells = read_notebook(path)["cells"]
         if any(c.get("outputs") or c.get("execution_count") for c in cells if c.get("cell_type") == "code"):
             problems.append(f"{paths.relative(path)}: has outputs; run `make strip`")

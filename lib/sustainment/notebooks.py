@@ -42,9 +42,15 @@ def read_notebook(path: Path) -> dict:
 
 
 def declarations(path: Path) -> dict:
-    """What a notebook declares in its metadata under "sustainment": `deck` (the charts it sends
-    to the deck) and `analyses` (the pipelines it runs, checked before any kernel)."""
-    found = read_notebook(path).get("metadata", {}).get("sustainment", {})
+    """What a notebook declares in its metadata under "sustainment": `analyses` (the pipelines it
+    runs, checked before any kernel; required, [] for none) and `deck` (the charts it sends to the
+    deck). A notebook without them (say, converted to a script and back, which drops notebook
+    metadata) is refused, not rendered with its checks and deck charts silently gone."""
+    metadata = read_notebook(path).get("metadata", {})
+    found = metadata.get("sustainment")
+    if found is None or (isinstance(found, dict) and "analyses" not in found):
+        raise ParameterError(f'{path.name}: notebook metadata lacks "sustainment": {{"analyses": [...]}} (the pipelines '
+                             'it runs, [] for none; README, Write a new analysis); was it converted and its metadata lost?')
     if not isinstance(found, dict):
         raise ParameterError(f"{path.name}: metadata sustainment must be a mapping")
     return found

@@ -56,6 +56,7 @@ from sustainment.analyses.recruitment import (
     recruitment_inputs_table,
     recruitment_window,
 )
+from sustainment.analyses.registry import pipeline_inputs
 from sustainment.analyses.sensitivity import sensitivity_analysis, sensitivity_bottom_line, sensitivity_charts, sweep_table
 
 __all__ = [
@@ -88,6 +89,7 @@ __all__ = [
     "latest_supply_year",
     "likelihood_note",
     "monte_carlo_table",
+    "pipeline_inputs",
     "plain",
     "rate_check_table",
     "ratio_table",

@@ -72,7 +72,7 @@ def ammunition_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str = 
                         first_year: int = FIRST_YEAR, last_year: int = 0, horizon_year: int = 2027,
                         russia_growth: float = 0.0, west_growth: float = 0.0, eu_target_claim: str = "",
                         us_target_claim: str = "", include_north_korea: bool = True, include_iran: bool = True,
-                        n_draws: int = 20_000, seed: int = 0) -> AmmunitionResult:
+                        n_draws: int = 20_000, seed: int = 20241028) -> AmmunitionResult:
     """Supply by actor and side, the side ratio (Monte Carlo), fire vs supply, and the
     scenario's projection from `last_year` (0: the latest year with a supply claim public by
     `as_of`) to `horizon_year` beside each side's statistical trend."""
@@ -86,6 +86,11 @@ def ammunition_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str = 
     supply = ammo.annual_supply(claims, years, components, policy=policy, as_of=when, min_confidence=min_confidence)
     totals = ammo.side_totals(supply, metric_natures(claims))
     ratio = ammo.side_ratio(supply, n_draws=n_draws, seed=seed)
+    if last_year not in set(ratio["year"]):
+        missing = [side for side in ("russia", "west") if not totals[(totals["year"] == last_year) & (totals["side"] == side)
+                                                                       & (totals["central"] > 0)].shape[0]]
+        raise ValueError(f"no claim for the {' or '.join(SIDE_WORDS[s] for s in missing) or 'either side'} in {last_year} "
+                         f"under policy {policy!r} (min_confidence {min_confidence}): the comparison needs both sides")
     stated = select(claims, metric=["shells_production_ratio_vs_eu", "shells_production_ratio_vs_nato"], actor="RU",
                             as_of=when, min_confidence="medium" if min_confidence == "low" else min_confidence)
     claimed_ratio = pd.DataFrame({"year": stated["period_end"].dt.year, "value": stated["canonical_value"],

@@ -249,8 +249,9 @@ def recruitment_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str =
                          window_months: int = WINDOW_MONTHS, horizon: int = 36, losses_path: str = "trend",
                          loss_growth: float = 0.0, wounded_not_returning: float = 0.3,
                          wounded_not_returning_spread: float = 0.15, recruit_change: float = 0.0,
-                         mobilization_claim: str = "", mobilization_month: int = 6, foreign_troops_claim: str = "",
-                         foreign_troops_month: int = 1, n_draws: int = 20_000, seed: int = 0) -> RecruitmentResult:
+                         mobilization_claim: str = "", mobilization_month: int = 6,
+                         foreign_troops_claim: str = "nk-troops-deployed-2024-11-04", foreign_troops_month: int = 1,
+                         n_draws: int = 20_000, seed: int = 20241028) -> RecruitmentResult:
     """Losses (`_losses`), recruitment (claims in the window before as_of), the permanent-loss share
     (`_permanent`) and other exits (prisoners, desertion: claims in the window), then the
     stock-flow model, its Monte Carlo, tornado and break-even."""

@@ -29,7 +29,7 @@ min_confidence: str = "low"  # ignore claims below this confidence {low, medium,
 n_draws: int = 20000  # Monte Carlo draws [100, 1000000]
 seed: int = 20241028  # random seed for every draw [0, 4294967295]
 figures_dir: str = ""  # folder for exported charts (empty: shown, not saved)
-""", "analyses.registry.COMMON")  # every notebook declares these (a notebook may choose its own default)
+""", "analyses.registry.COMMON")  # as every notebook declares them (a notebook may choose its own default)
 PIPELINE_INPUTS = ("as_of", "policy", "min_confidence", "n_draws", "seed")  # the common parameters a pipeline takes
 
 
@@ -54,19 +54,29 @@ PIPELINES = {pipeline.name: pipeline for pipeline in (
 )}
 
 
+def pipeline_inputs(name: str, values: Mapping) -> dict:
+    """The values pipeline `name` takes from a notebook's globals (`analyses.pipeline_inputs("ammunition", globals())`)."""
+    return PIPELINES[name].inputs(values)
+
+
 def declaration_problems(where: str, signature: dict[str, Parameter], analyses: list[str]) -> list[str]:
     """Where a notebook's parameters cell (`signature`) drifts from the declarations: a common
-    parameter missing or of another type or bounds, a parameter of a pipeline it runs missing or
-    declared otherwise (type, default, help). One line each."""
+    parameter of another type or bounds than `COMMON`'s; for each pipeline it runs, a common input
+    missing, or one of the pipeline's own parameters missing or declared otherwise (type, default,
+    help). One line each."""
     problems = []
-    for name, common in COMMON.items():
-        own = signature.get(name)
-        if own is None:
-            problems.append(f"{where}: parameter '{name}' is missing (every notebook declares {', '.join(COMMON)})")
-        elif (own.type, own.minimum, own.maximum, own.choices) != (common.type, common.minimum, common.maximum, common.choices):
+    for name, own in signature.items():
+        common = COMMON.get(name)
+        if common and (own.type, own.minimum, own.maximum, own.choices) != (common.type, common.minimum, common.maximum,
+                                                                             common.choices):
             problems.append(f"{where}: parameter '{name}' must be declared as in analyses.registry.COMMON: {_line(common)}")
     for analysis in analyses:
-        for name, declared in PIPELINES[analysis].parameters.items() if analysis in PIPELINES else ():
+        pipeline = PIPELINES.get(analysis)
+        for name in PIPELINE_INPUTS if pipeline else ():
+            if name not in signature:
+                problems.append(f"{where}: parameter '{name}' is missing: the {analysis} pipeline takes it "
+                                f"({_line(COMMON[name])})")
+        for name, declared in pipeline.parameters.items() if pipeline else ():
             if signature.get(name) != declared:
                 problems.append(f"{where}: parameter '{name}' of the {analysis} pipeline must be declared as "
                                 f"analyses.{analysis}.PARAMETERS declares it: {_line(declared)}")

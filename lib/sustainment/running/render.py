@@ -29,7 +29,7 @@ from sustainment.publishing import publish
 from sustainment.publishing.fingerprint import code_digest, data_checksums, sha256_bytes
 from sustainment.running import engine
 from sustainment.running.engine import Job
-from sustainment.running.signature import bind, check_scenario_keys, read_signature
+from sustainment.running.signature import bind, check_declarations, check_scenario_keys, read_signature
 
 NAME = re.compile(r"[A-Za-z0-9_-]+")  # notebook and scenario names: they become folders and file names
 DEFAULT_TIMEOUT = 600  # seconds per cell
@@ -133,6 +133,8 @@ def plan(project: Project, notebooks: list[str] | None, scenario_names: list[str
     if unknown:
         raise ParameterError(f"unknown notebook(s) {', '.join(unknown)}; available: {', '.join(available)}")
     every = {name: read_signature(path) for name, path in available.items()}
+    for name, path in available.items():
+        check_declarations(path, every[name])
     signatures = {n: every[n] for n in chosen}
     for name in chosen:
         refuse_typed_numbers(available[name])

@@ -61,12 +61,34 @@ def bind(notebook: str, signature: dict[str, Parameter], scenario: Scenario, ove
     return values
 
 
+INJECTED = "# Parameters"  # how papermill's injected-parameters cell begins
+
+
+def injected_names(namespace: dict) -> set[str]:
+    """The names papermill's injected-parameters cell assigned in this kernel (papermill CLI or API,
+    nbconvert with parameters): explicit values, even when equal to the notebook's defaults. Read
+    from the kernel's input history (`_ih`)."""
+    import ast
+
+    found: set[str] = set()
+    for source in namespace.get("_ih") or ():
+        if isinstance(source, str) and source.lstrip().startswith(INJECTED):
+            try:
+                tree = ast.parse(source)
+            except SyntaxError:
+                continue
+            found |= {target.id for node in tree.body if isinstance(node, ast.Assign)
+                      for target in node.targets if isinstance(target, ast.Name)}
+    return found
+
+
 def bind_notebook(namespace: dict, notebook: str, project=None) -> dict:
-    """In a notebook run by hand (JupyterLab): give `namespace` (the notebook's globals) the values
-    of the scenario its `scenario` parameter names, as the renderer binds them (defaults < scenario
-    < what the analyst typed: a parameter whose value differs from its declared default is kept).
-    Under the renderer the values are already bound and nothing changes. Returns the bound
-    values; ParameterError (one line) for an unknown scenario or a bad value."""
+    """In a notebook run outside the renderer (JupyterLab, the papermill CLI, nbconvert): give
+    `namespace` (the notebook's globals) the values of the scenario its `scenario` parameter names,
+    with the renderer's precedence: defaults < scenario < explicit values. Explicit: a value
+    papermill injected (even one equal to the default) or one the analyst typed (differing from the
+    declared default). Under the renderer the values are already bound and nothing changes.
+    Returns the bound values; ParameterError (one line) for an unknown scenario or a bad value."""
     import os
 
     from sustainment.paths import RENDER_VARIABLE, Project
@@ -75,8 +97,10 @@ def bind_notebook(namespace: dict, notebook: str, project=None) -> dict:
         return {}  # the renderer bound every value already
     project = project or Project()
     signature = read_signature(project.notebooks / f"{notebook}.ipynb")
+    injected = injected_names(namespace)
     typed = {name: namespace[name] for name, p in signature.items()
-             if name in namespace and namespace[name] != p.default and name not in ("scenario", "figures_dir")}
+             if name in namespace and (name in injected or namespace[name] != p.default)
+             and name not in ("scenario", "figures_dir")}
     (scenario,) = scenarios_of(project, [namespace.get("scenario", DEFAULT_SCENARIO)])
     values = bind(f"{notebook}.ipynb", signature, scenario, {k: v for k, v in typed.items()})
     namespace.update({name: value for name, value in values.items() if name != "figures_dir"})
