@@ -21,10 +21,20 @@ def _fail(lines: list[str], code: int = 1) -> int:
     return code
 
 
+def _list_checks(checks) -> int:
+    """One line per named check: its code and what it finds (the check's docstring, or its function's)."""
+    for code, check in checks:
+        print(f"{code}: {' '.join((check.__doc__ or '').split(chr(10) * 2)[0].split())}")
+    return 0
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from sustainment.claims import load
     from sustainment.claims.scenarios import load_scenarios
+    from sustainment.claims.validation import INTEGRITY_CHECKS
 
+    if args.checks:
+        return _list_checks(INTEGRITY_CHECKS)
     data = args.data_dir or paths.DATA_DIR
     claims = load(data)
     scenarios = load_scenarios(data / "scenarios", data / "sources.csv", None) if (data / "scenarios").is_dir() else []
@@ -35,14 +45,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     from sustainment import analyses
-    from sustainment.claims import findings as integrity
-    from sustainment.claims import load
+    from sustainment.claims import findings, load
 
+    if args.checks:
+        return _list_checks(findings.SOFT_CHECKS)
     claims = load(args.data_dir)  # hard problems: DataError, like validate
-    findings = integrity.soft_findings(claims, analyses.headline_inputs(claims), SHARED_DAILY_FILE)
-    for finding in findings:
+    found = findings.soft_findings(claims, analyses.headline_inputs(claims), SHARED_DAILY_FILE)
+    for finding in found:
         print(finding)
-    print(f"{len(findings)} finding(s) to review; no hard problem")
+    print(f"{len(found)} finding(s) to review; no hard problem")
     return 0
 
 
@@ -177,11 +188,13 @@ def _data_commands(commands) -> None:
     """validate, audit, import-ua-gs: the data."""
     validate = commands.add_parser("validate", help="check data/ and print one line per problem")
     validate.add_argument("data_dir", nargs="?", type=Path, help="folder with the CSV tables (default: data/)")
+    validate.add_argument("--checks", action="store_true", help="list the named integrity checks and their codes")
     validate.set_defaults(run=cmd_validate)
 
     audit = commands.add_parser("audit", help="list soft integrity findings (file:line, row, reason); "
                                 "exit 0 unless the data is invalid")
     audit.add_argument("data_dir", nargs="?", type=Path, help="folder with the CSV tables (default: data/)")
+    audit.add_argument("--checks", action="store_true", help="list the named soft checks and their codes")
     audit.set_defaults(run=cmd_audit)
 
     imports = commands.add_parser("import-ua-gs", help="derive month-end Ukrainian General Staff claims")

@@ -42,7 +42,7 @@ from sustainment.analyses.briefing import (
     key_range,
     save_briefing,
 )
-from sustainment.analyses.common import as_of_date, claim, claims_table, evidence_table, likelihood_note, plain, report_header
+from sustainment.analyses.common import as_of_date, claim, claims_table, evidence_table, plain, report_header
 from sustainment.analyses.recruitment import (
     RecruitmentResult,
     alternatives_table,
@@ -58,6 +58,7 @@ from sustainment.analyses.recruitment import (
 )
 from sustainment.analyses.registry import pipeline_inputs
 from sustainment.analyses.sensitivity import sensitivity_analysis, sensitivity_bottom_line, sensitivity_charts, sweep_table
+from sustainment.presentation.narrative import likelihood_note
 
 __all__ = [
     "AmmunitionResult",

@@ -20,6 +20,7 @@ from sustainment.analyses.common import (
 from sustainment.claims import id_list, select
 from sustainment.models import ammunition as ammo
 from sustainment.presentation import narrative
+from sustainment.presentation.narrative import SIDE_WORDS
 
 METRIC_WORDS = {"shells_produced": "output", "shells_production_capacity": "capacity", "shells_delivered": "deliveries",
                 "shells_fired": "rounds fired"}
@@ -27,7 +28,6 @@ METRIC_WORDS = {"shells_produced": "output", "shells_production_capacity": "capa
 BASIS_WORDS = {"claims": "", "upper bounds only": "caps only", "lower bounds only": "floors only",
                "bounds only": "caps and floors only"}
 
-SIDE_WORDS = {"russia": "Russian side", "west": "Western side"}
 
 PARAMETERS = parameters.parse("""\
 first_year: int = 2022  # first year compared [2022, 2030]

@@ -75,12 +75,6 @@ def plain(text: str, _claims: pd.DataFrame, _claim_ids) -> str:
     """A `link` that links nothing: bottom lines for the deck, which carries its claims in notes."""
     return text
 
-def likelihood_note() -> str:
-    """The likelihood scale the bottom lines use, as a sentence."""
-    scale = narrative.likelihood_table()
-    return ("Likelihood words follow " + narrative.LIKELIHOOD_SOURCE + ": "
-            + "; ".join(f"{t} {p}" for t, p in zip(scale["term"], scale["probability"])) + ".")
-
 def vintage_words(claims: pd.DataFrame) -> str:
     """When the newest claim was public, and, when a derived series (data/claims_*.csv, imported
     by a script) is newer, when the newest curated claim (data/claims.csv) was."""

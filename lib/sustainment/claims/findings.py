@@ -1,6 +1,6 @@
 """Soft integrity checks: what an analyst should look at before trusting a claim, listed by
 `sustainment audit` with file:line, row id and the reason. (The hard checks, which `validate`
-refuses, live in `validation.integrity_problems`.)
+refuses, are `validation.INTEGRITY_CHECKS`.) Each finding carries its check's code.
 
 - a claim relaying the Ukrainian General Staff that disagrees with its daily series by > 5%;
 - a period that does not match what the quote says ("in 2023", "since the invasion", "per day");
@@ -11,6 +11,7 @@ refuses, live in `validation.integrity_problems`.)
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -152,8 +153,20 @@ def outliers(claims: pd.DataFrame, factor: float = OUTLIER_FACTOR) -> list[Probl
             for index, row in flagged.iterrows()]
 
 
+SOFT_CHECKS = (("ua-disagreement", ua_disagreements), ("period-mismatch", period_mismatches),
+               ("low-confidence-central", low_confidence_centrals), ("rate-beyond-total", rates_beyond_totals),
+               ("outlier", outliers))  # what `audit` lists, by code
+
+
+def _run(check, claims: pd.DataFrame, headline: pd.DataFrame, daily_file: Path | None) -> list[Problem]:
+    """A soft check given what it takes: the Ukrainian series, the headline estimates, or the claims alone."""
+    if check is ua_disagreements:
+        return check(claims, ua_series(claims, daily_file))
+    return check(claims, headline) if check is low_confidence_centrals else check(claims)
+
+
 def soft_findings(claims: pd.DataFrame, headline: pd.DataFrame, daily_file: Path | None = None) -> list[Problem]:
-    """Every soft finding, sorted by file and line (`headline`: see `low_confidence_centrals`)."""
-    found = (ua_disagreements(claims, ua_series(claims, daily_file)) + period_mismatches(claims)
-             + low_confidence_centrals(claims, headline) + rates_beyond_totals(claims) + outliers(claims))
+    """Every soft finding (`SOFT_CHECKS`), each with its check's code, sorted by file and line
+    (`headline`: see `low_confidence_centrals`)."""
+    found = [replace(problem, code=code) for code, check in SOFT_CHECKS for problem in _run(check, claims, headline, daily_file)]
     return sorted(found, key=lambda p: (p.file, p.line, p.column, p.message))

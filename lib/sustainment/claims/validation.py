@@ -8,7 +8,7 @@ uniqueness, and the cross-table checks (units against the metric, sources) run i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -53,10 +53,12 @@ class Problem:
     row_id: str
     column: str
     message: str
+    code: str = ""  # the named check that found it (see INTEGRITY_CHECKS, findings.SOFT_CHECKS); "" for a cell or schema problem
 
     def __str__(self) -> str:
         where = [f"row {self.row_id!r}"] * bool(self.row_id) + [f"column {self.column!r}"] * bool(self.column)
-        return f"{self.file}:{self.line}: " + (" ".join(where) + ": " if where else "") + self.message
+        return (f"{self.file}:{self.line}: " + (" ".join(where) + ": " if where else "") + self.message
+                + (f" [{self.code}]" if self.code else ""))
 
 
 def read_table(path: Path, columns: list[str], id_column: str) -> tuple[pd.DataFrame | None, list[Problem]]:
@@ -307,10 +309,8 @@ def validate_claims(frame: pd.DataFrame, metrics: pd.DataFrame, actors: pd.DataF
     return problems or integrity_problems(frame, metrics, sources)
 
 
-def integrity_problems(claims: pd.DataFrame, metrics: pd.DataFrame, sources: pd.DataFrame) -> list[Problem]:
-    """The hard integrity checks, on claims that passed the cell checks: a statement entered
-    twice without a shared `statement` key, a bound the quote plainly states but the row does not,
-    and an observed claim whose period ends after the day it was public."""
+def repeated_statements(claims: pd.DataFrame, metrics: pd.DataFrame, sources: pd.DataFrame) -> list[Problem]:
+    """Two rows with the same quote, metric, actor and value (canonical units) without one shared `statement` key."""
     problems = []
     canonical = claims["metric"].map(metrics.set_index("name")["unit"])
     days = (claims["period_end"] - claims["period_start"]).dt.days + 1
@@ -323,24 +323,42 @@ def integrity_problems(claims: pd.DataFrame, metrics: pd.DataFrame, sources: pd.
                 problems.append(_problem(claims, index, "id", "statement",
                                          f"repeats row {first['id']!r} (same quote, metric, actor and value): one "
                                          "statement counts once, give both rows the same `statement` key"))
-    plain = claims["bound"].isin(("point", "approx"))
-    for index in claims.index[plain]:
+    return problems
+
+
+def stated_bounds(claims: pd.DataFrame, metrics: pd.DataFrame, sources: pd.DataFrame) -> list[Problem]:
+    """A `point` or `approx` row whose quote puts "up to" or "at least" (or their kin) right before its value."""
+    problems = []
+    for index in claims.index[claims["bound"].isin(("point", "approx"))]:
         row = claims.loc[index]
         said = quotes.stated_bound(row["quote"], row["value"])
         if said:
             words = "up to" if said == "up_to" else "at least"
             problems.append(_problem(claims, index, "id", "bound",
                                      f"the quote says '{words}' this number but bound is {row['bound']!r}: set it to {said!r}"))
+    return problems
+
+
+def late_observations(claims: pd.DataFrame, metrics: pd.DataFrame, sources: pd.DataFrame) -> list[Problem]:
+    """An observed claim (not a forecast) whose period ends after the day it was public."""
     nature = claims["metric"].map(metrics.set_index("name")["nature"])
     published = claims["source_id"].map(sources.set_index("source_id")["published"])
     known_from = claims["reported"].fillna(published)
     late = (nature == "observed") & (claims["forecast"] != "yes") & (claims["period_end"] > known_from)
-    for index in claims.index[late]:
-        problems.append(_problem(claims, index, "id", "period_end",
-                                 f"an observed claim's period ends {claims.at[index, 'period_end'].date()}, after it was "
-                                 f"public ({known_from[index].date()}): end the period on the day it describes, "
-                                 "or mark the row forecast=yes"))
-    return problems
+    return [_problem(claims, index, "id", "period_end",
+                     f"an observed claim's period ends {claims.at[index, 'period_end'].date()}, after it was "
+                     f"public ({known_from[index].date()}): end the period on the day it describes, "
+                     "or mark the row forecast=yes") for index in claims.index[late]]
+
+
+INTEGRITY_CHECKS = (("repeated-statement", repeated_statements), ("stated-bound", stated_bounds),
+                    ("late-observation", late_observations))  # what `validate` refuses, by code
+
+
+def integrity_problems(claims: pd.DataFrame, metrics: pd.DataFrame, sources: pd.DataFrame) -> list[Problem]:
+    """The hard integrity checks (`INTEGRITY_CHECKS`), on claims that passed the cell checks; each
+    problem carries its check's code."""
+    return [replace(problem, code=code) for code, check in INTEGRITY_CHECKS for problem in check(claims, metrics, sources)]
 
 
 def _converts(unit: str, canonical) -> bool:

@@ -41,6 +41,8 @@ LIKELIHOOD_SCALE = (
     (1.00, "almost certain"),
 )
 LIKELIHOOD_SOURCE = "US Intelligence Community Directive 203 (2015)"
+SIDE_WORDS = {"russia": "Russian side", "west": "Western side"}  # the sides in sentences
+SIDE_LABELS = {"russia": "Russia side", "west": "Ukraine & Western side"}  # the sides in chart legends
 
 
 def _missing(value) -> bool:
@@ -157,6 +159,13 @@ def likelihood_table() -> pd.DataFrame:
     lower = [0.0] + [upper for upper, _ in LIKELIHOOD_SCALE[:-1]]
     return pd.DataFrame({"term": [word for _, word in LIKELIHOOD_SCALE],
                          "probability": [f"{low:.0%} to {upper:.0%}" for low, (upper, _) in zip(lower, LIKELIHOOD_SCALE)]})
+
+
+def likelihood_note() -> str:
+    """The likelihood scale the bottom lines use, as a sentence."""
+    scale = likelihood_table()
+    return ("Likelihood words follow " + LIKELIHOOD_SOURCE + ": "
+            + "; ".join(f"{t} {p}" for t, p in zip(scale["term"], scale["probability"])) + ".")
 
 
 # --- links to claims -----------------------------------------------------------------------

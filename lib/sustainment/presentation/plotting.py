@@ -20,9 +20,10 @@ import pandas as pd
 from sustainment import layout
 from sustainment.claims import id_list, source_line
 from sustainment.files import write_atomic
+from sustainment.presentation import narrative
+from sustainment.presentation.narrative import SIDE_LABELS
 
 SIDE_COLOURS = {"russia": "#b2182b", "west": "#2166ac"}
-SIDE_LABELS = {"russia": "Russia side", "west": "Ukraine & Western side"}
 NEUTRAL = "#555555"
 FIGSIZE = (10, 5.625)  # 16:9, the slide's aspect
 PNG_DPI = 300
@@ -197,8 +198,6 @@ def show(figure: plt.Figure, claims: pd.DataFrame) -> str:
     not pixels, so they read at any size and their links work."""
     import base64
     import html
-
-    from sustainment.presentation import narrative
 
     meta = figure._sustainment
     rows = claims[claims["source_id"].isin(meta["source_ids"])].drop_duplicates("source_id").sort_values(["credit", "source_id"])

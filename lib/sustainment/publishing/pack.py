@@ -49,8 +49,7 @@ METHODS = (
     "Manpower: monthly stock-flow. In: recruits (+ mobilization, foreign troops). Out: killed + wounded x the share that is "
     "permanent, + desertion and capture. Losses: the Ukrainian General Staff's monthly rates rescaled to Western estimates, "
     "following their fitted trend.",
-    "Likelihood words: US Intelligence Community Directive 203 (almost no chance < 5%, very unlikely 5-20%, unlikely "
-    "20-45%, roughly even 45-55%, likely 55-80%, very likely 80-95%, almost certain > 95%).",
+    narrative.likelihood_note(),
     "Caveats: shell counts mix calibres, new and refurbished rounds, capacity and output; North Korean container counts "
     "are caps; Russian recruitment claims come from interested officials; Western killed-a-month claims disagree with "
     "the model's losses (see the recruitment report).",
