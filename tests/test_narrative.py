@@ -45,9 +45,9 @@ def test_a_number_links_to_its_claims():
     claims = pd.DataFrame({"id": ["a", "b"], "claimant": ["NATO", "UK MoD"],
                            "known_from": pd.to_datetime(["2024-10-28", "2025-06-12"])})
     one = narrative.link("600,000", claims, ["a"])
-    assert one.startswith('<a class="claim" href="../claims.html#claim-a" title="NATO (2024-10-28)" data-claims="a">')
+    assert one.startswith('<a class="claim" href="../claims.html#claim-a" title="NATO &#40;2024-10-28&#41;" data-claims="a">')
     both = narrative.link("<600k>", claims, ["b", "a", ""])
-    assert narrative.claims_anchor(["a", "b"]) in both and 'data-claims="a b"' in both and "&lt;600k&gt;" in both
+    assert narrative.claims_anchor(["a", "b"]) in both and 'data-claims="a b"' in both and "&#60;600k&#62;" in both
     assert narrative.link("n/a", claims, []) == "n/a"
 
 

@@ -35,9 +35,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     if args.checks:
         return _list_checks(INTEGRITY_CHECKS)
+    from sustainment.running.signature import check_scenarios, read_signature
+
     data = args.data_dir or paths.DATA_DIR
     claims = load(data)
     scenarios = load_scenarios(data / "scenarios", data / "sources.csv", None) if (data / "scenarios").is_dir() else []
+    check_scenarios(scenarios, {path.stem: read_signature(path) for path in sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb"))})
     print(f"{paths.relative(data)}: OK, {len(claims)} claims from {claims['source_id'].nunique()} sources, "
           f"{claims['metric'].nunique()} metrics, {claims['actor'].nunique()} actors, {len(scenarios)} scenarios")
     return 0
@@ -72,7 +75,9 @@ def cmd_import_ua_gs(args: argparse.Namespace) -> int:
         rows = ua.month_end_claims(ua.parse(text))
     except (OSError, UnicodeDecodeError, DatasetError) as err:
         return _fail([f"{origin}: {err}"])
-    target = ua.write(rows, Path(args.data_dir or paths.DATA_DIR))
+    data = Path(args.data_dir or paths.DATA_DIR)
+    ua.check_with(rows, data)  # the data with these rows must validate (DataError otherwise): the good file stays
+    target = ua.write(rows, data)
     print(f"{paths.relative(target)}: {len(rows)} month-end claims, "
           f"{rows['period_end'].iloc[0]}..{rows['period_end'].iloc[-1]}")
     return 0

@@ -6,12 +6,14 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import sys
 from pathlib import Path
 
 from sustainment.errors import CsvError
 
 csv.field_size_limit(sys.maxsize)  # a long quote or note is data, not an error
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # every control character but tab and line breaks
 
 
 def read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -29,6 +31,10 @@ def read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
         raise CsvError(line, f"not UTF-8 (byte 0x{raw[err.start]:02x}); save the file as UTF-8") from None
     if not text.strip():
         raise CsvError(1, "empty file: expected a header line")
+    control = CONTROL.search(text)
+    if control:
+        raise CsvError(text[: control.start()].count("\n") + 1, f"control character U+{ord(control.group()):04X} in the "
+                       "text (a NUL or other invisible byte): remove it")
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip() for h in next(reader)]
     repeated = sorted({h for h in header if header.count(h) > 1})

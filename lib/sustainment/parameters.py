@@ -13,6 +13,7 @@ kernel.
 from __future__ import annotations
 
 import ast
+import math
 import re
 from dataclasses import dataclass
 
@@ -49,6 +50,8 @@ class Parameter:
             value = float(value)
         if not isinstance(value, expected) or (self.type in ("int", "float") and isinstance(value, bool)):
             raise ParameterError(f"{where}: parameter '{self.name}' expects {self.type}, got {value!r}")
+        if self.type == "float" and not math.isfinite(value):
+            raise ParameterError(f"{where}: parameter '{self.name}' must be a finite number, got {value!r}")
         if self.minimum is not None and value < self.minimum or self.maximum is not None and value > self.maximum:
             raise ParameterError(f"{where}: parameter '{self.name}' must be in [{self.minimum:g}, {self.maximum:g}], "
                                  f"got {value!r}")

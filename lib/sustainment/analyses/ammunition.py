@@ -79,7 +79,11 @@ def ammunition_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str = 
     when = as_of_date(claims, as_of)
     dropped = {actor for actor, included in (("NK", include_north_korea), ("IR", include_iran)) if not included}
     components = [c for c in ammo.DEFAULT_COMPONENTS if c.actor not in dropped]
-    last_year = last_year or latest_supply_year(claims, when, components)
+    latest = latest_supply_year(claims, when, components)
+    if last_year > latest:
+        raise ValueError(f"last_year {last_year}: the latest year with supply claims public by {when:%Y-%m-%d} is {latest}; "
+                         "later years are projections (horizon_year), not observations")
+    last_year = last_year or latest
     if not first_year <= last_year < horizon_year:
         raise ValueError(f"years: need first_year <= last_year < horizon_year, got {first_year}, {last_year}, {horizon_year}")
     years = range(first_year, last_year + 1)
@@ -126,7 +130,7 @@ def ammunition_bottom_line(result: AmmunitionResult, claims: pd.DataFrame, link=
     ratio = result.ratio.set_index("year").loc[year]
     ids = id_list(russia["claim_ids"], west["claim_ids"])
     p = float(ratio["p_above_1"])
-    names = actor_names(claims)
+    names = {code: link(name, claims, []) for code, name in actor_names(claims).items()}  # data text: escaped for HTML
     left_out = " and ".join(f"{names[a]}'s" for a in result.left_out)
     had = "would have had" if left_out else "had"
     likely = ("With one claim per component there is no range, so no likelihood. " if ratio["no_range"] else

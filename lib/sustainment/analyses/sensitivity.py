@@ -23,6 +23,7 @@ from sustainment.models.grid import (
     Sweep,
     break_even,
     check_axes,
+    check_memory,
     check_work,
     chunks,
     default_axes,
@@ -106,6 +107,7 @@ def recruitment_sweep(claims: pd.DataFrame, parameters: Mapping, axes: dict[str,
     inputs = result.inputs
     cells = grid(axes)
     check_work(len(cells) * n_draws * result.horizon)
+    check_memory(n_draws, result.horizon, "sweep recruitment")
     base_change = float(parameters.get("recruit_change", 0.0))
     scale, fixed = {}, {}
     if "recruit_change" in cells:
@@ -158,6 +160,7 @@ def ammunition_sweep(claims: pd.DataFrame, parameters: Mapping, axes: dict[str, 
     base = base.reset_index(drop=True)
     cells = grid(axes)
     check_work(len(cells) * n_draws)
+    check_memory(n_draws, 1, "sweep ammunition")
     steps = result.horizon_year - result.last_year
     targets = {row.actor: row for row in result.targets.itertuples()}
     scenario_factors = np.ones(len(base))  # each component's horizon level over its base, as in the report

@@ -11,6 +11,20 @@ import yaml
 
 from sustainment.errors import CsvError, ParameterError
 
+MAX_BYTES = 100_000  # a scenario is a page of text
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """YAML without anchors and aliases: a scenario needs none, and aliases can expand a few
+    hundred bytes into gigabytes (a "billion laughs" file stopped every command)."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.YAMLError(f"aliases (*{event.anchor}) are not allowed in a scenario (line {event.start_mark.line + 1})")
+        return super().compose_node(parent, index)
+
+
 DEFAULT_SCENARIO = "baseline"  # the scenario a render, a sweep or a notebook in Lab uses unless told otherwise
 
 
@@ -30,9 +44,11 @@ class Scenario:
 def read_scenario(path: Path, known_sources: set[str]) -> Scenario:
     """Parse and check one data/scenarios/*.yaml (structure and source ids)."""
     where = path.name
+    if path.stat().st_size > MAX_BYTES:
+        raise ParameterError(f"{where}: {path.stat().st_size:,} bytes; a scenario file is at most {MAX_BYTES:,}")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_NoAliasLoader)
+    except (yaml.YAMLError, UnicodeDecodeError, RecursionError) as err:
         raise ParameterError(f"{where}: not valid YAML: {str(err).splitlines()[0]}") from None
     if not isinstance(raw, dict):
         raise ParameterError(f"{where}: expected a mapping with name, title, description, assumptions, source_ids, parameters")

@@ -11,6 +11,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from sustainment.errors import DatasetError
@@ -42,13 +43,17 @@ def parse(text: str) -> pd.DataFrame:
         raise DatasetError(f"not JSON: {err}") from None
     if not isinstance(records, list) or not records:
         raise DatasetError("expected a non-empty JSON list of daily records")
+    if not all(isinstance(record, dict) for record in records):
+        raise DatasetError("expected a list of {\"date\": ..., \"personnel\": ...} records")
     frame = pd.DataFrame.from_records(records)
     missing = {"date", "personnel"} - set(frame.columns)
     if missing:
         raise DatasetError(f"records lack {sorted(missing)}")
     frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d", errors="coerce")
-    frame["personnel"] = pd.to_numeric(frame["personnel"], errors="coerce")
-    bad = frame[frame["date"].isna() | frame["personnel"].isna()]
+    frame["personnel"] = pd.to_numeric(frame["personnel"].where(frame["personnel"].map(type).isin((int, float, str))),
+                                       errors="coerce")
+    bad = frame[frame["date"].isna() | frame["personnel"].isna() | ~np.isfinite(frame["personnel"].fillna(0))
+                | (frame["personnel"] < 0) | (frame["personnel"] > 1e12)]
     if len(bad):
         raise DatasetError(f"record {int(bad.index[0])}: bad date or personnel: {records[bad.index[0]]}")
     return frame.sort_values("date", kind="stable")[["date", "personnel"]].reset_index(drop=True)
@@ -81,6 +86,21 @@ def month_end_claims(daily: pd.DataFrame) -> pd.DataFrame:
         "statement": "",
         "forecast": "",
     }).reset_index(drop=True)
+
+
+def check_with(rows: pd.DataFrame, data_dir: Path) -> None:
+    """Validate `data_dir` as it would be with `rows` as the derived file, in a scratch copy
+    (DataError naming every problem); nothing in `data_dir` is touched."""
+    import shutil
+    import tempfile
+
+    from sustainment.claims.store import load
+
+    with tempfile.TemporaryDirectory(prefix="sustainment-import-") as scratch:
+        for path in data_dir.glob("*.csv"):
+            shutil.copy2(path, Path(scratch) / path.name)
+        write(rows, Path(scratch))
+        load(Path(scratch))
 
 
 def write(rows: pd.DataFrame, data_dir: Path) -> Path:

@@ -222,14 +222,34 @@ def validate_actors(frame: pd.DataFrame) -> list[Problem]:
     return schema_problems(schema, frame, "code", {})
 
 
+def _dated_after_reading(frame: pd.DataFrame, raw: pd.DataFrame) -> list[Problem]:
+    """A source published after the day it was read, or read after today: a typing slip that would
+    move every report's "claims public by" (a partial date counts from its first day)."""
+    import datetime
+
+    today = datetime.date.today().isoformat()
+    problems = []
+    for index in frame.index[frame["accessed"].notna()]:
+        published, accessed = raw.at[index, "published"], raw.at[index, "accessed"]
+        first_day = published + "-01-01"[len(published) - 4:] if len(published) in (4, 7) else published
+        if accessed > today:
+            problems.append(_problem(frame, index, "source_id", "accessed", f"read on {accessed}, after today ({today})"))
+        elif pd.notna(frame.at[index, "published"]) and first_day > accessed:
+            problems.append(_problem(frame, index, "source_id", "published",
+                                     f"published {published}, after the day it was read ({accessed})"))
+    return problems
+
+
 def validate_sources(frame: pd.DataFrame) -> list[Problem]:
     """Sources need an id, a publisher, a title, an http(s) URL, dates (`published` may be
     partial) and a kind; a relay must name the original publisher of what it relays."""
     import pandera.pandas as pa
 
     public = [dates.public_day("", published, accessed) for published, accessed in zip(frame["published"], frame["accessed"])]
+    raw = frame[["published", "accessed"]].copy()
     problems = parse_dates(frame, ["published", "original_published"], ["published"], "source_id", partial=True)
     problems += parse_dates(frame, ["accessed"], ["accessed"], "source_id")
+    problems += _dated_after_reading(frame, raw)
     # the day the source was surely public: its partial date's last day, but no later than the day it was seen
     frame["published"] = pd.to_datetime(pd.Series(public, index=frame.index), format="%Y-%m-%d", errors="coerce").where(
         frame["published"].notna())
@@ -351,8 +371,24 @@ def late_observations(claims: pd.DataFrame, metrics: pd.DataFrame, sources: pd.D
                      "or mark the row forecast=yes") for index in claims.index[late]]
 
 
-INTEGRITY_CHECKS = (("repeated-statement", repeated_statements), ("stated-bound", stated_bounds),
-                    ("late-observation", late_observations))  # what `validate` refuses, by code
+def canonical_ranges(claims: pd.DataFrame, metrics: pd.DataFrame, sources: pd.DataFrame) -> list[Problem]:
+    """A value, low or high that becomes infinite or beyond 1e12 once converted to its metric's unit
+    (a unit prefix such as Qrounds/month slips past the check on the number as typed)."""
+    canonical = claims["metric"].map(metrics.set_index("name")["unit"])
+    days = (claims["period_end"] - claims["period_start"]).dt.days + 1
+    multiplier = units.canonical_multiplier(claims["unit"], canonical, days)
+    problems = []
+    for column in ("value", "low", "high"):
+        converted = (claims[column] * multiplier).abs()
+        for index in claims.index[claims[column].notna() & ~(converted <= MAX_VALUE)]:
+            problems.append(_problem(claims, index, "id", "unit", f"{column} {claims.at[index, column]:g} "
+                                     f"{claims.at[index, 'unit']} is {converted[index]:.3g} {canonical[index]}: beyond "
+                                     f"{MAX_VALUE:g} or not finite; check the unit"))
+    return problems
+
+
+INTEGRITY_CHECKS = (("canonical-range", canonical_ranges), ("repeated-statement", repeated_statements),
+                    ("stated-bound", stated_bounds), ("late-observation", late_observations))  # what `validate` refuses
 
 
 def integrity_problems(claims: pd.DataFrame, metrics: pd.DataFrame, sources: pd.DataFrame) -> list[Problem]:

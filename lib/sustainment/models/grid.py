@@ -18,6 +18,7 @@ MAX_CELLS = 10_000  # grid cells in one sweep
 
 
 MAX_WORK = 20_000_000_000  # cells x draws x months (recruitment) or cells x draws (ammunition)
+MAX_DRAW_MONTHS = 30_000_000  # draws x months in one Monte Carlo (a report's, or a sweep cell's): arrays under about 2 GiB
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,13 @@ def check_axes(spec: Model, axes: dict[str, np.ndarray]) -> None:
         raise SweepError(f"sweep {spec.name}: give one or two axes, got {len(axes)}")
     for name in axes:
         spec.axis(name)
+
+
+def check_memory(draws: int, months: int, where: str) -> None:
+    """SweepError, before any array is made, when one Monte Carlo would need more than MAX_DRAW_MONTHS."""
+    if draws * months > MAX_DRAW_MONTHS:
+        raise SweepError(f"{where}: {draws:,} draws x {months} months = {draws * months:,} draw-months is over the "
+                         f"{MAX_DRAW_MONTHS:,} one Monte Carlo may use (about 2 GiB); use fewer draws")
 
 
 def check_work(work: int) -> None:

@@ -178,17 +178,28 @@ def claims_anchor(claim_ids) -> str:
     return "claims-" + hashlib.sha1("\n".join(ids).encode()).hexdigest()[:12]
 
 
+INERT = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'\\`*_[]()!#~|$"})  # HTML, Markdown and math syntax
+
+
+def escape(text: str) -> str:
+    """Data text made inert for an HTML report whose text also passes through Markdown: HTML
+    escaped, and the characters Markdown and math read as syntax (links, emphasis, code, `$`)
+    written as character references, which display as themselves. Every string from data/ that
+    reaches a report's text goes through here (or through an autoescaping template)."""
+    return text.translate(INERT)
+
+
 def link(text: str, claims: pd.DataFrame, claim_ids, page: str = layout.UP + layout.CLAIMS_PAGE) -> str:
     """`text` as an HTML link to the claims behind it; hovering shows claimant and date; the ids
     travel in `data-claims` so that the claims page can list every set the reports use."""
     ids = sorted({i for i in claim_ids if i})
     if not ids:
-        return html.escape(text)
+        return escape(text)
     rows = claims[claims["id"].isin(ids)].sort_values(["known_from", "id"])
     shown = [f"{r.claimant} ({r.known_from:%Y-%m-%d})" for r in rows.head(3).itertuples()]
     more = f"; +{len(rows) - 3} more" if len(rows) > 3 else ""
-    return (f'<a class="claim" href="{page}#{claims_anchor(ids)}" title="{html.escape("; ".join(shown) + more)}" '
-            f'data-claims="{" ".join(ids)}">{html.escape(text)}</a>')
+    return (f'<a class="claim" href="{page}#{claims_anchor(ids)}" title="{escape("; ".join(shown) + more)}" '
+            f'data-claims="{" ".join(ids)}">{escape(text)}</a>')
 
 
 # --- tables --------------------------------------------------------------------------------

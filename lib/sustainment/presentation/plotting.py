@@ -47,6 +47,7 @@ STYLE = {
     "grid.color": "#dddddd",
     "axes.titlelocation": "left",
     "figure.dpi": 100,
+    "text.parse_math": False,  # text from data is text: "$5bn vs $4bn" is not mathtext
 }
 plt.rcParams.update(STYLE)
 

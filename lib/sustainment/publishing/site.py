@@ -21,6 +21,7 @@ from sustainment.presentation import narrative
 from sustainment.publishing import publish
 
 DATA_CLAIMS = re.compile(r'data-claims="([^"]*)"')
+SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})  # JSON inside <script>: no </script>, no <!--
 
 
 def _environment() -> Environment:
@@ -70,7 +71,7 @@ def claim_entries(claims: pd.DataFrame, used_by: dict[str, set[str]]) -> list[di
                                    "text": row.quote, "author": {"@type": "Person", "name": row.claimant},
                                    "datePublished": f"{row.known_from:%Y-%m-%d}",
                                    "appearance": {"@type": "CreativeWork", "url": row.url, "publisher": row.credit}},
-                                  ensure_ascii=False, sort_keys=True).replace("</", "<\\/"),
+                                  ensure_ascii=False, sort_keys=True).translate(SCRIPT_SAFE),
         })
     return entries
 

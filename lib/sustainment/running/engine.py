@@ -16,7 +16,6 @@ import html
 import json
 import os
 import shutil
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -80,13 +79,15 @@ def clean(notebook, job: Job) -> None:
 
 
 _EXPORTER: list = []  # this worker's HTML exporter: its templates load once
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"  # report.html.j2: nbconvert's lab page without MathJax
 
 
 def to_html(notebook, title: str) -> str:
     from nbconvert import HTMLExporter
 
     if not _EXPORTER:
-        _EXPORTER.append(HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True))
+        _EXPORTER.append(HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                                      extra_template_paths=[str(TEMPLATES)], template_file="report.html.j2"))
     body, _ = _EXPORTER[0].from_notebook_node(notebook, resources={"metadata": {"name": title}})
     return body
 
@@ -145,19 +146,12 @@ def prepare_worker(data: str) -> None:
 
 
 def start_pool_worker(data: str) -> None:
-    """A process-pool worker's start-up: `prepare_worker`; the kernel sends this process SIGKILL
-    when the renderer dies, whatever kills it (kill -9 included), so no worker renders on into
-    reports/ for a dead run; Ctrl-C is the renderer's to handle."""
+    """A process-pool worker's start-up: `prepare_worker`; Ctrl-C is the renderer's to handle (the
+    pool makes its workers die with the renderer, see `executors`)."""
     import signal
 
     prepare_worker(data)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        if os.getppid() == 1:  # the parent died before the line above ran
-            os._exit(1)
 
 
 def _report_engine():

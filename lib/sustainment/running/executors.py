@@ -57,8 +57,8 @@ class PoolExecutor(Executor):
         from multiprocessing import get_context
 
         self.workers = workers
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=initializer,
-                                        initargs=initargs)
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=_start_worker,
+                                        initargs=(initializer, initargs))
 
     def submit(self, function: Callable, *args):
         return self.pool.submit(function, *args)
@@ -87,13 +87,23 @@ class PoolExecutor(Executor):
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _start_worker(initializer: Callable | None, initargs: tuple) -> None:
+    """A pool worker's start: die with the process that started the pool (kill -9 included: no
+    worker renders or sweeps on for a dead run), then the pool's own initializer."""
+    _die_with_parent()
+    if initializer is not None:
+        initializer(*initargs)
+
+
 def _die_with_parent() -> None:
-    """In a LocalCluster worker: be killed when the process that started the cluster dies."""
+    """In a worker (of a pool, or of a LocalCluster): be killed when the process that started it dies."""
     if sys.platform.startswith("linux"):
         import ctypes
         import signal
 
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the parent died before the line above ran
+            os._exit(1)
 
 
 CONNECT_SECONDS = 20  # an external scheduler must complete Dask's handshake this fast

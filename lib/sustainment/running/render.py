@@ -23,6 +23,7 @@ from sustainment import layout, paths
 from sustainment.claims.dates import parse_as_of, public_day
 from sustainment.claims.scenarios import pick, scenarios_of
 from sustainment.errors import CsvError, ParameterError, WorkerDied
+from sustainment.models.grid import MAX_DRAW_MONTHS
 from sustainment.notebooks import analyses_declared, refuse_typed_numbers
 from sustainment.paths import ALL, Project, claim_files
 from sustainment.publishing import publish
@@ -34,7 +35,6 @@ from sustainment.running.signature import bind, check_declarations, check_scenar
 NAME = re.compile(r"[A-Za-z0-9_-]+")  # notebook and scenario names: they become folders and file names
 DEFAULT_TIMEOUT = 600  # seconds per cell
 TIMEOUT_VARIABLE = "SUSTAINMENT_TIMEOUT"
-MAX_DRAW_MONTHS = 30_000_000  # n_draws x months: the Monte Carlo's arrays stay under about 2 GiB
 
 
 def git_revision() -> str:

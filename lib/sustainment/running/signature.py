@@ -107,6 +107,16 @@ def bind_notebook(namespace: dict, notebook: str, project=None) -> dict:
     return values
 
 
+def check_scenarios(scenarios: list[Scenario], signatures: dict[str, dict[str, Parameter]]) -> None:
+    """What a render checks of every scenario, without rendering (`sustainment validate` runs it):
+    its keys are declared by some notebook and its values bind to every notebook that declares
+    them (type, bounds, choices, finite numbers); ParameterError in one line otherwise."""
+    for scenario in scenarios:
+        check_scenario_keys(scenario, signatures)
+        for name, signature in signatures.items():
+            bind(f"{name}.ipynb", signature, scenario, {})
+
+
 def check_scenario_keys(scenario: Scenario, signatures: dict[str, dict[str, Parameter]]) -> None:
     declared = {name for signature in signatures.values() for name in signature}
     unknown = sorted(set(scenario.parameters) - declared)
