@@ -30,6 +30,15 @@ def last_day(text: str) -> str:
     return text
 
 
+def first_day(text: str) -> str:
+    """YYYY -> YYYY-01-01, YYYY-MM -> YYYY-MM-01; a day, or any other text, as it is."""
+    if re.fullmatch(r"\d{4}", text):
+        return f"{text}-01-01"
+    if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+        return f"{text}-01"
+    return text
+
+
 def public_day(reported: str, published: str, accessed: str) -> str:
     """The day a claim (or, with `reported` empty, a source) was surely public, ISO: the day said,
     else the publication date (a partial date as its last day), never after the day the page was

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sustainment.claims import dates, units, validation
+from sustainment.claims import validation
 from sustainment.claims.reads import record_reads
 from sustainment.claims.validation import Problem
 from sustainment.errors import DataError, NoClaimsError
@@ -85,8 +85,7 @@ def _tidy(claims: pd.DataFrame, metrics: pd.DataFrame, actors: pd.DataFrame, sou
     claims["canonical_unit"] = claims["metric"].map(metric["unit"])
     claims["side"] = claims["actor"].map(actors.set_index("code")["side"])
     claims["actor_name"] = claims["actor"].map(actors.set_index("code")["name"])
-    days = (claims["period_end"] - claims["period_start"]).dt.days + 1
-    multiplier = units.canonical_multiplier(claims["unit"], claims["canonical_unit"], days)
+    multiplier = validation.canonical_multipliers(claims, claims["canonical_unit"])
     for column in ("value", "low", "high"):
         claims[f"canonical_{column}"] = claims[column] * multiplier
     source = sources.set_index("source_id")[["publisher", "title", "url", "published", "kind", "original_publisher",
@@ -94,14 +93,9 @@ def _tidy(claims: pd.DataFrame, metrics: pd.DataFrame, actors: pd.DataFrame, sou
     claims = claims.join(source.rename(columns={"kind": "source_kind"}), on="source_id")
     claims["credit"] = claims["original_publisher"].mask(claims["original_publisher"] == "", claims["publisher"])
     claims["credit_year"] = claims["original_published"].fillna(claims["published"]).dt.year
-    claims["known_from"] = pd.to_datetime([dates.public_day(_iso(reported), _iso(published), "")
-                                           for reported, published in zip(claims["reported"], claims["published"])])
+    claims["known_from"] = validation.public_days(claims["reported"], claims["published"])
     claims = claims.rename(columns={validation.FILE: "file", validation.LINE: "line"})
     return claims.sort_values(["metric", "actor", "period_end", "id"], kind="stable").reset_index(drop=True)
-
-
-def _iso(day: pd.Timestamp) -> str:
-    return "" if pd.isna(day) else f"{day:%Y-%m-%d}"
 
 
 def as_period(period) -> tuple[pd.Timestamp, pd.Timestamp]:

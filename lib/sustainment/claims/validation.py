@@ -231,7 +231,7 @@ def _dated_after_reading(frame: pd.DataFrame, raw: pd.DataFrame) -> list[Problem
     problems = []
     for index in frame.index[frame["accessed"].notna()]:
         published, accessed = raw.at[index, "published"], raw.at[index, "accessed"]
-        first_day = published + "-01-01"[len(published) - 4:] if len(published) in (4, 7) else published
+        first_day = dates.first_day(published)
         if accessed > today:
             problems.append(_problem(frame, index, "source_id", "accessed", f"read on {accessed}, after today ({today})"))
         elif pd.notna(frame.at[index, "published"]) and first_day > accessed:
@@ -329,12 +329,28 @@ def validate_claims(frame: pd.DataFrame, metrics: pd.DataFrame, actors: pd.DataF
     return problems or integrity_problems(frame, metrics, sources)
 
 
+def canonical_multipliers(claims: pd.DataFrame, canonical: pd.Series) -> pd.Series:
+    """What turns each claim's value into its metric's unit (`canonical`): a unit conversion, and
+    for a total of a flow, its spread over the period's days (see `units.canonical_multiplier`)."""
+    days = (claims["period_end"] - claims["period_start"]).dt.days + 1
+    return units.canonical_multiplier(claims["unit"], canonical, days)
+
+
+def public_days(reported: pd.Series, published: pd.Series) -> pd.Series:
+    """The day each claim was public (`dates.public_day`): the day said, else its source's publication
+    (already its public day, see `validate_sources`)."""
+    def iso(day) -> str:
+        return "" if pd.isna(day) else f"{day:%Y-%m-%d}"
+
+    return pd.Series(pd.to_datetime([dates.public_day(iso(r), iso(p), "") for r, p in zip(reported, published)]),
+                     index=reported.index)
+
+
 def repeated_statements(claims: pd.DataFrame, metrics: pd.DataFrame, sources: pd.DataFrame) -> list[Problem]:
     """Two rows with the same quote, metric, actor and value (canonical units) without one shared `statement` key."""
     problems = []
     canonical = claims["metric"].map(metrics.set_index("name")["unit"])
-    days = (claims["period_end"] - claims["period_start"]).dt.days + 1
-    value = claims["value"] * units.canonical_multiplier(claims["unit"], canonical, days)
+    value = claims["value"] * canonical_multipliers(claims, canonical)
     keyed = claims.assign(_value=value.round(6).map("{:.6g}".format))
     for _, rows in keyed.groupby(["quote", "metric", "actor", "_value"], sort=False):
         if len(rows) > 1 and (rows["statement"].eq("").any() or rows["statement"].nunique() > 1):
@@ -363,7 +379,7 @@ def late_observations(claims: pd.DataFrame, metrics: pd.DataFrame, sources: pd.D
     """An observed claim (not a forecast) whose period ends after the day it was public."""
     nature = claims["metric"].map(metrics.set_index("name")["nature"])
     published = claims["source_id"].map(sources.set_index("source_id")["published"])
-    known_from = claims["reported"].fillna(published)
+    known_from = public_days(claims["reported"], published)
     late = (nature == "observed") & (claims["forecast"] != "yes") & (claims["period_end"] > known_from)
     return [_problem(claims, index, "id", "period_end",
                      f"an observed claim's period ends {claims.at[index, 'period_end'].date()}, after it was "
@@ -375,8 +391,7 @@ def canonical_ranges(claims: pd.DataFrame, metrics: pd.DataFrame, sources: pd.Da
     """A value, low or high that becomes infinite or beyond 1e12 once converted to its metric's unit
     (a unit prefix such as Qrounds/month slips past the check on the number as typed)."""
     canonical = claims["metric"].map(metrics.set_index("name")["unit"])
-    days = (claims["period_end"] - claims["period_start"]).dt.days + 1
-    multiplier = units.canonical_multiplier(claims["unit"], canonical, days)
+    multiplier = canonical_multipliers(claims, canonical)
     problems = []
     for column in ("value", "low", "high"):
         converted = (claims[column] * multiplier).abs()

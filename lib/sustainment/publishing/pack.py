@@ -103,12 +103,13 @@ def load_rendered(project: Project, name: str) -> RenderedScenario:
     producers = {}
     manifest = read_manifest(project.reports)["reports"]
     for key, entry in manifest.items():
-        if key.startswith(f"{name}/"):
+        folder_of, notebook = layout.split_key(key)
+        if folder_of == name:
             for file in entry.get("figures", []):
-                producers[file] = (key.split("/", 1)[1], entry["input_hash"])
-    parameters = {**manifest.get(f"{name}/briefing", {}).get("parameters", {}), "scenario": name}
+                producers[file] = (notebook, entry["input_hash"])
+    parameters = {**manifest.get(layout.report_key(name, "briefing"), {}).get("parameters", {}), "scenario": name}
     declared = sorted((deck_declaration(path) + (path.stem,) for path in sorted(project.notebooks.glob("*.ipynb"))
-                       if f"{name}/{path.stem}" in manifest), key=lambda d: (d[0], d[2]))
+                       if layout.report_key(name, path.stem) in manifest), key=lambda d: (d[0], d[2]))
     charts = []
     for chart in (chart for _, names, _ in declared for chart in names):
         sidecar, png = folder / f"{chart}.json", folder / f"{chart}.slide.png"
