@@ -82,3 +82,18 @@ def test_a_report_that_fails_leaves_the_warm_kernel_usable(tmp_path):
                                      "b_fine": "print('leak' in globals())"})
     assert render.render(project, jobs=1) == 1
     assert observed(project, "b_fine") == "False\n"
+
+
+def test_a_page_that_cannot_be_written_is_that_reports_failure_not_a_traceback(tmp_path, monkeypatch):
+    from sustainment.running import engine
+
+    project = toy_project(tmp_path, {"a_fine": "print('ran')"})
+    job = render.plan(project, None, None, {})[0]
+
+    def broken_template(notebook, title):
+        raise RuntimeError("the page template is broken\nsecond line")
+
+    monkeypatch.setattr(engine, "to_html", broken_template)
+    result = engine.execute(job, 60, kernels="fresh", data=str(project.data))
+    assert result["status"] == "failed"
+    assert result["error"] == "writing the report: RuntimeError: the page template is broken"

@@ -9,6 +9,7 @@ import re
 import shutil
 
 import pytest
+from conftest import project_with
 
 from sustainment import paths
 from sustainment.errors import CsvError
@@ -97,17 +98,39 @@ def hostile_data(folder) -> None:
         (folder / name).write_text(out.getvalue(), encoding="utf-8")
 
 
-def test_a_render_and_its_pages_with_hostile_data_carry_no_markup(tmp_path):
+def test_a_render_export_and_sweep_with_hostile_data_carry_no_markup(tmp_path):
+    import xml.etree.ElementTree as ElementTree
+
+    from pptx import Presentation
+
+    from sustainment.claims import load
     from sustainment.paths import Project
-    from sustainment.running import render
+    from sustainment.publishing import pack
+    from sustainment.publishing.site import write_site
+    from sustainment.running import render, sweeps
 
     data = tmp_path / "data"
     hostile_data(data)
-    project = Project(data=data, scenarios=data / "scenarios", reports=tmp_path / "reports")
-    assert render.render(project, ["ammunition_production"], ["baseline"], {"n_draws": "200"}, jobs=1) == 0
+    few_draws = project_with(tmp_path, paths.NOTEBOOKS_DIR, ["baseline"], n_draws=200)
+    project = Project(data=data, scenarios=few_draws.scenarios, reports=few_draws.reports)
+    assert render.render(project, ["ammunition_production", "briefing"], ["baseline"], jobs=2) == 0
+    deck = [path for path in pack.export_briefing(project, ["baseline"]) if path.suffix == ".pptx"][0]
+    found = sweeps.scenario_sweep(project, "ammunition", "baseline", ["russia_growth=0,0.2"], 200, 1, (12,))
+    sweep = sweeps.publish(found, project, load(data), then=lambda: write_site(project, {"reports": {}}))
+
     for page in sorted(project.reports.rglob("*.html")):
         no_markup_from(page.read_text(encoding="utf-8"))
     claims_page = (project.reports / "claims.html").read_text(encoding="utf-8")
     assert "<!--" not in claims_page  # a quote's "<!--" in the JSON-LD once hid 133 entries, anchors included
     assert claims_page.count('<div class="claim" id="claim-') == sum(1 for _ in read_csv(data / "claims.csv")[1]) + sum(
         1 for _ in read_csv(data / "claims_ua_general_staff.csv")[1])
+
+    slides = Presentation(str(deck)).slides
+    text = "\n".join(run.text for slide in slides for shape in slide.shapes if shape.has_text_frame
+                      for paragraph in shape.text_frame.paragraphs for run in paragraph.runs)
+    notes = "\n".join(slide.notes_slide.notes_text_frame.text for slide in slides if slide.has_notes_slide)
+    assert CORPUS[0] in text + notes and CORPUS[1] in text + notes  # shown as the text it is
+    assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]|_x00[01][0-9a-f]_", text + notes)
+    for chart in sorted(sweep.glob("*.svg")) + sorted(project.reports.rglob("figures/*.svg")):
+        tree = ElementTree.parse(chart)  # well-formed: no text closed a tag
+        assert not [e for e in tree.iter() if e.tag.endswith("script")]

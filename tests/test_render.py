@@ -62,6 +62,29 @@ def test_every_notebook_renders_with_html_and_figures(rendered):
         assert sidecar["title"] and sidecar["source_ids"] and sidecar["source_line"]
 
 
+def _documented_choices() -> list[dict[str, str]]:
+    """Every documented policy (but source:<id>) with every confidence floor, but the baseline's own."""
+    from sustainment.claims.store import POLICIES
+    from sustainment.claims.validation import CONFIDENCE
+
+    return [{"policy": policy, "min_confidence": floor} for policy in POLICIES if "<" not in policy
+            for floor in CONFIDENCE if (policy, floor) != ("central", "low")]
+
+
+@pytest.mark.parametrize("choice", _documented_choices(), ids=lambda c: f"{c['policy']}-{c['min_confidence']}")
+def test_every_notebook_renders_or_is_refused_before_any_kernel_for_every_documented_choice(tmp_path, choice):
+    """The pre-flight runs what the notebooks run: a choice it accepts renders every notebook; one it
+    refuses is refused in one line before any kernel (min_confidence=high ended in a kernel's KeyError)."""
+    project = project_with(tmp_path, paths.NOTEBOOKS_DIR, ["baseline"], n_draws=200)
+    try:
+        code = render.render(project, overrides=choice, jobs=2)
+    except ParameterError as err:
+        assert "\n" not in str(err) and not (project.reports / "one-off-baseline").exists()
+        return
+    assert code == 0
+    assert {p.stem for p in (project.reports / "one-off-baseline").glob("*.html")} == set(NOTEBOOKS)
+
+
 def test_same_inputs_same_bytes(rendered):
     _, first, second = rendered
     assert first == second

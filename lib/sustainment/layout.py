@@ -6,6 +6,7 @@ caller, or used as they are in links between pages).
       index.html, sources.html, claims.html       the site
       manifest.json                                what each report was made from
       .lock, .staging/<run>/                       one writer at a time; private staging
+      .journal.json                                a publish in progress (completed by the next run)
       <folder>/<notebook>.ipynb, .html             a report; <folder> is the scenario's name, or
                                                    one-off-<scenario> for a render with -p overrides
       <folder>/figures/                            charts (.png .svg .pdf .json .thumb.png), the
@@ -25,6 +26,7 @@ CLAIMS_PAGE = "claims.html"
 MANIFEST = "manifest.json"
 LOCK_FILE = ".lock"
 STAGING_DIR = ".staging"
+JOURNAL = ".journal.json"  # a publish in progress (see publishing.publish)
 FIGURES = "figures"
 FAILED = "failed"
 ONE_OFF = "one-off-"

@@ -315,7 +315,12 @@ def execute(job: Job, timeout: int, kernels: str = "warm", data: str = "") -> di
             return {**result, "status": "failed", "error": error,
                     "executed": executed.read_bytes() if executed.exists() else b""}
         reads_file = folder / "reads.json"
-        reads = json.loads(reads_file.read_text(encoding="utf-8")) if reads_file.exists() else None
-        return {**result, "status": "rendered", "reads": reads, "files": _outputs(job, notebook, folder)}
+        try:
+            reads = json.loads(reads_file.read_text(encoding="utf-8")) if reads_file.exists() else None
+            files = _outputs(job, notebook, folder)
+        except Exception as err:  # the notebook ran but its page cannot be made (a template, a figure): one report's failure
+            return {**result, "status": "failed", "error": f"writing the report: {type(err).__name__}: {_first_line(err)}",
+                    "executed": b""}
+        return {**result, "status": "rendered", "reads": reads, "files": files}
     finally:
         shutil.rmtree(folder, ignore_errors=True)

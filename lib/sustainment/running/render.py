@@ -219,14 +219,10 @@ def _progress(done: int, total: int, started: float, line: str) -> None:
     print(f"[{done}/{total}] {line}  (elapsed {elapsed:.0f}s, ETA {eta:.0f}s)", file=sys.stderr, flush=True)
 
 
-def _outputs_exist(entry: dict, folder: str, reports: Path) -> bool:
-    outputs = [entry["ipynb"], entry["html"]] + [layout.figure(folder, f) for f in entry.get("figures", [])]
-    return all((reports / o).exists() for o in outputs)
-
-
 def is_current(job: Job, manifest: dict, reports: Path) -> bool:
+    """Rendered from the same inputs, and its published files still the bytes the manifest records."""
     entry = manifest["reports"].get(job.key)
-    return bool(entry) and entry.get("input_hash") == job.input_hash and _outputs_exist(entry, job.folder, reports)
+    return bool(entry) and entry.get("input_hash") == job.input_hash and publish.intact(reports, entry)
 
 
 def _entry(project: Project, job: Job, result: dict) -> dict:
@@ -264,7 +260,7 @@ def render(project: Project = Project(), notebooks: list[str] | None = None, sce
         existing = {(p.stem, s.stem) for p in project.notebooks.glob("*.ipynb") for s in project.scenarios.glob("*.yaml")}
         manifest["reports"] = {key: entry for key, entry in manifest["reports"].items()  # drop removed notebooks, scenarios
                                if (layout.split_key(key)[1], layout.scenario_of(layout.split_key(key)[0])) in existing
-                               and _outputs_exist(entry, layout.split_key(key)[0], project.reports)}  # and deleted reports
+                               and publish.intact(project.reports, entry)}  # and deleted or altered reports
         todo = [job for job in planned if force or not is_current(job, manifest, project.reports)]
         for job in planned:
             if job not in todo:
