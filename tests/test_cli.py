@@ -57,8 +57,10 @@ def test_audit_of_the_project_data_lists_findings_and_exits_0():
     done = run("audit")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.strip().splitlines()
-    assert lines[-1].endswith("finding(s) to review; no hard problem") and "Traceback" not in done.stderr
-    assert all(": row '" in line for line in lines[:-1])
+    assert lines[-1].endswith("looked at and kept (--all lists them); no hard problem") and "Traceback" not in done.stderr
+    assert all(": row '" in line and "looked at" not in line for line in lines[:-1])
+    everything = run("audit", "--all").stdout.strip().splitlines()
+    assert len(everything) > len(lines) and any(line.endswith("(looked at and kept: see its notes)") for line in everything)
 
 
 def test_audit_refuses_data_that_validate_refuses(data_dir):

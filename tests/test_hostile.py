@@ -85,7 +85,7 @@ def hostile_data(folder) -> None:
     claimant, quote and scope of every claim of one source."""
     shutil.copytree(paths.DATA_DIR, folder)
     for name, columns in (("actors.csv", ("name",)), ("sources.csv", ("title", "publisher")),
-                          ("claims.csv", ("claimant", "quote", "scope", "notes"))):
+                          ("claims.csv", ("claimant", "quote", "quote_en", "scope", "notes"))):
         header, rows = read_csv(folder / name)
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")

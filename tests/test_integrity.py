@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 from conftest import claim_row
@@ -82,3 +84,70 @@ def test_outliers_are_three_times_off_the_median(with_claims):
                          claim_row("far", "5000000"), claim_row("eu", "9000000", actor="EU"))
     assert messages(integrity.outliers(claims)) == [
         "far: 4.3x the median of the 4 claims for shells_produced / RU in 2024 (1,150,000 rounds/year)"]
+
+
+def test_a_count_within_three_percent_of_the_ukrainian_series_is_asked_whether_it_relays_it(with_claims):
+    claims = with_claims(
+        claim_row("close", "605000", metric="casualties_killed_wounded", start="2022-02-24", end="2024-11-10",
+                  unit="persons", claimant="Estonian intelligence"),
+        claim_row("marked", "605000", metric="casualties_killed_wounded", start="2022-02-24", end="2024-11-10",
+                  unit="persons", claimant="Estonian intelligence", scope="relays the Ukrainian General Staff count"),
+        claim_row("own", "700000", metric="casualties_killed_wounded", start="2022-02-24", end="2024-11-10",
+                  unit="persons", claimant="CIA"))
+    series = pd.Series([600_000.0, 612_000.0], index=pd.DatetimeIndex(["2024-10-31", "2024-11-10"]))
+    found = messages(integrity.unmarked_ua_relays(claims, series))
+    assert found == ["close: within 3% of the Ukrainian General Staff's series (its total on 2024-11-10: 612,000): "
+                     "if it relays that count, say so in scope"]
+
+
+def test_a_peak_on_a_row_that_stands_for_the_level(with_claims):
+    claims = with_claims(
+        claim_row("peak", "3000000", quote="output briefly reached 3 million a year"),
+        claim_row("bounded", "3000000", quote="output briefly reached 3 million a year, the ministry said", bound="up_to"),
+        claim_row("plain", "3000000", quote="output was 3 million a year"))
+    assert messages(integrity.peaks_as_levels(claims)) == [
+        "peak: the quote describes a peak ('briefly'), yet the row stands for the level of its period: use up_to, "
+        "or a one-day period, or say so"]
+
+
+def test_a_plan_on_an_observed_metric(with_claims):
+    claims = with_claims(
+        claim_row("plan", "3000000", quote="Russia aims to produce 3 million a year"),
+        claim_row("forecast", "3000000", quote="Russia is expected to make 3 million", forecast="yes",
+                  start="2025-01-01", end="2025-12-31"),
+        claim_row("made", "3000000", quote="Russia made 3 million"))
+    assert messages(integrity.plans_as_observations(claims)) == [
+        "plan: the quote speaks of 'aims to' but 'shells_produced' is observed: move it to the capacity or target "
+        "metric, or mark it forecast"]
+
+
+def test_an_unattributed_repeat_of_an_attributed_number(with_claims):
+    claims = with_claims(
+        claim_row("owner", "3000000", claimant="NATO official"),
+        claim_row("copy", "3000000", claimant="unattributed", end="2024-12-20"),
+        claim_row("other", "2000000", claimant="unattributed"))
+    assert messages(integrity.unattributed_repeats(claims)) == [
+        "copy: unattributed, yet row 'owner' (NATO official) states the same number: credit who said it, and share a "
+        "statement key"]
+
+
+def test_a_western_statement_only_through_russian_state_media(data_dir, with_claims):
+    with (data_dir / "sources.csv").open("a", encoding="utf-8") as handle:
+        handle.write("tass-2024,TASS,Shells,https://tass.example/t,2025-03-01,2026-11-28,relay,Financial Times,,2025-03-01,\n")
+    claims = with_claims(
+        claim_row("western", "3000000", claimant="EU Defence Commissioner (to the FT)", source="tass-2024"),
+        claim_row("russian", "3000000", claimant="Russian Defence Minister Belousov", source="tass-2024",
+                  quote="three million, the minister said"),
+        claim_row("elsewhere", "3000000", claimant="EU Defence Commissioner (to the FT)"))
+    assert messages(integrity.western_words_via_russian_state_media(claims)) == [
+        "western: 'EU Defence Commissioner (to the FT)' reaches us only through 'TASS': link a copy outside Russian "
+        "state media"]
+
+
+def test_a_finding_a_curator_looked_at_is_marked_by_its_notes(with_claims):
+    claims = with_claims(
+        claim_row("kept", "3000000", quote="Russia aims to produce 3 million a year",
+                  notes="Audit 2026-12: plan-as-observation looked at: the aim was met, the number is the output"),
+        claim_row("open", "3000000", quote="Russia plans to make 3 million a year", notes="another check looked at"))
+    found = [replace(p, code="plan-as-observation") for p in integrity.plans_as_observations(claims)]
+    assert [integrity.reviewed(p, claims) for p in found] == [True, False]

@@ -231,3 +231,30 @@ def test_validate_never_crashes_or_hangs_on_generated_rows(data_dir):
         assert time.perf_counter() - started < 1.0
 
     check()
+
+
+def test_a_range_states_its_midpoint_and_a_central_figure_with_an_interval_is_approx(with_claims):
+    # ru-deaths-estimated-2023-05-27 was "47,000" as a range 40,000-55,000 (midpoint 47,500)
+    off = claim_row("a", "47000", low="40000", high="55000", bound="range")
+    assert any("not the midpoint 47500" in m for m in integrity(with_claims, off))
+    assert len(with_claims(claim_row("a", "47500", low="40000", high="55000", bound="range"),
+                           claim_row("b", "47000", low="40000", high="55000", bound="approx"))) == 2
+
+
+@pytest.mark.parametrize("second, why", [
+    (dict(value="366000", quote="over 1,000 a day"), "another number"),  # Medvedev: 450,000 and 'over 1,000 a day'
+    (dict(start="2024-07-01", end="2024-09-30"), "another period"),  # Kluge: Q2 and Q3 from one sentence
+    (dict(metric="recruits", unit="persons", value="403000"), "another unit"),  # a plan and a count of one sentence
+])
+def test_rows_sharing_a_statement_key_say_one_number_for_one_period(with_claims, second, why):
+    first = claim_row("a", "450000", unit="rounds", start="2024-04-01", end="2024-06-30", statement="one-speech")
+    fields = {"unit": "rounds", "start": "2024-04-01", "end": "2024-06-30", "statement": "one-speech", "value": "450000",
+              **second}
+    other = claim_row("b", fields.pop("value"), **fields)
+    assert any(f"shares statement 'one-speech' with row 'a' but states {why}" in m for m in integrity(with_claims, first, other))
+
+
+def test_one_statement_relayed_twice_keeps_its_key(with_claims):
+    once = claim_row("a", "250000", unit="rounds/month", statement="one-speech", quote="close to 250,000 a month")
+    relay = claim_row("b", "3000000", statement="one-speech", quote="some 3 million a year", source="beta-2024")
+    assert len(with_claims(once, relay)) == 2  # the same number in canonical units, the same period

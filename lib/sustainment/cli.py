@@ -54,9 +54,12 @@ def cmd_audit(args: argparse.Namespace) -> int:
         return _list_checks(findings.SOFT_CHECKS)
     claims = load(args.data_dir)  # hard problems: DataError, like validate
     found = findings.soft_findings(claims, analyses.headline_inputs(claims), SHARED_DAILY_FILE)
+    looked_at = [finding for finding in found if findings.reviewed(finding, claims)]
     for finding in found:
-        print(finding)
-    print(f"{len(found)} finding(s) to review; no hard problem")
+        if args.all or finding not in looked_at:
+            print(f"{finding}{' (looked at and kept: see its notes)' if finding in looked_at else ''}")
+    print(f"{len(found) - len(looked_at)} finding(s) to review, {len(looked_at)} looked at and kept"
+          f"{'' if args.all else ' (--all lists them)'}; no hard problem")
     return 0
 
 
@@ -200,6 +203,8 @@ def _data_commands(commands) -> None:
                                 "exit 0 unless the data is invalid")
     audit.add_argument("data_dir", nargs="?", type=Path, help="folder with the CSV tables (default: data/)")
     audit.add_argument("--checks", action="store_true", help="list the named soft checks and their codes")
+    audit.add_argument("--all", action="store_true",
+                       help="also list the findings a curator looked at and kept (its notes say '<code> looked at')")
     audit.set_defaults(run=cmd_audit)
 
     imports = commands.add_parser("import-ua-gs", help="derive month-end Ukrainian General Staff claims")

@@ -65,11 +65,14 @@ def evidence_table(frame: pd.DataFrame, claims: pd.DataFrame, columns: dict[str,
     return narrative.table(frame, {**columns, "claim_ids": "Claims"}, formats)
 
 def claims_table(selection: pd.DataFrame, claims: pd.DataFrame) -> str:
-    """Claims as stated: claimant, number with its unit, period, quote; each linked to its entry."""
+    """Claims as stated: claimant, number with its unit, period, quote (with its English translation
+    when the quote is in another language); each linked to its entry."""
     return narrative.table(
         selection, {"claimant": "Claimant", "value": "Stated", "period_end": "Period", "quote": "Quote"},
         {"value": lambda v, r: narrative.link(f"{narrative.stated(v)} {r['unit']}", claims, [r["id"]]),
-         "period_end": lambda _v, r: f"{r['period_start']:%Y-%m-%d} to {r['period_end']:%Y-%m-%d}"})
+         "period_end": lambda _v, r: f"{r['period_start']:%Y-%m-%d} to {r['period_end']:%Y-%m-%d}",
+         "quote": lambda v, r: html.escape(v) + (f"<br><i>In English: {html.escape(r['quote_en'])}</i>"
+                                                  if r.get("quote_en") else "")})
 
 def plain(text: str, _claims: pd.DataFrame, _claim_ids) -> str:
     """A `link` that links nothing: bottom lines for the deck, which carries its claims in notes."""

@@ -6,7 +6,12 @@ refuses, are `validation.INTEGRITY_CHECKS`.) Each finding carries its check's co
 - a period that does not match what the quote says ("in 2023", "since the invasion", "per day");
 - a low-confidence claim that sets the central value of a headline estimate;
 - a stated rate that implies more than a total stated for the same period;
-- an outlier, more than 3x from the median of its metric, actor and year.
+- an outlier, more than 3x from the median of its metric, actor and year;
+- a claim within 3% of the General Staff's series not marked as relaying it;
+- a peak ("briefly reached") on a row that stands for its period's level;
+- a capacity, plan or target ("can produce", "aims to") on an observed metric, not a forecast;
+- an unattributed claim with the number of an attributed one;
+- a non-Russian claimant linked only through Russian state media.
 """
 
 from __future__ import annotations
@@ -50,22 +55,27 @@ def _at(series: pd.Series, when: pd.Timestamp) -> float:
     return float(np.interp(np.datetime64(when.date(), "D").astype(float), days, series.to_numpy()))
 
 
+def _ua_expected(row, series: pd.Series) -> tuple[float, str]:
+    """What the General Staff's series says for a claim's period: its total at the end (a total) or
+    its rate per month over the period (a rate); NaN outside the series."""
+    from sustainment.claims.units import DAYS_PER_MONTH
+
+    end = _at(series, row["period_end"])
+    if row["kind"] == "cumulative":
+        return end, f"its total on {row['period_end'].date()}"
+    start = _at(series, row["period_start"] - pd.Timedelta(days=1))
+    days = (row["period_end"] - row["period_start"]).days + 1
+    return (end - start) / days * DAYS_PER_MONTH, f"its rate over {row['period_start'].date()}..{row['period_end'].date()}"
+
+
 def ua_disagreements(claims: pd.DataFrame, series: pd.Series) -> list[Problem]:
     """Claims attributed to or relayed from the General Staff that differ from its own series."""
     from sustainment.claims import ua_general_staff as ua
-    from sustainment.claims.units import DAYS_PER_MONTH
 
     relayed = claims[ua.relays(claims) & claims["metric"].isin(COMPARABLE_TO_UA) & (claims["source_id"] != ua.SOURCE_ID)]
     found = []
     for _, row in relayed.iterrows():
-        end = _at(series, row["period_end"])
-        if row["kind"] == "cumulative":
-            expected, what = end, f"its total on {row['period_end'].date()}"
-        else:
-            start = _at(series, row["period_start"] - pd.Timedelta(days=1))
-            days = (row["period_end"] - row["period_start"]).days + 1
-            expected = (end - start) / days * DAYS_PER_MONTH
-            what = f"its rate over {row['period_start'].date()}..{row['period_end'].date()}"
+        expected, what = _ua_expected(row, series)
         if np.isnan(expected) or expected <= 0:
             continue
         gap = row["canonical_value"] / expected - 1
@@ -153,14 +163,83 @@ def outliers(claims: pd.DataFrame, factor: float = OUTLIER_FACTOR) -> list[Probl
             for index, row in flagged.iterrows()]
 
 
+RELAY_TOLERANCE = 0.03  # another claimant this close to the General Staff's count is probably relaying it
+
+
+def unmarked_ua_relays(claims: pd.DataFrame, series: pd.Series) -> list[Problem]:
+    """A claim not marked as the General Staff's (claimant, metric, scope) within 3% of its series:
+    probably a relay, which is not independent evidence; say so in scope and claimant."""
+    from sustainment.claims import ua_general_staff as ua
+
+    others = claims[~ua.relays(claims) & claims["metric"].isin(COMPARABLE_TO_UA)
+                    & ~claims["scope"].str.contains("General Staff", case=False)]
+    found = []
+    for _, row in others.iterrows():
+        expected, what = _ua_expected(row, series)
+        if not np.isnan(expected) and expected > 0 and abs(row["canonical_value"] / expected - 1) <= RELAY_TOLERANCE:
+            found.append(_finding(row, "scope", f"within {RELAY_TOLERANCE:.0%} of the Ukrainian General Staff's series "
+                                                f"({what}: {expected:,.0f}): if it relays that count, say so in scope"))
+    return found
+
+
+def peaks_as_levels(claims: pd.DataFrame) -> list[Problem]:
+    """A quote that describes a peak ("briefly reached", "at its peak", "a record") on a row that stands
+    for the period's level (point, approx or range, full coverage)."""
+    level = claims["bound"].isin(("point", "approx", "range")) & (claims["coverage"] == "full")
+    return [_finding(row, "bound", f"the quote describes a peak ({quotes.peak_words(row['quote'])!r}), yet the row "
+                                   "stands for the level of its period: use up_to, or a one-day period, or say so")
+            for _, row in claims[level].iterrows() if quotes.peak_words(row["quote"])]
+
+
+def plans_as_observations(claims: pd.DataFrame) -> list[Problem]:
+    """A quote about capacity, a plan or a target ("can produce", "aims to", "capacity") on an
+    observed metric not marked as a forecast: what could or should happen is not what happened."""
+    observed = (claims["nature"] == "observed") & (claims["forecast"] != "yes")
+    return [_finding(row, "metric", f"the quote speaks of {quotes.plan_words(row['quote'])!r} but {row['metric']!r} "
+                                    "is observed: move it to the capacity or target metric, or mark it forecast")
+            for _, row in claims[observed].iterrows() if quotes.plan_words(row["quote"])]
+
+
+UNATTRIBUTED = r"\b(?:unattributed|unnamed|anonymous|not stated|unknown)\b"
+
+
+def unattributed_repeats(claims: pd.DataFrame) -> list[Problem]:
+    """An unattributed claim with the number of an attributed one (same metric and actor, within 1%,
+    ending within a month of it): probably the same statement, to be credited to its owner."""
+    unnamed = claims["claimant"].str.contains(UNATTRIBUTED, case=False)
+    named = claims[~unnamed]
+    found = []
+    for _, row in claims[unnamed].iterrows():
+        same = named[(named["metric"] == row["metric"]) & (named["actor"] == row["actor"])
+                     & ((named["canonical_value"] - row["canonical_value"]).abs() <= 0.01 * abs(row["canonical_value"]))
+                     & ((named["period_end"] - row["period_end"]).abs() <= pd.Timedelta(days=31))]
+        if len(same):
+            owner = same.iloc[0]
+            found.append(_finding(row, "claimant", f"unattributed, yet row {owner['id']!r} ({owner['claimant']}) states "
+                                                   "the same number: credit who said it, and share a statement key"))
+    return found
+
+
+def western_words_via_russian_state_media(claims: pd.DataFrame) -> list[Problem]:
+    """A claimant who is not Russian linked only through Russian state media (TASS, RIA, Sputnik, RT):
+    find the statement in another outlet, or the speaker's own page."""
+    state = claims["publisher"].str.contains(quotes.RUSSIAN_STATE_MEDIA, case=False)
+    russian = claims["claimant"].str.contains(quotes.RUSSIAN_SPEAKERS, case=False)
+    return [_finding(row, "source_id", f"{row['claimant']!r} reaches us only through {row['publisher']!r}: "
+                                       "link a copy outside Russian state media")
+            for _, row in claims[state & ~russian].iterrows()]
+
+
 SOFT_CHECKS = (("ua-disagreement", ua_disagreements), ("period-mismatch", period_mismatches),
                ("low-confidence-central", low_confidence_centrals), ("rate-beyond-total", rates_beyond_totals),
-               ("outlier", outliers))  # what `audit` lists, by code
+               ("outlier", outliers), ("unmarked-ua-relay", unmarked_ua_relays), ("peak-as-level", peaks_as_levels),
+               ("plan-as-observation", plans_as_observations), ("unattributed-repeat", unattributed_repeats),
+               ("russian-state-relay", western_words_via_russian_state_media))  # what `audit` lists, by code
 
 
 def _run(check, claims: pd.DataFrame, headline: pd.DataFrame, daily_file: Path | None) -> list[Problem]:
     """A soft check given what it takes: the Ukrainian series, the headline estimates, or the claims alone."""
-    if check is ua_disagreements:
+    if check in (ua_disagreements, unmarked_ua_relays):
         return check(claims, ua_series(claims, daily_file))
     return check(claims, headline) if check is low_confidence_centrals else check(claims)
 
@@ -170,3 +249,10 @@ def soft_findings(claims: pd.DataFrame, headline: pd.DataFrame, daily_file: Path
     (`headline`: see `low_confidence_centrals`)."""
     found = [replace(problem, code=code) for code, check in SOFT_CHECKS for problem in _run(check, claims, headline, daily_file)]
     return sorted(found, key=lambda p: (p.file, p.line, p.column, p.message))
+
+
+def reviewed(finding: Problem, claims: pd.DataFrame) -> bool:
+    """Whether a curator looked at this finding and kept the row: its notes say "<code> looked at"
+    (for example "Audit 2026-12: plan-as-observation looked at: the quote says the target was reached")."""
+    notes = claims.loc[claims["id"] == finding.row_id, "notes"]
+    return bool(finding.code) and notes.str.contains(f"{finding.code} looked at", regex=False).any()

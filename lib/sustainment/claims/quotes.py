@@ -116,3 +116,24 @@ def says_since_invasion(quote: str) -> bool:
 def per_period(quote: str) -> set[str]:
     """The time units the quote states a rate in ("day", "month", "year")."""
     return {unit for unit, pattern in PER.items() if pattern.search(quote)}
+
+
+PEAK = re.compile(r"\b(?:briefly|at (?:its|their|the) (?:peak|height)|peak(?:ed|s)?|record(?:ed)? (?:high|day|week|month)|"
+                  r"a record|in a single (?:day|week)|on (?:some|certain) days|at times)\b", re.IGNORECASE)
+PLAN = re.compile(r"\b(?:capacity|capable of|(?:can|could|able to|will) (?:produce|make|deliver|manufacture|reach)|"
+                  r"plans? to|planned|aims? to|targets?|goal|expected to|intends? to|projected|on track to)\b", re.IGNORECASE)
+RUSSIAN_STATE_MEDIA = r"\b(?:TASS|RIA|Sputnik|RT|Rossiyskaya Gazeta|Zvezda)\b"
+RUSSIAN_SPEAKERS = (r"\b(?:Russia|Russian|Kremlin|Putin|Medvedev|Shoigu|Belousov|Gerasimov|Peskov|Lavrov|Moscow|Duma|"
+                    r"Rosstat|Rostec|Chemezov|Tsivileva|Kartapolov|Manturov|Matviyenko|Volodin)\b")
+
+
+def peak_words(quote: str) -> str:
+    """The words of the quote that describe a peak rather than a level ("" when none)."""
+    found = PEAK.search(quote)
+    return found.group(0) if found else ""
+
+
+def plan_words(quote: str) -> str:
+    """The words of the quote that speak of capacity, a plan or a target ("" when none)."""
+    found = PLAN.search(quote)
+    return found.group(0) if found else ""

@@ -59,7 +59,9 @@ def _load(data_dir: Path, stamp: tuple) -> pd.DataFrame:
         part, more = validation.read_table(path, validation.CLAIM_COLUMNS, "id")
         problems += more
         if part is not None:
-            parts.append(part[validation.CLAIM_COLUMNS + [validation.LINE, validation.FILE]])
+            part = part.assign(**{c: v for c, v in validation.OPTIONAL_CLAIM_COLUMNS.items() if c not in part})
+            columns = validation.CLAIM_COLUMNS + list(validation.OPTIONAL_CLAIM_COLUMNS)
+            parts.append(part[columns + [validation.LINE, validation.FILE]])
     if metrics is not None:
         problems += validation.validate_metrics(metrics)
     if actors is not None:

@@ -32,6 +32,7 @@ CLAIM_COLUMNS = [
     "scope", "source_id", "claimant", "confidence", "quote", "reported", "notes", "bound", "coverage", "statement",
     "forecast",
 ]
+OPTIONAL_CLAIM_COLUMNS = {"quote_en": ""}  # a column a claims file may leave out, with the value it then has
 KINDS = ("flow", "stock", "cumulative")
 NATURES = ("observed", "capacity", "target", "need")  # only `observed` metrics report what has happened
 BOUNDS = ("point", "approx", "at_least", "up_to", "range")
@@ -387,6 +388,46 @@ def late_observations(claims: pd.DataFrame, metrics: pd.DataFrame, sources: pd.D
                      "or mark the row forecast=yes") for index in claims.index[late]]
 
 
+MIDPOINT_TOLERANCE = 0.01  # a range's value within 1% of (low + high) / 2
+STATEMENT_TOLERANCE = 0.05  # rows of one statement say one number: within 5% once in canonical units
+
+
+def range_midpoints(claims: pd.DataFrame, metrics: pd.DataFrame, sources: pd.DataFrame) -> list[Problem]:
+    """A `range` row whose value is not the midpoint of its low and high (a central figure given with
+    its interval is `approx` with low and high)."""
+    ranged = claims[(claims["bound"] == "range") & claims["low"].notna() & claims["high"].notna()]
+    middle = (ranged["low"] + ranged["high"]) / 2
+    off = ranged.index[(ranged["value"] - middle).abs() > MIDPOINT_TOLERANCE * middle.abs()]
+    return [_problem(claims, index, "id", "value",
+                     f"bound 'range' but value {claims.at[index, 'value']:g} is not the midpoint {middle[index]:g} of "
+                     "low and high: a range's value is its midpoint; a central figure with an interval is 'approx'")
+            for index in off]
+
+
+def mismatched_statements(claims: pd.DataFrame, metrics: pd.DataFrame, sources: pd.DataFrame) -> list[Problem]:
+    """Rows sharing a `statement` key that are not one statement: another metric's unit, a number more
+    than 5% apart in canonical units, or another period (the estimate would keep one row and drop
+    the other as a repeat)."""
+    keyed = claims[claims["statement"] != ""]
+    canonical = keyed["metric"].map(metrics.set_index("name")["unit"])
+    value = keyed["value"] * canonical_multipliers(keyed, canonical)
+    problems = []
+    for _, rows in keyed.groupby("statement", sort=False):
+        first = rows.index[0]
+        for index in rows.index[1:]:
+            why = ("another unit" if canonical[index] != canonical[first]
+                   else "another period" if (claims.at[index, "period_start"], claims.at[index, "period_end"])
+                   != (claims.at[first, "period_start"], claims.at[first, "period_end"])
+                   else "another number" if abs(value[index] - value[first]) > STATEMENT_TOLERANCE * abs(value[first])
+                   else "")
+            if why:
+                problems.append(_problem(claims, index, "id", "statement",
+                                         f"shares statement {claims.at[index, 'statement']!r} with row "
+                                         f"{claims.at[first, 'id']!r} but states {why}: rows of one statement say "
+                                         "one number for one period; clear the key"))
+    return problems
+
+
 def canonical_ranges(claims: pd.DataFrame, metrics: pd.DataFrame, sources: pd.DataFrame) -> list[Problem]:
     """A value, low or high that becomes infinite or beyond 1e12 once converted to its metric's unit
     (a unit prefix such as Qrounds/month slips past the check on the number as typed)."""
@@ -403,7 +444,8 @@ def canonical_ranges(claims: pd.DataFrame, metrics: pd.DataFrame, sources: pd.Da
 
 
 INTEGRITY_CHECKS = (("canonical-range", canonical_ranges), ("repeated-statement", repeated_statements),
-                    ("stated-bound", stated_bounds), ("late-observation", late_observations))  # what `validate` refuses
+                    ("stated-bound", stated_bounds), ("late-observation", late_observations),
+                    ("range-midpoint", range_midpoints), ("statement-mismatch", mismatched_statements))  # what `validate` refuses
 
 
 def integrity_problems(claims: pd.DataFrame, metrics: pd.DataFrame, sources: pd.DataFrame) -> list[Problem]:
