@@ -160,14 +160,21 @@ def test_key_numbers_read_the_same_in_reports_and_decks():
     assert analyses.key_central(chance) == "20%" and analyses.key_range(chance) == narrative.DASH, "a single value has no range"
 
 
-def test_the_bottom_line_explains_a_ratio_that_differs_from_its_central_figures(claims):
+def test_the_printed_sides_divide_to_the_printed_ratio(claims):
+    """The review found 'about 1.9x' printed beside 6.7 million and 4.3 million (1.6x)."""
+    import re
+
     result = analyses.ammunition_analysis(claims, n_draws=2000, seed=1)
     year = result.totals.set_index(["year", "side"])
     russia, west = year.loc[(result.last_year, "russia")], year.loc[(result.last_year, "west")]
-    median = result.ratio.set_index("year").loc[result.last_year, "q50"]
+    ratio = result.ratio.set_index("year").loc[result.last_year]
     line = analyses.ammunition_bottom_line(result, claims, link=lambda text, *_: text)
-    differs = narrative.times(russia["central"] / west["central"]) != narrative.times(median)
-    assert (f"The two central figures give {narrative.times(russia['central'] / west['central'])}" in line) == differs
+    printed = re.search(r"about ([\d.]+)x as much", line).group(1)
+    assert f"{printed}x" == narrative.times(russia["central"] / west["central"])
+    assert f"Russian side about {narrative.count(russia['central'])} rounds" in line
+    assert f"Western side about {narrative.count(west['central'])}" in line
+    differs = narrative.times(ratio["central"]) != narrative.times(ratio["q50"])
+    assert (f"the draws' median is {narrative.times(ratio['q50'])}" in line) == differs
 
 
 def test_the_trend_sentence_gives_signed_rates_with_their_intervals(claims):
@@ -196,3 +203,64 @@ def test_a_scenario_that_leaves_out_deliveries_answers_as_a_counterfactual(claim
     whole = analyses.ammunition_bottom_line(analyses.ammunition_analysis(claims, n_draws=500, seed=1), claims,
                                             analyses.plain)
     assert "would have" not in whole and "Leaving out" not in whole
+
+
+def test_fire_is_stated_as_fact_only_when_two_claimants_support_it(data_dir, with_claims):
+    from types import SimpleNamespace
+
+    from conftest import claim_row
+
+    from sustainment.analyses.ammunition import _fire_words
+
+    with (data_dir / "metrics.csv").open("a", encoding="utf-8") as handle:
+        handle.write("shells_fired,flow,observed,rounds/year,Rounds fired\n")
+    claims = with_claims(
+        claim_row("a", "10000000", metric="shells_fired", claimant="Gen. Oleksandr Syrskyi (Lb.ua interview)"),
+        claim_row("b", "9000000", metric="shells_fired", claimant="Gen. Oleksandr Syrskyi (Le Monde)"),
+        claim_row("c", "8000000", metric="shells_fired", claimant="UK Defence Intelligence"))
+    one = SimpleNamespace(fired=pd.DataFrame({"year": [2024], "side": ["russia"], "central_ids": ["a;b"]}))
+    assert _fire_words(one, claims, 2024, 9.5e6) == "One claim (Gen. Oleksandr Syrskyi) puts Russia's fire at 9.5 million rounds"
+    two = SimpleNamespace(fired=pd.DataFrame({"year": [2024], "side": ["russia"], "central_ids": ["a;c"]}))
+    assert _fire_words(two, claims, 2024, 9.0e6) == "Russia fired about 9.0 million rounds"
+
+
+def test_the_bottom_line_names_the_latest_claimed_ratio_and_why_it_differs():
+    from types import SimpleNamespace
+
+    from sustainment.analyses.ammunition import _claimed_ratio_note
+
+    claims = pd.DataFrame({"id": ["old", "new"], "claimant": ["Mark Rutte (CBS)", "Mark Rutte (Bucharest forum)"]})
+    claimed = pd.DataFrame({"year": [2025, 2025], "value": [4.0, 1.0], "metric": ["shells_production_ratio_vs_nato"] * 2,
+                            "id": ["old", "new"], "bound": ["point", "up_to"],
+                            "said": pd.to_datetime(["2025-04-04", "2025-11-06"])})
+    ratio = pd.DataFrame({"year": [2025], "q05": [1.6], "q95": [2.3], "no_range": [False]})
+    result = SimpleNamespace(claimed_ratio=claimed, ratio=ratio, last_year=2025)
+    note = _claimed_ratio_note(result, claims, link=lambda text, *_: text)
+    assert note.startswith("The most recent claimed ratio, Mark Rutte on 6 Nov 2025, is at most 1.0x: outside this "
+                           "estimate's 90% band. It compares Russian production against the output of all NATO allies")
+    within = SimpleNamespace(claimed_ratio=claimed.iloc[:1], ratio=ratio.assign(q95=[4.5]), last_year=2025)
+    assert "is 4.0x: within this estimate's 90% band" in _claimed_ratio_note(within, claims, link=lambda text, *_: text)
+
+
+@pytest.mark.parametrize("claimant, label", [
+    ("NATO Secretary General Mark Rutte (CBS interview)", "Mark Rutte"),
+    ("NATO officials / The Economist sources", "NATO officials"),
+    ("UK Defence Intelligence", "UK Defence Intelligence"),
+])
+def test_a_claimant_as_a_chart_label(claimant, label):
+    assert narrative.short_name(claimant) == label
+
+
+def test_the_readmes_key_numbers_are_the_librarys(claims):
+    import re
+
+    import yaml
+
+    from sustainment import paths
+    from sustainment.analyses.briefing import key_numbers_markdown, scenario_key_numbers
+
+    readme = (paths.ROOT / "README.md").read_text(encoding="utf-8")
+    printed = re.search(r"<!-- key-numbers -->\n(.*?)<!-- /key-numbers -->", readme, re.S).group(1)
+    baseline = yaml.safe_load((paths.SCENARIOS_DIR / "baseline.yaml").read_text(encoding="utf-8"))
+    computed = key_numbers_markdown(scenario_key_numbers(claims, baseline["parameters"] or {}))
+    assert printed == computed, f"README's key numbers are stale; paste:\n{computed}"

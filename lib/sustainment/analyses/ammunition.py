@@ -17,7 +17,7 @@ from sustainment.analyses.common import (
     linked,
     metric_natures,
 )
-from sustainment.claims import id_list, select
+from sustainment.claims import id_list, one_per_statement, select
 from sustainment.models import ammunition as ammo
 from sustainment.presentation import narrative
 from sustainment.presentation.narrative import SIDE_WORDS
@@ -98,7 +98,9 @@ def ammunition_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str = 
     stated = select(claims, metric=["shells_production_ratio_vs_eu", "shells_production_ratio_vs_nato"], actor="RU",
                             as_of=when, min_confidence="medium" if min_confidence == "low" else min_confidence)
     claimed_ratio = pd.DataFrame({"year": stated["period_end"].dt.year, "value": stated["canonical_value"],
-                                  "metric": stated["metric"], "id": stated["id"], "claim_ids": stated["id"]})
+                                  "metric": stated["metric"], "id": stated["id"], "claim_ids": stated["id"],
+                                  "bound": stated["bound"], "said": stated["known_from"],
+                                  "who": stated["claimant"].map(narrative.short_name)})
     fired = ammo.consumption(claims, years, policy=policy, as_of=when, min_confidence=min_confidence)
     balance = ammo.supply_vs_consumption(totals, fired)
     target_rows = {actor: claim(claims, claim_id, f"{actor.lower()}_target_claim", when)
@@ -114,8 +116,8 @@ def ammunition_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str = 
                             target_table, trends, tuple(sorted(dropped)))
 
 def _ratio_sentence(row: pd.Series) -> str:
-    lead, factor = ("Russia's side", row["q50"]) if row["q50"] >= 1 else ("The Western side", 1 / row["q50"])
-    band = (row["q05"], row["q95"]) if row["q50"] >= 1 else (1 / row["q95"], 1 / row["q05"])
+    lead, factor = ("Russia's side", row["central"]) if row["central"] >= 1 else ("The Western side", 1 / row["central"])
+    band = (row["q05"], row["q95"]) if row["central"] >= 1 else (1 / row["q95"], 1 / row["q05"])
     spread = ("from single claims, so no range" if row["no_range"] else
               f"90% of draws: {narrative.times(band[0])} to {narrative.times(band[1])}")
     return f"{lead} had about {narrative.times(factor)} the other side's artillery supply in {int(row['year'])} ({spread})"
@@ -149,20 +151,60 @@ def ammunition_bottom_line(result: AmmunitionResult, claims: pd.DataFrame, link=
     change = (f"What would change it: {names[widest]}'s {METRIC_WORDS.get(supply.at[widest, 'metric'], 'supply')}, the widest "
               f"range ({spread} rounds a year)" + (f"; {'; '.join(caveats)}" if caveats else "") + ".")
     lead = f"Leaving out {left_out} deliveries, as this scenario does, in" if left_out else "In"
-    return (f"**Bottom line.** {lead} {year} the Russian side {had} {'more' if ratio['q50'] >= 1 else 'less'} artillery "
-            f"ammunition than the Western side: about {link(narrative.times(ratio['q50']), claims, ids)} as much {band}. "
+    compared = compared_words(result, claims, names)
+    return (f"**Bottom line.** {lead} {year} the Russian side {had} {'more' if ratio['central'] >= 1 else 'less'} artillery "
+            f"ammunition than the Western side: about {link(narrative.times(ratio['central']), claims, ids)} as much {band}. "
             f"{likely[0].upper()}{likely[1:]}"
             f"Russian side about {link(narrative.count(russia['central']), claims, id_list(russia['claim_ids']))} "
             f"rounds ({narrative.span(russia['low'], russia['high'])}), Western side about "
             f"{link(narrative.count(west['central']), claims, id_list(west['claim_ids']))} "
-            f"({narrative.span(west['low'], west['high'])}). {_centrals_note(russia, west, ratio)}{change}")
+            f"({narrative.span(west['low'], west['high'])}). {_centrals_note(russia, west, ratio)}"
+            f"{_claimed_ratio_note(result, claims, link)}{change} {compared}")
+
+
+SUPPLY_METRICS = ("shells_produced", "shells_delivered")
+
+
+def compared_words(result: AmmunitionResult, claims: pd.DataFrame, names: dict[str, str]) -> str:
+    """What 'supply' means here, from the components the scenario counts, and the actors with
+    production or delivery claims it does not count (Ukraine's own output, for one)."""
+    counted = result.supply[result.supply["year"] == result.last_year]
+    names = {code: name.split(" (", 1)[0] for code, name in names.items()}
+    parts = {side: ", ".join(f"{names[a]} {METRIC_WORDS.get(m, 'supply') if m else 'supply'}"
+                             for a, m in zip(rows["actor"], rows["metric"])) for side, rows in counted.groupby("side")}
+    others = sorted(set(claims.loc[claims["metric"].isin(SUPPLY_METRICS), "actor"]) - set(result.supply["actor"])
+                    - {"DE"})  # German output is inside the EU's figure
+    left = f" Not counted: {', '.join(names[a] + chr(39) + 's own output' for a in others)}." if others else ""
+    return (f"Supply here: {parts.get('russia', '')} (Russian side) against {parts.get('west', '')} (Western side); "
+            f"not all Western output reaches Ukraine.{left}")
+
+
+COMPARED = {"shells_production_ratio_vs_nato": "Russian production against the output of all NATO allies",
+            "shells_production_ratio_vs_eu": "Russian production against the EU's output"}
+BOUND_WORDS = {"up_to": "at most ", "at_least": "at least ", "approx": "about "}
+
+
+def _claimed_ratio_note(result: AmmunitionResult, claims: pd.DataFrame, link=narrative.link) -> str:
+    """The most recent ratio someone claimed, against the estimate: where it falls and why the two
+    differ (what each compares); "" when no ratio is claimed."""
+    if result.claimed_ratio.empty:
+        return ""
+    latest = result.claimed_ratio.sort_values(["said", "id"]).iloc[-1]
+    ratio = result.ratio.set_index("year").loc[result.last_year]
+    inside = ratio["q05"] <= latest["value"] <= ratio["q95"] and not ratio["no_range"]
+    claimant = claims.loc[claims["id"] == latest["id"], "claimant"].iloc[0].split("(", 1)[0].strip()
+    claimed = f"{BOUND_WORDS.get(latest['bound'], '')}{narrative.times(latest['value'])}"
+    return (f"The most recent claimed ratio, {link(claimant, claims, [latest['id']])} on {latest['said'].day} "
+            f"{latest['said']:%b %Y}, is {claimed}: "
+            f"{'within' if inside else 'outside'} this estimate's 90% band. It compares {COMPARED[latest['metric']]}; "
+            f"this estimate compares what each side had to fire (production plus imports against output and deliveries "
+            f"for Ukraine), so the two answer different questions. ")
 
 
 def _centrals_note(russia: pd.Series, west: pd.Series, ratio: pd.Series) -> str:
-    """Why the ratio's median can differ from the ratio of the two central figures (a reader
-    divides them): the draws span each side's whole range, which is lopsided around its central."""
-    of_centrals = russia["central"] / west["central"]
-    if ratio["no_range"] or narrative.times(of_centrals) == narrative.times(ratio["q50"]):
+    """Why the draws' band sits off the ratio of the two central figures (the ratio printed, so the
+    sides divide to it): the draws span each side's whole range, which is lopsided around its central."""
+    if ratio["no_range"] or narrative.times(ratio["central"]) == narrative.times(ratio["q50"]):
         return ""
 
     def lean(side: pd.Series) -> float:  # how much further the range reaches above the central than below
@@ -170,9 +212,9 @@ def _centrals_note(russia: pd.Series, west: pd.Series, ratio: pd.Series) -> str:
 
     side = "Russian" if abs(lean(russia) / russia["central"]) >= abs(lean(west) / west["central"]) else "Western"
     leaning = lean(russia if side == "Russian" else west)
-    return (f"The two central figures give {narrative.times(of_centrals)}; the ratio's median differs because the draws "
-            f"span each side's whole range, and the {side} side's reaches further {'above' if leaning > 0 else 'below'} "
-            f"its central figure than {'below' if leaning > 0 else 'above'}. ")
+    return (f"The ratio printed is that of the two central figures; the draws' median is {narrative.times(ratio['q50'])} "
+            f"because the {side} side's range reaches further {'above' if leaning > 0 else 'below'} its central figure "
+            f"than {'below' if leaning > 0 else 'above'}. ")
 
 
 def ammunition_charts(result: AmmunitionResult, claims: pd.DataFrame) -> dict:
@@ -197,14 +239,30 @@ def ammunition_charts(result: AmmunitionResult, claims: pd.DataFrame) -> dict:
                                                 claimed=result.claimed_ratio),
         "ammunition_supply_vs_fire": plotting.supply_vs_fire(
             result.balance, claims, id_list(supply_ids, result.fired["claim_ids"]),
-            f"Russia fired about {narrative.count(fired)} rounds in {year}, against a supply of "
-            f"{narrative.count(russia)}"),
+            f"{_fire_words(result, claims, year, fired)} in {year}, against a supply of {narrative.count(russia)}"),
         "ammunition_projection": plotting.projection(
             result.totals, result.paths, result.trends, claims,
             id_list(supply_ids, result.targets["id"]),
             f"By {result.horizon_year} the scenario puts Russia's side at {narrative.count(path_r['central'])} and the "
             f"Western side at {narrative.count(path_w['central'])} rounds a year"),
     }
+
+INDEPENDENT_CLAIMS = 2  # a figure of rounds fired is stated as fact only when this many claimants support it
+
+
+def _fire_words(result: AmmunitionResult, claims: pd.DataFrame, year: int, fired: float) -> str:
+    """'Russia fired about N rounds' when at least two independent claimants (statements counted once)
+    support the year's figure; otherwise what it is: one claim, by whom."""
+    row = result.fired[(result.fired["year"] == year) & (result.fired["side"] == "russia")]
+    ids = id_list(row["central_ids"]) if len(row) else []
+    behind, _ = one_per_statement(claims[claims["id"].isin(ids)])
+    claimants = behind["claimant"].str.split("(", n=1).str[0].str.strip().unique()
+    if np.isnan(fired) or not len(claimants):
+        return "No claim of Russia's fire"
+    if len(claimants) >= INDEPENDENT_CLAIMS:
+        return f"Russia fired about {narrative.count(fired)} rounds"
+    return f"One claim ({narrative.short_name(claimants[0])}) puts Russia's fire at {narrative.count(fired)} rounds"
+
 
 def supply_table(result: AmmunitionResult, claims: pd.DataFrame) -> str:
     """Each side's components per year: what measured them, the estimate and its range, how it was made."""
@@ -224,11 +282,12 @@ def supply_table(result: AmmunitionResult, claims: pd.DataFrame) -> str:
         missing_note="no claim for that supplier and year (counted as zero)")
 
 def ratio_table(result: AmmunitionResult) -> str:
-    """The Russia : West ratio per year: median, 90% of draws (or 'one claim per component'), likelihood."""
+    """The Russia : West ratio per year: of the central figures, 90% of draws (or 'one claim per
+    component'), the share of draws with the Russian side ahead."""
     return narrative.table(
-        result.ratio, {"year": "Year", "q50": "Russia : West (median)", "q05": "90% of draws",
+        result.ratio, {"year": "Year", "central": "Russia : West (central figures)", "q05": "90% of draws",
                        "p_above_1": "Russian side ahead"},
-        {"year": lambda v, _r: str(v), "q50": lambda v, _r: narrative.times(v),
+        {"year": lambda v, _r: str(v), "central": lambda v, _r: narrative.times(v),
          "q05": lambda _v, r: ("from single claims: no range" if r["no_range"] else
                                narrative.span(r["q05"], r["q95"], narrative.times)),
          "p_above_1": lambda v, r: "no range, no likelihood" if r["no_range"] else narrative.chance(v)})

@@ -57,7 +57,8 @@ def headline_numbers(claims: pd.DataFrame, ammunition_result: AmmunitionResult,
     rows = [
         *((f"{label} artillery supply, {year}", Range(*totals.loc[(year, side), ["low", "central", "high"]]), "rounds/year",
            [totals.loc[(year, side), "claim_ids"]]) for side, label in (("russia", "Russian-side"), ("west", "Western-side"))),
-        (f"Supply ratio Russia : West, {year} (90% of draws)", Range(ratio["q05"], ratio["q50"], ratio["q95"]), "ratio",
+        (f"Supply ratio Russia : West, {year} (central figures; 90% of draws)",  # the central can sit just outside the band
+         Range(min(ratio["q05"], ratio["central"]), ratio["central"], max(ratio["q95"], ratio["central"])), "ratio",
          list(ammunition_result.totals.loc[ammunition_result.totals["year"] == year, "claim_ids"])),
         ("Russian contract recruits a month", r.inputs.recruits, "persons/month", r.recruits.claim_ids),
         ("Russian killed and wounded a month, first modelled month", r.losses, "persons/month", r.loss_ids),
@@ -77,6 +78,22 @@ def headline_numbers(claims: pd.DataFrame, ammunition_result: AmmunitionResult,
         table.append({"number": label, "low": value.low, "central": value.central, "high": value.high, "unit": unit,
                       "claim_ids": ";".join(ids), "source_ids": ";".join(sources)})
     return pd.DataFrame(table)
+
+def scenario_key_numbers(claims: pd.DataFrame, scenario_parameters: Mapping) -> pd.DataFrame:
+    """The briefing's key numbers for a scenario's parameters (the pipelines' declared defaults
+    for the rest), computed from the claims as the briefing notebook computes them."""
+    values = {name: parameter.default for pipeline in PIPELINES.values() for name, parameter in pipeline.signature().items()}
+    values.update(scenario_parameters)
+    return headline_numbers(claims, ammunition_analysis(claims, **PIPELINES["ammunition"].inputs(values)),
+                            recruitment_analysis(claims, **PIPELINES["recruitment"].inputs(values)))
+
+
+def key_numbers_markdown(key_numbers: pd.DataFrame) -> str:
+    """The key numbers as a Markdown table (README's, generated and tested against the library)."""
+    lines = ["| key number | central | range |", "|---|---|---|"]
+    lines += [f"| {row['number']} | {key_central(row)} | {key_range(row)} |" for _, row in key_numbers.iterrows()]
+    return "\n".join(lines) + "\n"
+
 
 def key_central(number: Mapping) -> str:
     """A key number's central value as readers see it (a change in persons with its sign)."""

@@ -227,3 +227,10 @@ def table(frame: pd.DataFrame, columns: dict[str, str], formats: dict | None = N
         body.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
     note = f'<p class="note">{DASH}: {html.escape(missing_note or "no value")}</p>' if dashes else ""
     return f'<table class="readable"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{note}'
+
+
+def short_name(claimant: str, longest: int = 24) -> str:
+    """A claimant as a chart label: the words before any parenthesis or " / "; a long title cut to
+    its last two words ("NATO Secretary General Mark Rutte (CBS)" -> "Mark Rutte")."""
+    name = claimant.split("(", 1)[0].split(" / ", 1)[0].strip().rstrip(",;")
+    return name if len(name) <= longest else " ".join(name.split()[-2:])

@@ -256,9 +256,11 @@ def _missing_note(totals: pd.DataFrame) -> str:
 
 def ratio_band(ratio: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: str,
                claimed: pd.DataFrame | None = None) -> plt.Figure:
-    """Median ratio per year with its 50% and 90% Monte Carlo bands; a year whose components rest
-    on single claims (`no_range`) has no band and is drawn as a hollow point; claimed ratios as diamonds."""
-    figure, axes = new_chart(title, "Russia-side supply / Western-side supply; line = median, bands = 50% and 90% of draws",
+    """The ratio of the sides' central figures per year with the 50% and 90% bands of the Monte Carlo
+    draws; a year whose components rest on single claims (`no_range`) has no band and is drawn as a
+    hollow point; claimed ratios as diamonds."""
+    figure, axes = new_chart(title, "Russia-side supply / Western-side supply; line = ratio of the central figures, "
+                                    "bands = 50% and 90% of draws",
                              claims, id_list(claim_ids, _ids(claimed) if claimed is not None else []))
     years = ratio["year"].to_numpy()
     spread = ~ratio["no_range"].to_numpy(dtype=bool)
@@ -267,19 +269,22 @@ def ratio_band(ratio: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: str,
                       label="90% of draws")
     axes.fill_between(banded["year"], banded["q25"], banded["q75"], color=SIDE_COLOURS["russia"], alpha=0.3, lw=0,
                       label="50% of draws")
-    axes.plot(years, ratio["q50"], color=SIDE_COLOURS["russia"], lw=1.5, label="median")
-    axes.scatter(banded["year"], banded["q50"], color=SIDE_COLOURS["russia"], zorder=4)
+    axes.plot(years, ratio["central"], color=SIDE_COLOURS["russia"], lw=1.5, label="central figures")
+    axes.scatter(banded["year"], banded["central"], color=SIDE_COLOURS["russia"], zorder=4)
     single = ratio[~spread]
     if len(single):
-        axes.scatter(single["year"], single["q50"], s=60, facecolors="white", edgecolors=SIDE_COLOURS["russia"], zorder=5,
-                     label="from single claims (no range)")
+        axes.scatter(single["year"], single["central"], s=60, facecolors="white", edgecolors=SIDE_COLOURS["russia"],
+                     zorder=5, label="from single claims (no range)")
     incomplete = ratio[ratio["missing"] != ""]
     if len(incomplete):
-        axes.scatter(incomplete["year"], incomplete["q50"], s=160, facecolors="none", edgecolors=NEUTRAL, zorder=3,
+        axes.scatter(incomplete["year"], incomplete["central"], s=160, facecolors="none", edgecolors=NEUTRAL, zorder=3,
                      label="a component has no claim")
     if claimed is not None and len(claimed):
         axes.scatter(claimed["year"], claimed["value"], marker="D", color="black", zorder=6,
-                     label="ratio as claimed (vs EU or NATO output)")
+                     label="ratio as claimed (Russian production vs EU or NATO output)")
+        for offset, point in enumerate(claimed.sort_values(["said", "id"]).itertuples()):
+            axes.annotate(f"{point.who}, {point.said:%b %Y}", (point.year, point.value), xytext=(6, 4 - 10 * (offset % 2)),
+                          textcoords="offset points", fontsize="x-small")
     axes.axhline(1, color=NEUTRAL, lw=0.8, ls="--")
     ticks = sorted(set(years) | (set(claimed["year"]) if claimed is not None else set()))
     axes.set_xticks(ticks, [str(y) for y in ticks])
