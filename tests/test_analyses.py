@@ -218,9 +218,9 @@ def test_fire_is_stated_as_fact_only_when_two_claimants_support_it(data_dir, wit
         claim_row("a", "10000000", metric="shells_fired", claimant="Gen. Oleksandr Syrskyi (Lb.ua interview)"),
         claim_row("b", "9000000", metric="shells_fired", claimant="Gen. Oleksandr Syrskyi (Le Monde)"),
         claim_row("c", "8000000", metric="shells_fired", claimant="UK Defence Intelligence"))
-    one = SimpleNamespace(fired=pd.DataFrame({"year": [2024], "side": ["russia"], "central_ids": ["a;b"]}))
+    one = SimpleNamespace(fired=pd.DataFrame({"year": [2024], "side": ["russia"], "central_ids": [("a", "b")]}))
     assert _fire_words(one, claims, 2024, 9.5e6) == "One claim (Gen. Oleksandr Syrskyi) puts Russia's fire at 9.5 million rounds"
-    two = SimpleNamespace(fired=pd.DataFrame({"year": [2024], "side": ["russia"], "central_ids": ["a;c"]}))
+    two = SimpleNamespace(fired=pd.DataFrame({"year": [2024], "side": ["russia"], "central_ids": [("a", "c")]}))
     assert _fire_words(two, claims, 2024, 9.0e6) == "Russia fired about 9.0 million rounds"
 
 

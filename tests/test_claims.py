@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from conftest import claim_row
 
-from sustainment.claims import as_period, estimate, id_list, load, select, source_line
+from sustainment.claims import as_period, estimate, id_list, join_ids, load, select, source_line, split_ids
 from sustainment.errors import NoClaimsError
 
 
@@ -123,8 +123,15 @@ def test_russian_shell_production_2024_in_one_call(project):
     assert answer["claimant"].nunique() >= 3 and answer["canonical_value"].max() >= 4_000_000
 
 
-def test_id_list_flattens_joined_ids():
-    assert id_list("b;a", ["c", "a;;d"], pd.Series(["e", float("nan")]), ()) == ["a", "b", "c", "d", "e"]
+def test_id_list_flattens_nested_ids_and_refuses_joined_ones():
+    assert id_list("b", ["c", ("a", "d", "")], pd.Series([("e",), float("nan")]), ()) == ["a", "b", "c", "d", "e"]
+    with pytest.raises(ValueError, match="joined claim ids 'a;b'"):
+        id_list(["c", "a;b"])
+
+
+def test_ids_are_joined_where_written_and_split_where_read():
+    assert join_ids(("a", "b")) == "a;b" and split_ids(join_ids(("a", "b"))) == ("a", "b")
+    assert split_ids("") == () and join_ids(()) == ""
 
 
 # --- claim semantics: statements, bounds, coverage ---------------------------------------------

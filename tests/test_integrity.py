@@ -62,7 +62,7 @@ def test_periods_that_do_not_match_the_quote(with_claims):
 
 def test_low_confidence_claims_that_set_a_headline(with_claims):
     claims = with_claims(claim_row("weak", "3000000", confidence="low"), claim_row("strong", "2000000"))
-    headline = pd.DataFrame({"estimate": ["shells_produced / RU 2024"], "central_ids": ["strong;weak"]})
+    headline = pd.DataFrame({"estimate": ["shells_produced / RU 2024"], "central_ids": [("strong", "weak")]})
     assert messages(integrity.low_confidence_centrals(claims, headline)) == [
         "weak: confidence low, yet it sets the central value of shells_produced / RU 2024"]
 

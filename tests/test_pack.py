@@ -38,9 +38,9 @@ def render_toy(project: Project, name: str, charts: dict[str, list[str]]) -> Non
         plt.close(figure)
     key_numbers = pd.DataFrame([
         {"number": "Russian supply", "low": 2e6, "central": 3e6, "high": 3.6e6, "unit": "rounds/year",
-         "claim_ids": "ru-a;ru-b", "source_ids": "alpha-2024;beta-2024"},
-        {"number": "Ratio", "low": 2.0, "central": 3.0, "high": 3.6, "unit": "ratio", "claim_ids": "ru-a;eu-a",
-         "source_ids": "alpha-2024"}])
+         "claim_ids": ("ru-a", "ru-b"), "source_ids": ("alpha-2024", "beta-2024")},
+        {"number": "Ratio", "low": 2.0, "central": 3.0, "high": 3.6, "unit": "ratio", "claim_ids": ("ru-a", "eu-a"),
+         "source_ids": ("alpha-2024",)}])
     analyses.save_briefing(str(folder), scenario=name, as_of=pd.Timestamp("2024-12-31"),
                            data_vintage=pd.Timestamp("2024-12-31"), policy="central",
                            key_numbers=key_numbers, bottom_lines=[f"**Bottom line.** The {name} answer."])

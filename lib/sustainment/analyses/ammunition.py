@@ -98,7 +98,7 @@ def ammunition_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str = 
     stated = select(claims, metric=["shells_production_ratio_vs_eu", "shells_production_ratio_vs_nato"], actor="RU",
                             as_of=when, min_confidence="medium" if min_confidence == "low" else min_confidence)
     claimed_ratio = pd.DataFrame({"year": stated["period_end"].dt.year, "value": stated["canonical_value"],
-                                  "metric": stated["metric"], "id": stated["id"], "claim_ids": stated["id"],
+                                  "metric": stated["metric"], "id": stated["id"], "claim_ids": [(i,) for i in stated["id"]],
                                   "bound": stated["bound"], "said": stated["known_from"],
                                   "who": stated["claimant"].map(narrative.short_name)})
     fired = ammo.consumption(claims, years, policy=policy, as_of=when, min_confidence=min_confidence)

@@ -29,7 +29,7 @@ def headline_inputs(claims: pd.DataFrame, as_of: str = "") -> pd.DataFrame:
     rows = [(f"{r.metric} / {r.actor} {r.year}", r.central_ids) for r in supply.itertuples() if r.status == "estimated"]
     window = recruitment_window(when, WINDOW_MONTHS)
     found = estimate(claims, "recruits", "RU", window, as_of=when)
-    rows.append((f"recruits / RU {window[0]}..{window[1]}", ";".join(found.central_ids)))
+    rows.append((f"recruits / RU {window[0]}..{window[1]}", found.central_ids))
     return pd.DataFrame(rows, columns=["estimate", "central_ids"])
 
 def seed_claims(claims: pd.DataFrame) -> pd.DataFrame:

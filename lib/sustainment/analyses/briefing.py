@@ -22,7 +22,7 @@ from sustainment.analyses.recruitment import (
     recruitment_charts,
 )
 from sustainment.analyses.registry import PIPELINES
-from sustainment.claims import id_list
+from sustainment.claims import id_list, join_ids
 from sustainment.models.uncertainty import Range
 from sustainment.presentation import narrative
 
@@ -76,7 +76,7 @@ def headline_numbers(claims: pd.DataFrame, ammunition_result: AmmunitionResult,
         ids = id_list(claim_ids)
         sources = sorted(set(claims.loc[claims["id"].isin(ids), "source_id"]))
         table.append({"number": label, "low": value.low, "central": value.central, "high": value.high, "unit": unit,
-                      "claim_ids": ";".join(ids), "source_ids": ";".join(sources)})
+                      "claim_ids": tuple(ids), "source_ids": tuple(sources)})
     return pd.DataFrame(table)
 
 def scenario_key_numbers(claims: pd.DataFrame, scenario_parameters: Mapping) -> pd.DataFrame:
@@ -123,7 +123,8 @@ def save_briefing(directory: str, *, scenario: str, as_of: pd.Timestamp, data_vi
         return
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
-    key_numbers.to_csv(folder / layout.KEY_NUMBERS_FILE, index=False, lineterminator="\n", float_format="%.6g")
+    written = key_numbers.assign(**{c: key_numbers[c].map(join_ids) for c in ("claim_ids", "source_ids")})
+    written.to_csv(folder / layout.KEY_NUMBERS_FILE, index=False, lineterminator="\n", float_format="%.6g")
     meta = {"scenario": scenario, "as_of": str(as_of.date()), "data_vintage": str(data_vintage.date()), "policy": policy,
             "bottom_lines": bottom_lines}
     (folder / layout.BRIEFING_FILE).write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n", encoding="utf-8")

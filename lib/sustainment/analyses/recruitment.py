@@ -112,8 +112,9 @@ def killed_share(claims: pd.DataFrame, as_of, min_confidence: str | None = None)
     pairs = _pairs(killed, both)
     ratios = select(claims, metric="wounded_per_killed_ratio", actor="RU", as_of=as_of, min_confidence=min_confidence)
     rows = [("killed and killed-or-wounded in one statement", p.period_end_1, p.canonical_value_1 / p.canonical_value_2,
-             f"{p.id_1};{p.id_2}", ";".join(sorted({p.source_id_1, p.source_id_2}))) for p in pairs.itertuples()]
-    rows += [("wounded per killed", r.period_end, 1 / (1 + r.canonical_value), r.id, r.source_id) for r in ratios.itertuples()]
+             (p.id_1, p.id_2), tuple(sorted({p.source_id_1, p.source_id_2}))) for p in pairs.itertuples()]
+    rows += [("wounded per killed", r.period_end, 1 / (1 + r.canonical_value), (r.id,), (r.source_id,))
+             for r in ratios.itertuples()]
     return pd.DataFrame(rows, columns=["evidence", "date", "share", "claim_ids", "source_ids"]).sort_values("date", kind="stable")
 
 def permanent_share_evidence(claims: pd.DataFrame, as_of, min_confidence: str | None = None) -> pd.DataFrame:
@@ -125,7 +126,7 @@ def permanent_share_evidence(claims: pd.DataFrame, as_of, min_confidence: str | 
     rows = [(p.period_end_1, p.canonical_low_1 / p.canonical_value_2 if p.canonical_low_1 == p.canonical_low_1 else
              p.canonical_value_1 / p.canonical_value_2, p.canonical_value_1 / p.canonical_value_2,
              p.canonical_high_1 / p.canonical_value_2 if p.canonical_high_1 == p.canonical_high_1 else
-             p.canonical_value_1 / p.canonical_value_2, f"{p.id_1};{p.id_2}", ";".join(sorted({p.source_id_1, p.source_id_2})))
+             p.canonical_value_1 / p.canonical_value_2, (p.id_1, p.id_2), tuple(sorted({p.source_id_1, p.source_id_2})))
             for p in pairs.itertuples()]
     return pd.DataFrame(rows, columns=["date", "low", "share", "high", "claim_ids", "source_ids"])
 
@@ -140,10 +141,10 @@ def exits_evidence(claims: pd.DataFrame, window: tuple[str, str], recruits: floa
     for row in found.itertuples():
         if row.metric == "desertion_share":
             rows.append(("desertion", f"{row.claimant}: share of the intake that deserts, x recruitment",
-                         row.canonical_value * recruits, row.id))
+                         row.canonical_value * recruits, (row.id,)))
         else:
             what = "prisoners taken" if row.metric == "captured_pow_rate" else "desertion"
-            rows.append((what, f"{row.claimant}: {row.scope}", row.canonical_value, row.id))
+            rows.append((what, f"{row.claimant}: {row.scope}", row.canonical_value, (row.id,)))
     return pd.DataFrame(rows, columns=["exit", "evidence", "rate", "claim_ids"])
 
 def _exits_range(exits: pd.DataFrame) -> Range:
@@ -305,7 +306,7 @@ def recruitment_alternatives(result: RecruitmentResult) -> pd.DataFrame:
     growth = Range.exact(0.0) if other_path == "flat" else Range.exact(trends.yearly_growth(result.loss_trend).central)
     flows = manpower.stock_flow(replace(base, loss_growth=growth), result.start_month, result.horizon)
     rows.append((f"losses {PATH_WORDS[other_path]}", growth.central, flows["cumulative_net_change"].iloc[-1],
-                 ";".join(result.loss_ids)))
+                 tuple(result.loss_ids)))
     killed_claims = result.rate_check[result.rate_check["what"] == "killed"]
     if len(killed_claims):
         implied = float(np.clip((killed_claims["claimed"] / (killed_claims["model"] / result.killed.central)).median(), 0, 1))
@@ -316,7 +317,7 @@ def recruitment_alternatives(result: RecruitmentResult) -> pd.DataFrame:
         above = (killed_claims["claimed"] / killed_claims["model"]).median()
         rows.append((f"the Western killed-a-month claims taken at face value (about {narrative.times(above)} the model's "
                      f"killed; within the model's total losses, {narrative.share(min(1.0, permanent))} of losses then "
-                     f"permanent)", implied, flows["cumulative_net_change"].iloc[-1], ";".join(killed_claims["id"])))
+                     f"permanent)", implied, flows["cumulative_net_change"].iloc[-1], tuple(killed_claims["id"])))
     return pd.DataFrame(rows, columns=["change", "value", "outcome", "claim_ids"])
 
 def recruitment_bottom_line(result: RecruitmentResult, claims: pd.DataFrame, link=narrative.link) -> str:
@@ -383,21 +384,21 @@ def recruitment_inputs_table(result: RecruitmentResult, claims: pd.DataFrame) ->
     rows = pd.DataFrame([
         ("Contract recruits a month", narrative.count(r.inputs.recruits.central),
          narrative.span(r.inputs.recruits.low, r.inputs.recruits.high),
-         f"claims in the window to {r.as_of:%Y-%m-%d}", ";".join(r.recruits.claim_ids)),
+         f"claims in the window to {r.as_of:%Y-%m-%d}", r.recruits.claim_ids),
         ("Killed and wounded a month, first modelled month", narrative.count(r.losses.central),
          narrative.span(r.losses.low, r.losses.high),
-         "Ukrainian General Staff's monthly rates (fitted trend) x Western estimates / its totals", ";".join(r.loss_ids)),
+         "Ukrainian General Staff's monthly rates (fitted trend) x Western estimates / its totals", r.loss_ids),
         ("Growth of losses a year", narrative.share(r.loss_growth.central),
          narrative.span(r.loss_growth.low, r.loss_growth.high, narrative.share),
          {"trend": "the trend's slope, 90% confidence interval", "flat": "held flat (scenario)",
-          "growth": "set by the scenario"}[r.loss_path], ";".join(r.loss_ids) if r.loss_path == "trend" else ""),
+          "growth": "set by the scenario"}[r.loss_path], r.loss_ids if r.loss_path == "trend" else ()),
         ("Share of losses that are permanent", narrative.share(r.permanent_share.central),
          narrative.span(r.permanent_share.low, r.permanent_share.high, narrative.share),
          "claims giving permanent losses and their total" if r.permanent_basis == "claims" else
-         "killed share from claims + assumed share of wounded who never return", ";".join(r.share_ids)),
+         "killed share from claims + assumed share of wounded who never return", r.share_ids),
         ("Other exits a month (prisoners, desertion)", narrative.count(r.other_exits.central),
          narrative.span(r.other_exits.low, r.other_exits.high), "claims in the window" if len(r.exits) else "no claim: none",
-         ";".join(r.exits["claim_ids"])),
+         id_list(r.exits["claim_ids"])),
     ], columns=["input", "central", "range", "basis", "claim_ids"])
     return narrative.table(rows, {"input": "Input", "central": "Central", "range": "Range", "basis": "From"},
                            {"central": linked(claims, lambda row: row["central"])})
@@ -428,7 +429,7 @@ def alternatives_table(result: RecruitmentResult, claims: pd.DataFrame) -> str:
     tornado = result.tornado.assign(change=[f"{INPUT_WORDS[i]} from its low to its high end" for i in result.tornado["input"]],
                                     outcome=[f"{narrative.signed(lo)} to {narrative.signed(hi)}" for lo, hi in
                                              zip(result.tornado["outcome_at_low"], result.tornado["outcome_at_high"])],
-                                    claim_ids="")
+                                    claim_ids=[()] * len(result.tornado))
     alternatives = recruitment_alternatives(result)
     alternatives = alternatives.assign(outcome=[narrative.signed(o) for o in alternatives["outcome"]])
     rows = pd.concat([tornado[["change", "outcome", "claim_ids"]], alternatives[["change", "outcome", "claim_ids"]]])

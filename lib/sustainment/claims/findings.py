@@ -116,7 +116,7 @@ def period_mismatches(claims: pd.DataFrame) -> list[Problem]:
 
 def low_confidence_centrals(claims: pd.DataFrame, headline: pd.DataFrame) -> list[Problem]:
     """Low-confidence claims that set the central value of a headline estimate (`headline`:
-    columns `estimate`, a label, and `central_ids`, ";"-joined)."""
+    columns `estimate`, a label, and `central_ids`, tuples of ids)."""
     rows = claims.set_index("id")
     found = []
     for label, ids in zip(headline["estimate"], headline["central_ids"]):

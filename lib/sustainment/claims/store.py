@@ -301,14 +301,33 @@ def estimate(claims: pd.DataFrame, metric: str, actor: str, period, policy: str 
                     tuple(sorted(repeats["id"])), tuple(sorted(set(used["source_id"]))), basis)
 
 
+ID_SEPARATOR = ";"
+
+
 def id_list(*groups) -> list[str]:
-    """Sorted unique ids from any mix of ids, ";"-joined id strings and iterables of either."""
+    """Sorted unique ids from any mix of ids and (nested) iterables of ids; empty strings and NaN are skipped.
+    Inside the library ids travel as tuples: a joined string here is a mistake, refused."""
     found: set[str] = set()
     for group in groups:
-        items = [group] if isinstance(group, str) else group
-        for item in items:
-            found.update(i for i in str(item).split(";") if i and item == item)  # item == item skips NaN
+        if isinstance(group, str):
+            if ID_SEPARATOR in group:
+                raise ValueError(f"joined claim ids {group!r}: split them where they are read (split_ids)")
+            found.update([group] if group else [])
+        elif isinstance(group, float | None):
+            continue  # NaN or None: no id
+        else:
+            found.update(id_list(*group))
     return sorted(found)
+
+
+def join_ids(ids) -> str:
+    """Ids as one text field, where they are written (CSV, notes); `split_ids` reads them back."""
+    return ID_SEPARATOR.join(ids)
+
+
+def split_ids(text: str) -> tuple[str, ...]:
+    """Ids written by `join_ids`, as a tuple."""
+    return tuple(i for i in str(text).split(ID_SEPARATOR) if i)
 
 
 def source_line(claims: pd.DataFrame, source_ids) -> str:

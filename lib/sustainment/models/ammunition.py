@@ -58,11 +58,11 @@ def _year_estimate(claims: pd.DataFrame, metric: str, actor: str, year: int, pol
 def _estimate_columns(found: Estimate | None, scale: float = 1.0) -> dict:
     """low/central/high (times `scale`), claim and source ids, basis and status of an estimate, or of its absence."""
     if found is None:
-        return {"low": np.nan, "central": np.nan, "high": np.nan, "claim_ids": "", "central_ids": "", "bound_ids": "",
-                "source_ids": "", "basis": "", "status": "no claim"}
+        return {"low": np.nan, "central": np.nan, "high": np.nan, "claim_ids": (), "central_ids": (), "bound_ids": (),
+                "source_ids": (), "basis": "", "status": "no claim"}
     return {"low": found.low * scale, "central": found.central * scale, "high": found.high * scale,
-            "claim_ids": ";".join(found.claim_ids), "central_ids": ";".join(found.central_ids),
-            "bound_ids": ";".join(found.bound_ids), "source_ids": ";".join(found.source_ids), "basis": found.basis,
+            "claim_ids": found.claim_ids, "central_ids": found.central_ids,
+            "bound_ids": found.bound_ids, "source_ids": found.source_ids, "basis": found.basis,
             "status": "estimated"}
 
 
@@ -141,10 +141,10 @@ def side_totals(supply: pd.DataFrame, nature: dict[str, str] | None = None) -> p
             "carried": "+".join(f"{a} ({s.removeprefix('carried from ')})" for a, s in zip(carried["actor"], carried["status"])),
             "bounded": "+".join(f"{a} ({b})" for a, b in zip(present["actor"], present["basis"]) if b != "claims"),
             "capacity": "+".join(present.loc[present["metric"].map(nature) == "capacity", "actor"]),
-            "claim_ids": ";".join(id_list(present["claim_ids"])),
-            "central_ids": ";".join(id_list(present["central_ids"])),
-            "bound_ids": ";".join(id_list(present["bound_ids"])),
-            "source_ids": ";".join(id_list(present["source_ids"])),
+            "claim_ids": tuple(id_list(present["claim_ids"])),
+            "central_ids": tuple(id_list(present["central_ids"])),
+            "bound_ids": tuple(id_list(present["bound_ids"])),
+            "source_ids": tuple(id_list(present["source_ids"])),
         })
 
     return supply.groupby(["year", "side"], sort=True)[supply.columns].apply(summarise).reset_index()

@@ -23,7 +23,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from sustainment import analyses, layout
-from sustainment.claims import id_list, load, source_line
+from sustainment.claims import id_list, join_ids, load, source_line, split_ids
 from sustainment.claims.scenarios import Scenario, read_scenario, source_ids
 from sustainment.errors import PackError
 from sustainment.notebooks import deck_declaration
@@ -100,6 +100,7 @@ def load_rendered(project: Project, name: str) -> RenderedScenario:
         raise PackError(f"{meta_path.relative_to(project.reports.parent)}: unreadable ({str(err).splitlines()[0]}): "
                         f"re-render with `sustainment render briefing --scenario {name} --force`") from None
     key_numbers = pd.read_csv(folder / layout.KEY_NUMBERS_FILE, keep_default_na=False)
+    key_numbers = key_numbers.assign(**{c: key_numbers[c].map(split_ids) for c in ("claim_ids", "source_ids")})
     producers = {}
     manifest = read_manifest(project.reports)["reports"]
     for key, entry in manifest.items():
@@ -193,7 +194,7 @@ def briefing_slides(rendered: RenderedScenario, claims: pd.DataFrame) -> list[Sl
     notes = []
     for item in rendered.key_numbers.itertuples():
         rows.append([item.number, analyses.key_central(item._asdict()), analyses.key_range(item._asdict()), item.unit])
-        notes.append(f"{item.number}: claims {item.claim_ids or 'none (model output)'}")
+        notes.append(f"{item.number}: claims {join_ids(item.claim_ids) or 'none (model output)'}")
     used = set(id_list(rendered.key_numbers["source_ids"]))
     line = source_line(claims, used)
     slides += table_slides("Key numbers", rows, footer=footer(line), notes=with_sources("\n".join(notes), line))
@@ -415,7 +416,7 @@ def figure_manifest(rendered: RenderedScenario, folder: Path) -> str:
         chart = json.loads(sidecar.read_text(encoding="utf-8"))
         notebook, input_hash = rendered.producers.get(f"{chart['name']}.png", ("", ""))
         writer.writerow([f"{chart['name']}.png", chart["title"], chart["subtitle"], chart["source_line"],
-                         ";".join(chart["source_ids"]), notebook, rendered.scenario.name, input_hash])
+                         join_ids(chart["source_ids"]), notebook, rendered.scenario.name, input_hash])
     return buffer.getvalue()
 
 
