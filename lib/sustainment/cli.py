@@ -23,7 +23,7 @@ def _fail(lines: list[str], code: int = 1) -> int:
 
 def _list_checks(checks) -> int:
     """One line per named check: its code and what it finds (the check's docstring, or its function's)."""
-    for code, check in checks:
+    for code, check, *_ in checks:
         print(f"{code}: {' '.join((check.__doc__ or '').split(chr(10) * 2)[0].split())}")
     return 0
 

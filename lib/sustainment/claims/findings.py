@@ -17,6 +17,7 @@ refuses, are `validation.INTEGRITY_CHECKS`.) Each finding carries its check's co
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -230,24 +231,21 @@ def western_words_via_russian_state_media(claims: pd.DataFrame) -> list[Problem]
             for _, row in claims[state & ~russian].iterrows()]
 
 
-SOFT_CHECKS = (("ua-disagreement", ua_disagreements), ("period-mismatch", period_mismatches),
-               ("low-confidence-central", low_confidence_centrals), ("rate-beyond-total", rates_beyond_totals),
-               ("outlier", outliers), ("unmarked-ua-relay", unmarked_ua_relays), ("peak-as-level", peaks_as_levels),
-               ("plan-as-observation", plans_as_observations), ("unattributed-repeat", unattributed_repeats),
-               ("russian-state-relay", western_words_via_russian_state_media))  # what `audit` lists, by code
-
-
-def _run(check, claims: pd.DataFrame, headline: pd.DataFrame, daily_file: Path | None) -> list[Problem]:
-    """A soft check given what it takes: the Ukrainian series, the headline estimates, or the claims alone."""
-    if check in (ua_disagreements, unmarked_ua_relays):
-        return check(claims, ua_series(claims, daily_file))
-    return check(claims, headline) if check is low_confidence_centrals else check(claims)
+SOFT_CHECKS = (("ua-disagreement", ua_disagreements, ("ua_series",)), ("period-mismatch", period_mismatches, ()),
+               ("low-confidence-central", low_confidence_centrals, ("headline",)),
+               ("rate-beyond-total", rates_beyond_totals, ()), ("outlier", outliers, ()),
+               ("unmarked-ua-relay", unmarked_ua_relays, ("ua_series",)), ("peak-as-level", peaks_as_levels, ()),
+               ("plan-as-observation", plans_as_observations, ()), ("unattributed-repeat", unattributed_repeats, ()),
+               ("russian-state-relay", western_words_via_russian_state_media, ()))
+# what `audit` lists: code, check, and what the check takes after the claims
 
 
 def soft_findings(claims: pd.DataFrame, headline: pd.DataFrame, daily_file: Path | None = None) -> list[Problem]:
     """Every soft finding (`SOFT_CHECKS`), each with its check's code, sorted by file and line
-    (`headline`: see `low_confidence_centrals`)."""
-    found = [replace(problem, code=code) for code, check in SOFT_CHECKS for problem in _run(check, claims, headline, daily_file)]
+    (`headline`: see `low_confidence_centrals`; the Ukrainian series is read once, if a check takes it)."""
+    inputs = {"headline": lambda: headline, "ua_series": cache(lambda: ua_series(claims, daily_file))}
+    found = [replace(problem, code=code) for code, check, takes in SOFT_CHECKS
+             for problem in check(claims, *(inputs[name]() for name in takes))]
     return sorted(found, key=lambda p: (p.file, p.line, p.column, p.message))
 
 

@@ -279,67 +279,100 @@ def _picture(image: Path | bytes):
     return io.BytesIO(image) if isinstance(image, bytes) else str(image)
 
 
+def _text_box(slide, box: tuple[float, float, float, float], lines, size: float, bold: bool = False,
+              colour: str = "", links=()):
+    """Lines of text in a box (left, top, width, height in inches), a paragraph each; the n-th
+    line links to the n-th of `links` where one is given."""
+    from pptx.dml.color import RGBColor
+    from pptx.util import Inches, Pt
+
+    frame = slide.shapes.add_textbox(*(Inches(v) for v in box)).text_frame
+    frame.word_wrap = True
+    for number, line in enumerate(lines):
+        paragraph = frame.paragraphs[0] if number == 0 else frame.add_paragraph()
+        run = paragraph.add_run()
+        run.text = line
+        run.font.size, run.font.bold = Pt(size), bold
+        if colour:
+            run.font.color.rgb = RGBColor.from_string(colour)
+        if number < len(links) and links[number]:
+            run.hyperlink.address = links[number]
+    return frame
+
+
+def _heading(slide, spec: Slide) -> None:
+    """A title slide's title and subtitle lines, or another slide's title and subtitle."""
+    if spec.kind == "title":
+        _text_box(slide, (0.8, 2.2, 11.7, 1.6), [spec.title], 36, bold=True)
+        _text_box(slide, (0.8, 4.0, 11.7, 1.5), spec.subtitle.split("\n"), 20, colour="555555")
+        return
+    _text_box(slide, (0.5, 0.2, 12.3, 0.9), [spec.title], 22 if len(spec.title) < 90 else 18, bold=True)
+    if spec.subtitle:
+        _text_box(slide, (0.5, 1.0, 12.3, 0.5), [spec.subtitle], 13, colour="555555")
+
+
+def _table(slide, spec: Slide) -> None:
+    """The rows as a table, the first row bold, 12 pt."""
+    from pptx.util import Inches, Pt
+
+    shape = slide.shapes.add_table(len(spec.rows), len(spec.rows[0]), Inches(0.5), Inches(1.3), Inches(12.3),
+                                   Inches(0.45 * len(spec.rows)))
+    table = shape.table
+    for column, width in enumerate(_column_widths(len(spec.rows[0]))):
+        table.columns[column].width = Inches(12.3 * width)
+    for r, row in enumerate(spec.rows):
+        for c, value in enumerate(row):
+            cell = table.cell(r, c)
+            cell.text = str(value)
+            for paragraph in cell.text_frame.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size, run.font.bold = Pt(12), r == 0
+
+
+def _chart(slide, spec: Slide) -> None:
+    """One chart, centred."""
+    from pptx.util import Inches
+
+    slide.shapes.add_picture(_picture(spec.images[0]), Inches((SLIDE_WIDTH_IN - CHART_WIDTH_IN) / 2), Inches(1.55),
+                             width=Inches(CHART_WIDTH_IN))
+
+
+def _pair(slide, spec: Slide) -> None:
+    """Charts side by side, each under its caption."""
+    from pptx.util import Inches
+
+    for number, (image, caption) in enumerate(zip(spec.images, spec.captions)):
+        width = 12.3 / len(spec.images)
+        slide.shapes.add_picture(_picture(image), Inches(0.5 + number * width), Inches(2.3), width=Inches(width - 0.15))
+        _text_box(slide, (0.5 + number * width, 1.5, width - 0.15, 0.8), [caption], 12)
+
+
+def _bullets(slide, spec: Slide) -> None:
+    """Bullets, 14 pt (12 pt from seven on), each linked where the slide gives a link."""
+    _text_box(slide, (0.6, 1.3, 12.1, 5.4), [f"• {b}" for b in spec.bullets], 14 if len(spec.bullets) < 7 else 12,
+              links=spec.links)
+
+
+SLIDE_BODIES = {"table": _table, "chart": _chart, "pair": _pair, "bullets": _bullets}  # a title slide has none
+
+
 def pptx_bytes(slides: list[Slide], title: str) -> bytes:
     """The slides as a 16:9 deck; text at 12 pt or more; fixed document properties. A chart
     slide shows the chart once: its finding as the slide title, its measure as subtitle, the
     picture without baked-in text, one source footer."""
     from pptx import Presentation
-    from pptx.dml.color import RGBColor
-    from pptx.util import Inches, Pt
+    from pptx.util import Inches
 
     deck = Presentation()
     deck.slide_width, deck.slide_height = Inches(SLIDE_WIDTH_IN), Inches(SLIDE_HEIGHT_IN)
     blank = deck.slide_layouts[6]
-
-    def text_box(slide, left, top, width, height, lines, size, bold=False, colour=None, links=()):
-        frame = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height)).text_frame
-        frame.word_wrap = True
-        for number, line in enumerate(lines):
-            paragraph = frame.paragraphs[0] if number == 0 else frame.add_paragraph()
-            run = paragraph.add_run()
-            run.text = line
-            run.font.size, run.font.bold = Pt(size), bold
-            if colour:
-                run.font.color.rgb = RGBColor.from_string(colour)
-            if number < len(links) and links[number]:
-                run.hyperlink.address = links[number]
-        return frame
-
     for spec in slides:
         slide = deck.slides.add_slide(blank)
-        if spec.kind == "title":
-            text_box(slide, 0.8, 2.2, 11.7, 1.6, [spec.title], 36, bold=True)
-            text_box(slide, 0.8, 4.0, 11.7, 1.5, spec.subtitle.split("\n"), 20, colour="555555")
-        else:
-            text_box(slide, 0.5, 0.2, 12.3, 0.9, [spec.title], 22 if len(spec.title) < 90 else 18, bold=True)
-            if spec.subtitle:
-                text_box(slide, 0.5, 1.0, 12.3, 0.5, [spec.subtitle], 13, colour="555555")
-        if spec.kind == "table":
-            shape = slide.shapes.add_table(len(spec.rows), len(spec.rows[0]), Inches(0.5), Inches(1.3), Inches(12.3),
-                                           Inches(0.45 * len(spec.rows)))
-            table = shape.table
-            for column, width in enumerate(_column_widths(len(spec.rows[0]))):
-                table.columns[column].width = Inches(12.3 * width)
-            for r, row in enumerate(spec.rows):
-                for c, value in enumerate(row):
-                    cell = table.cell(r, c)
-                    cell.text = str(value)
-                    for paragraph in cell.text_frame.paragraphs:
-                        for run in paragraph.runs:
-                            run.font.size, run.font.bold = Pt(12), r == 0
-        elif spec.kind == "chart":
-            slide.shapes.add_picture(_picture(spec.images[0]), Inches((SLIDE_WIDTH_IN - CHART_WIDTH_IN) / 2), Inches(1.55),
-                                     width=Inches(CHART_WIDTH_IN))
-        elif spec.kind == "pair":
-            for number, (image, caption) in enumerate(zip(spec.images, spec.captions)):
-                width = 12.3 / len(spec.images)
-                slide.shapes.add_picture(_picture(image), Inches(0.5 + number * width), Inches(2.3), width=Inches(width - 0.15))
-                text_box(slide, 0.5 + number * width, 1.5, width - 0.15, 0.8, [caption], 12)
-        elif spec.kind == "bullets":
-            text_box(slide, 0.6, 1.3, 12.1, 5.4, [f"• {b}" for b in spec.bullets], 14 if len(spec.bullets) < 7 else 12,
-                     links=spec.links)
+        _heading(slide, spec)
+        if spec.kind in SLIDE_BODIES:
+            SLIDE_BODIES[spec.kind](slide, spec)
         if spec.footer:
-            text_box(slide, 0.5, 6.85, 12.3, 0.6, [spec.footer], 12, colour="555555")
+            _text_box(slide, (0.5, 6.85, 12.3, 0.6), [spec.footer], 12, colour="555555")
         if spec.notes:
             slide.notes_slide.notes_text_frame.text = spec.notes
     fixed = datetime(2000, 1, 1)

@@ -199,9 +199,10 @@ def choose(kind: str, scheduler: str = "", default: str = "pool") -> str:
 
 @contextmanager
 def executor(kind: str, workers: int, scheduler: str = "", initializer: Callable | None = None, initargs: tuple = ()):
-    """The executor `kind` ("pool" or "dask", see `choose`) for a block; stopped at once if the
-    block raises (Ctrl-C included), closed when it ends."""
-    kind = choose(kind, scheduler)
+    """The executor `kind` ("pool" or "dask", as `choose` returned it: the command line is checked
+    there, once) for a block; stopped at once if the block raises (Ctrl-C included), closed when it ends."""
+    if kind not in EXECUTORS:
+        raise ValueError(f"executor kind {kind!r}: call choose() first")
     running = (DaskExecutor(workers, scheduler, initializer, initargs) if kind == "dask"
                else PoolExecutor(workers, initializer, initargs))
     try:
