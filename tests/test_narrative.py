@@ -34,11 +34,35 @@ def test_likelihood_words_follow_icd_203(probability, word):
     assert narrative.likelihood(probability) == word
 
 
-def test_the_scale_covers_zero_to_one_without_gaps():
+def test_the_scale_is_printed_as_icd_203_prints_it_and_covers_zero_to_one():
     table = narrative.likelihood_table()
-    assert table["probability"].iloc[0].startswith("0% to") and table["probability"].iloc[-1].endswith("to 100%")
+    assert list(table["probability"]) == ["1-5%", "5-20%", "20-45%", "45-55%", "55-80%", "80-95%", "95-99%"]
+    assert narrative.likelihood(0.0) == "almost no chance" and narrative.likelihood(1.0) == "almost certain"
+    assert "not a judgement of the world" in narrative.likelihood_note()
     with pytest.raises(ValueError):
         narrative.likelihood(1.5)
+
+
+def test_the_draws_interval_is_wilsons():
+    # by hand: p = 0.2, n = 20,000, z = 1.96: centre (0.2 + 0.000096) / 1.000192 = 0.200058,
+    # half-width 1.96 * sqrt(0.16 / 20000 + 9.6e-9 ...) / 1.000192 = 0.005544
+    low, high = narrative.draws_interval(0.2, 20_000)
+    assert low == pytest.approx(0.194514, abs=2e-6) and high == pytest.approx(0.205602, abs=2e-6)
+    assert narrative.draws_interval(0.0, 100)[0] == 0.0 and narrative.draws_interval(0.0, 100)[1] > 0.03
+
+
+@pytest.mark.parametrize("first, second", [((0.196, 20_000), (0.207, 20_000)), ((0.194, 20_000), (0.2, 20_000)),
+                                           ((0.04, 1_000), (0.06, 1_000)), ((0.79, 500), (0.81, 500))])
+def test_overlapping_probabilities_never_flip_the_likelihood_word(first, second):
+    one, two = narrative.draws_interval(*first), narrative.draws_interval(*second)
+    assert one[1] >= two[0]  # the two shares' Monte Carlo intervals overlap ...
+    words = [set(narrative.likelihood_words(*pair).split(" to ")) for pair in (one, two)]
+    assert words[0] & words[1]  # ... so the two descriptions share a word of the scale
+
+
+def test_the_word_spans_two_bands_when_the_error_straddles_a_boundary():
+    assert narrative.likelihood_words(0.195, 0.206) == "very unlikely to unlikely"
+    assert narrative.likelihood_words(0.10, 0.15) == "very unlikely"
 
 
 def test_a_number_links_to_its_claims():
@@ -60,14 +84,15 @@ def test_tables_for_readers_have_no_index_and_no_nan():
 
 
 @pytest.mark.parametrize("probability, said", [
-    (0.18, "it is very unlikely (18% of draws)"),
-    (0.035, "there is almost no chance (3.5% of draws)"),
-    (0.5, "there is a roughly even chance (50% of draws)"),
-    (1.0, "it is almost certain (every draw)"),
-    (0.0, "there is almost no chance (no draw)"),
+    (0.18, "it is very unlikely in this model (18% of 20,000 draws)"),
+    (0.035, "there is almost no chance in this model (3.5% of 20,000 draws)"),
+    (0.5, "there is a roughly even chance in this model (50% of 20,000 draws)"),
+    (1.0, "it is almost certain in this model (all 20,000 draws)"),
+    (0.0, "there is almost no chance in this model (none of 20,000 draws)"),
+    (0.2, "it is very unlikely to unlikely in this model (20% of 20,000 draws)"),
 ])
 def test_likelihoods_read_as_sentences_and_never_claim_100_percent(probability, said):
-    assert narrative.it_is(probability) == said
+    assert narrative.it_is(probability, 20_000) == said
 
 
 @pytest.mark.parametrize("value, text", [

@@ -56,6 +56,7 @@ class AmmunitionResult:
     paths: dict[str, pd.DataFrame]
     targets: pd.DataFrame
     trends: dict[str, pd.DataFrame]
+    n_draws: int  # Monte Carlo draws behind the ratio's bands and shares
     left_out: tuple[str, ...] = ()  # actors whose deliveries the scenario removes (a counterfactual)
 
 def latest_supply_year(claims: pd.DataFrame, as_of: pd.Timestamp, components=ammo.DEFAULT_COMPONENTS) -> int:
@@ -113,7 +114,7 @@ def ammunition_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str = 
                                 columns=["actor", "id", "rounds_per_year", "reached_by", "source_id"])
     trends = ammo.side_trends(totals, horizon_year)
     return AmmunitionResult(when, last_year, horizon_year, supply, totals, ratio, claimed_ratio, fired, balance, paths,
-                            target_table, trends, tuple(sorted(dropped)))
+                            target_table, trends, n_draws, tuple(sorted(dropped)))
 
 def _ratio_sentence(row: pd.Series) -> str:
     lead, factor = ("Russia's side", row["central"]) if row["central"] >= 1 else ("The Western side", 1 / row["central"])
@@ -136,8 +137,8 @@ def ammunition_bottom_line(result: AmmunitionResult, claims: pd.DataFrame, link=
     left_out = " and ".join(f"{names[a]}'s" for a in result.left_out)
     had = "would have had" if left_out else "had"
     likely = ("With one claim per component there is no range, so no likelihood. " if ratio["no_range"] else
-              f"{narrative.it_is(p)} that Russia's side {'would have ' if left_out else ''}out-supplied the West that "
-              f"year. ")
+              f"{narrative.it_is(p, result.n_draws)} that Russia's side {'would have ' if left_out else ''}out-supplied the "
+              f"West that year. ")
     band = ("(from single claims: no range)" if ratio["no_range"] else
             f"(90% of draws {narrative.times(ratio['q05'])} to {narrative.times(ratio['q95'])})")
     supply = result.supply[result.supply["year"] == year].set_index("actor")
@@ -290,7 +291,8 @@ def ratio_table(result: AmmunitionResult) -> str:
         {"year": lambda v, _r: str(v), "central": lambda v, _r: narrative.times(v),
          "q05": lambda _v, r: ("from single claims: no range" if r["no_range"] else
                                narrative.span(r["q05"], r["q95"], narrative.times)),
-         "p_above_1": lambda v, r: "no range, no likelihood" if r["no_range"] else narrative.chance(v)})
+         "p_above_1": lambda v, r: "no range, no likelihood" if r["no_range"] else
+                       narrative.chance(v, result.n_draws)})
 
 def balance_table(result: AmmunitionResult) -> str:
     """Supply against rounds fired per side and year, with the running balance."""

@@ -28,7 +28,7 @@ from sustainment.presentation import narrative
 
 BRIEFING_PREFIX = "briefing_"  # the briefing's own charts: beside the other reports' in one figures folder
 DECK_CHARTS = ("ammunition_ratio", "ammunition_supply_by_side", "ammunition_projection", "recruitment_losses_vs_recruits",
-               "recruitment_fan", "recruitment_tornado")
+               "recruitment_killed_check", "recruitment_fan", "recruitment_tornado")
 
 
 def charts_of_briefing(ammunition: AmmunitionResult, recruitment: RecruitmentResult, claims: pd.DataFrame,
@@ -62,15 +62,23 @@ def headline_numbers(claims: pd.DataFrame, ammunition_result: AmmunitionResult,
          list(ammunition_result.totals.loc[ammunition_result.totals["year"] == year, "claim_ids"])),
         ("Russian contract recruits a month", r.inputs.recruits, "persons/month", r.recruits.claim_ids),
         ("Russian killed and wounded a month, first modelled month", r.losses, "persons/month", r.loss_ids),
+        *((f"Russian killed a month, {label}", Range(*r.bases.loc[basis, ["killed_low", "killed", "killed_high"]]),
+           "persons/month", r.bases.at[basis, "claim_ids"])
+          for basis, label in (("model", "this model (first modelled month)"),
+                               ("statements", "Western officials' statements")) if basis in r.bases.index),
         ("Share of losses that are permanent (killed, missing, never returning)", r.permanent_share, "share", r.share_ids),
         ("Other exits a month (prisoners, desertion)", r.other_exits, "persons/month", r.exits["claim_ids"]),
         ("Break-even killed and wounded a month at the central recruitment", r.break_even, "persons/month",
          id_list(r.recruits.claim_ids, r.share_ids)),
         (f"Change in Russian personnel after {r.horizon} months (90% of draws)",
          Range(end["cumulative_q05"], end["cumulative_q50"], end["cumulative_q95"]), "persons", r.claim_ids),
-        (f"Chance the force is smaller after {r.horizon} months", Range.exact(end["p_cumulative_negative"]), "share",
-         r.claim_ids),
+        (f"Chance the force is smaller after {r.horizon} months (share of draws; range = its Monte Carlo error)",
+         Range(*r.bases.loc["model", ["p_low", "p", "p_high"]]), "share", r.claim_ids),
     ]
+    if "statements" in r.bases.index:  # the basis that contradicts the model, when the claims give it
+        rows.append((f"Change after {r.horizon} months at the statements' killed rate (90% of draws)",
+                     Range(*r.bases.loc["statements", ["q05", "q50", "q95"]]), "persons",
+                     r.bases.at["statements", "claim_ids"]))
     table = []
     for label, value, unit, claim_ids in rows:
         ids = id_list(claim_ids)

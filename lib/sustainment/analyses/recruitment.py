@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from sustainment import parameters
+from sustainment.analyses import loss_bases
 from sustainment.analyses.common import (
     WINDOW_MONTHS,
     as_of_date,
@@ -16,7 +17,7 @@ from sustainment.analyses.common import (
     linked,
     range_of,
 )
-from sustainment.claims import Estimate, estimate, id_list, select, ua_general_staff
+from sustainment.claims import Estimate, estimate, id_list, one_per_statement, select, ua_general_staff
 from sustainment.models import manpower, trends
 from sustainment.models.manpower import Manpower
 from sustainment.models.uncertainty import Range
@@ -72,6 +73,10 @@ class RecruitmentResult:
     rate_check: pd.DataFrame
     ua_ids: list[str]
     one_off_ids: list[str]
+    n_draws: int  # Monte Carlo draws behind every share and band
+    bases: pd.DataFrame  # the loss bases side by side (`loss_bases.loss_bases`), the model's first
+    model_killed: pd.DataFrame  # the model's cumulative killed since the invasion (`loss_bases.model_cumulative_killed`)
+    killed_check: pd.DataFrame  # that beside named deaths and killed estimates (`loss_bases.cumulative_killed_check`)
 
     @property
     def loss_ids(self) -> list[str]:
@@ -158,12 +163,13 @@ def rate_check(claims: pd.DataFrame, rates: pd.DataFrame, factor: Range, killed:
                as_of, min_confidence: str | None = None) -> pd.DataFrame:
     """Western killed and killed-or-wounded rate claims in the window against the model's losses
     over the same months (the Ukrainian series rescaled by the calibration factor; killed = that x
-    the killed share): claim, model and the claim's gap to it."""
+    the killed share): claim, model and the claim's gap to it; one row per statement, by what is
+    counted and claimant."""
     found = select(claims, metric=["casualties_killed_wounded_rate", "casualties_killed_rate"], actor="RU",
                            period=window, as_of=as_of, min_confidence=min_confidence)
-    found = found[~ua_general_staff.relays(found)]
+    found = one_per_statement(found[~ua_general_staff.relays(found)])[0]
     rows = []
-    for row in found.itertuples():
+    for row in found.sort_values(["metric", "claimant", "period_start", "id"]).itertuples():
         months = pd.period_range(row.period_start.to_period("M"), row.period_end.to_period("M"), freq="M")
         model = float(rates.loc[rates.index.isin(months), "rate"].mean() * factor.central)
         is_killed = row.metric == "casualties_killed_rate"
@@ -207,7 +213,7 @@ def _losses(claims: pd.DataFrame, when: pd.Timestamp, horizon: int, losses_path:
               "growth": Range.exact(loss_growth)}[losses_path]
     return {"start": start, "rates": rates, "calibration": calibration, "factor": factor, "loss_trend": loss_trend,
             "losses": Range(level * factor.low, level * factor.central, level * factor.high), "loss_growth": growth,
-            "ua_ids": list(ua["id"])}
+            "ua_ids": list(ua["id"]), "ua_cumulative": cumulative}
 
 
 def _permanent(claims: pd.DataFrame, when: pd.Timestamp, min_confidence: str, wounded_not_returning: float,
@@ -273,18 +279,25 @@ def recruitment_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str =
                       foreign_troops=one_offs["foreign_troops_claim"], loss_growth=losses["loss_growth"])
     break_even = Range(*sorted(manpower.break_even_losses(recruits.central, s, inputs.other_exits.central)
                                for s in (share.high, share.central, share.low)))
+    monte_carlo = manpower.monte_carlo(inputs, str(start), horizon, n_draws, seed)
+    core = {"inputs": inputs, "start": str(start), "horizon": horizon, "window": window, "as_of": when,
+            "min_confidence": min_confidence, "n_draws": n_draws, "seed": seed}
+    model_ids = id_list(losses["ua_ids"], losses["calibration"]["id"], permanent["killed_share"]["claim_ids"])
+    bases = loss_bases.loss_bases(claims, killed_share=permanent["killed"], model_outcome=monte_carlo.iloc[-1],
+                                  model_ids=model_ids, **core)
+    model_killed = loss_bases.model_cumulative_killed(losses["ua_cumulative"], losses["factor"], permanent["killed"])
     return RecruitmentResult(
         as_of=when, start_month=str(start), horizon=horizon, calibration=losses["calibration"], losses=losses["losses"],
         loss_path=losses_path, loss_growth=losses["loss_growth"], loss_trend=losses["loss_trend"], recruits=found,
         **permanent, exits=exits, other_exits=inputs.other_exits, inputs=inputs,
-        deterministic=manpower.stock_flow(inputs, str(start), horizon),
-        monte_carlo=manpower.monte_carlo(inputs, str(start), horizon, n_draws, seed),
+        deterministic=manpower.stock_flow(inputs, str(start), horizon), monte_carlo=monte_carlo,
         tornado=manpower.tornado(inputs, str(start), horizon), break_even=break_even,
         loss_claims=select(claims, metric=["casualties_killed_wounded_rate", "casualties_killed_rate"], actor="RU",
                            as_of=when, min_confidence=min_confidence, period=window),
         recruit_claims=select(claims, metric="recruits", actor="RU", as_of=when, min_confidence=min_confidence),
         rate_check=rate_check(claims, losses["rates"], losses["factor"], permanent["killed"], window, when, min_confidence),
-        ua_ids=losses["ua_ids"], one_off_ids=one_off_ids)
+        ua_ids=losses["ua_ids"], one_off_ids=one_off_ids, n_draws=n_draws, bases=bases, model_killed=model_killed,
+        killed_check=loss_bases.cumulative_killed_check(model_killed, claims, when))
 
 
 PATH_WORDS = {"trend": "following their fitted trend", "flat": "held flat", "growth": "growing at a set rate"}
@@ -294,10 +307,8 @@ INPUT_WORDS = {"recruits": "recruitment", "losses": "the loss rate", "loss_growt
 
 def recruitment_alternatives(result: RecruitmentResult) -> pd.DataFrame:
     """The outcome at the horizon (central inputs, deterministic) when one assumption changes:
-    losses held flat instead of the trend (or the reverse), and the Western killed-a-month claims
-    in the window taken at face value (the killed share they imply within the model's total
-    losses, instead of the paired totals'). Columns: change (in words, with the numbers), value,
-    outcome, claim_ids."""
+    losses held flat instead of the trend (or the reverse). (Other loss levels are the loss bases,
+    `RecruitmentResult.bases`.) Columns: change (in words, with the numbers), value, outcome, claim_ids."""
     from dataclasses import replace
 
     base = result.inputs.central()
@@ -307,24 +318,68 @@ def recruitment_alternatives(result: RecruitmentResult) -> pd.DataFrame:
     flows = manpower.stock_flow(replace(base, loss_growth=growth), result.start_month, result.horizon)
     rows.append((f"losses {PATH_WORDS[other_path]}", growth.central, flows["cumulative_net_change"].iloc[-1],
                  tuple(result.loss_ids)))
-    killed_claims = result.rate_check[result.rate_check["what"] == "killed"]
-    if len(killed_claims):
-        implied = float(np.clip((killed_claims["claimed"] / (killed_claims["model"] / result.killed.central)).median(), 0, 1))
-        wounded = manpower.wounded_not_returning(result.permanent_share.central, result.killed.central)
-        permanent = manpower.permanent_share(implied, max(0.0, wounded))
-        flows = manpower.stock_flow(replace(base, permanent_loss_share=Range.exact(min(1.0, permanent))),
-                                    result.start_month, result.horizon)
-        above = (killed_claims["claimed"] / killed_claims["model"]).median()
-        rows.append((f"the Western killed-a-month claims taken at face value (about {narrative.times(above)} the model's "
-                     f"killed; within the model's total losses, {narrative.share(min(1.0, permanent))} of losses then "
-                     f"permanent)", implied, flows["cumulative_net_change"].iloc[-1], tuple(killed_claims["id"])))
     return pd.DataFrame(rows, columns=["change", "value", "outcome", "claim_ids"])
 
+def horizon_words(result: RecruitmentResult) -> str:
+    """'the 36 months from September 2026 to August 2029'."""
+    start = pd.Period(result.start_month, "M")
+    return f"the {result.horizon} months from {start:%B %Y} to {start + result.horizon - 1:%B %Y}"
+
+
+def _basis_outcome(row: pd.Series, n_draws: int) -> str:
+    """'very unlikely in this model (12% of 20,000 draws; median change +410,000, 90% of draws ...)'."""
+    return (f"{narrative.chance(row['p'], n_draws)[:-1]}; median change {narrative.signed(row['q50'])}, 90% of draws "
+            f"{narrative.signed(row['q05'])} to {narrative.signed(row['q95'])})")
+
+
+def hinge_sentences(result: RecruitmentResult, claims: pd.DataFrame, link=narrative.link) -> str:
+    """What decides the answer, and the answer under each loss basis: the killed a month each basis
+    gives, the chance the force ends smaller and the median change under each, the confidence the
+    bases' agreement allows, and why the model's basis is kept where a basis contradicts it."""
+    bases = result.bases
+    model = bases.loc["model"]
+    killed = [f"about {link(narrative.count(model['killed']), claims, model['claim_ids'])} in this model "
+              f"({model['label'].removesuffix(' (this model)')})"]
+    if "estimates" in bases.index:
+        row = bases.loc["estimates"]
+        killed.append(f"about {link(narrative.count(row['killed']), claims, row['claim_ids'])} from the growth of "
+                      f"the cumulative killed estimates of {narrative.escape(row['who'])}")
+    against = ""
+    if "statements" in bases.index:
+        row = bases.loc["statements"]
+        against = (f", against about {link(narrative.count(row['killed']), claims, row['claim_ids'])} in "
+                   f"{narrative.escape(row['who'])}'s statements")
+    answers = [f"with the model's losses, {narrative.it_is(model['p'], result.n_draws)} that the force ends smaller "
+               f"(median change {narrative.signed(model['q50'])}, 90% of draws {narrative.signed(model['q05'])} to "
+               f"{narrative.signed(model['q95'])})"]
+    answers += [f"with {'the statements' if basis == 'statements' else 'the estimates'}' rate, "
+                f"{_basis_outcome(bases.loc[basis], result.n_draws)}" for basis in ("estimates", "statements")
+                if basis in bases.index]
+    level, why = loss_bases.confidence(bases)
+    return (f"Whether Russia's forces shrink over {horizon_words(result)} hinges on how many of its soldiers are "
+            f"killed a month: {' and '.join(killed)}{against}. {narrative.sentence('; '.join(answers))} "
+            f"Confidence: {level} ({why}). {_statements_check(result)}")
+
+
+def _statements_check(result: RecruitmentResult) -> str:
+    """Where the statements' rate and the cumulative estimates disagree: what the rate would have
+    added between the first and last estimate, against what the estimates added."""
+    bases = result.bases
+    if not {"statements", "estimates"} <= set(bases.index):
+        return ""
+    used = result.killed_check.set_index("id").loc[list(bases.at["estimates", "claim_ids"])].sort_values("date")
+    first, last = used.iloc[0], used.iloc[-1]
+    months = (last["date"] - first["date"]).days / loss_bases.DAYS_PER_MONTH
+    added = bases.at["statements", "killed"] * months
+    return (f"At the statements' rate, killed would have risen by about {narrative.count(added)} between "
+            f"{narrative.escape(narrative.short_name(first['claimant']))}'s estimate of {first['date']:%-d %B %Y} and "
+            f"{narrative.escape(narrative.short_name(last['claimant']))}'s of {last['date']:%-d %B %Y}; the estimates "
+            f"rose by {narrative.count(last['claimed'] - first['claimed'])}. ")
+
+
 def recruitment_bottom_line(result: RecruitmentResult, claims: pd.DataFrame, link=narrative.link) -> str:
-    """The answer to "can recruitment sustain the losses?" over the horizon, with its range, a
-    likelihood word on the ICD 203 scale and the assumptions that would change it."""
-    end = result.monte_carlo.iloc[-1]
-    p = float(end["p_cumulative_negative"])
+    """The answer to "can recruitment sustain the losses?": first what decides it and the answer
+    under each loss basis (`hinge_sentences`), then the model's flows and what would change it."""
     first, last = result.deterministic.iloc[0], result.deterministic.iloc[-1]
     permanent_ids = id_list(result.loss_ids, result.share_ids)
     top = result.tornado.iloc[0]
@@ -334,16 +389,39 @@ def recruitment_bottom_line(result: RecruitmentResult, claims: pd.DataFrame, lin
                f"{narrative.signed(max(top['outcome_at_low'], top['outcome_at_high']))}"]
     for row in alternatives.itertuples():
         changes.append(f"with {link(row.change, claims, id_list(row.claim_ids))}, {narrative.signed(row.outcome)}")
-    return (f"**Bottom line.** Over the {result.horizon} months from {result.start_month}, "
-            f"{narrative.it_is(p)} that Russia's forces end smaller than they "
-            f"start. Recruitment of about "
+    return (f"**Bottom line.** {hinge_sentences(result, claims, link)}"
+            f"In the model, recruitment of about "
             f"{link(narrative.count(result.inputs.recruits.central), claims, result.recruits.claim_ids)} "
             f"a month meets permanent losses and other exits of about "
             f"{link(narrative.count(first['outflow']), claims, permanent_ids)} a month at the start, "
             f"{PATH_WORDS[result.loss_path]} to about {narrative.count(last['outflow'])} by month {result.horizon}. "
-            f"Median change: {link(narrative.signed(end['cumulative_q50']), claims, result.claim_ids)} "
-            f"(90% of draws {narrative.signed(end['cumulative_q05'])} to {narrative.signed(end['cumulative_q95'])}). "
             f"What would change it: " + "; ".join(changes) + ".")
+
+
+def _killed_check_title(result: RecruitmentResult) -> str:
+    """The cross-check's finding: where the model's cumulative killed stands against the latest
+    named-death count, and whether it is at or above every count."""
+    named = result.killed_check[(result.killed_check["what"] == "named deaths") & result.killed_check["model"].notna()]
+    if named.empty:
+        return "The model's cumulative killed since February 2022 (no named-death count to compare)"
+    latest = named.iloc[-1]
+    below = named[named["model"] < named["claimed"]]
+    verdict = ("at or above every named-death count" if below.empty else
+               f"below the named-death count on {len(below)} date(s) from {below['date'].iloc[0]:%B %Y}")
+    return (f"The model's cumulative killed, about {narrative.count(latest['model'])} by {latest['date']:%B %Y}, is "
+            f"{verdict} ({narrative.count(latest['claimed'])} named by then)")
+
+
+def _stated_rate_line(result: RecruitmentResult) -> pd.Series | None:
+    """The statements' killed a month drawn from the first cumulative estimate of the estimates basis."""
+    if not {"statements", "estimates"} <= set(result.bases.index):
+        return None
+    first = result.killed_check.set_index("id").loc[list(result.bases.at["estimates", "claim_ids"])].sort_values("date")
+    start, end = first["date"].iloc[0], result.model_killed.index.max()
+    months = (end - start).days / loss_bases.DAYS_PER_MONTH
+    return pd.Series([first["claimed"].iloc[0], first["claimed"].iloc[0] + result.bases.at["statements", "killed"] * months],
+                     index=[start, end])
+
 
 def recruitment_charts(result: RecruitmentResult, claims: pd.DataFrame, scenario: str) -> dict:
     """name -> Figure for the recruitment report (and the briefing)."""
@@ -357,16 +435,20 @@ def recruitment_charts(result: RecruitmentResult, claims: pd.DataFrame, scenario
     required = pd.DataFrame({"low": level * result.permanent_share.low, "high": level * result.permanent_share.high})
     year = min(12, result.horizon)
     top = result.tornado.iloc[0]
+    n = result.n_draws
     return {
         "recruitment_losses_vs_recruits": plotting.losses_vs_recruits(
-            result.loss_claims, path, result.recruit_claims, required, claims, result.loss_ids,
-            f"Recruiting about {narrative.count(result.inputs.recruits.central)} a month against permanent losses of "
-            f"about {narrative.count(result.deterministic['outflow'].iloc[0])} a month"),
+            result.loss_claims, path, result.recruit_claims, required, level * result.killed.central, claims,
+            result.loss_ids,
+            f"Recruiting about {narrative.count(result.inputs.recruits.central)} a month against permanent losses and "
+            f"other exits of about {narrative.count(result.deterministic['outflow'].iloc[0])} a month"),
+        "recruitment_killed_check": plotting.cumulative_killed(
+            result.model_killed, result.killed_check, claims, id_list(result.loss_ids, result.share_ids),
+            _killed_check_title(result), _stated_rate_line(result)),
         "recruitment_fan": plotting.fan_chart(
             mc, claims, ids,
             f"Scenario {scenario}: a median change of {narrative.signed(end['cumulative_q50'])} over {result.horizon} months; "
-            f"{narrative.chance(end['p_cumulative_negative'])} that the "
-            f"force ends smaller"),
+            f"{narrative.chance(end['p_cumulative_negative'], n)} that the force ends smaller"),
         "recruitment_tornado": plotting.tornado_chart(
             result.tornado, claims, ids,
             f"{INPUT_WORDS[top['input']].capitalize()} moves the {result.horizon}-month outcome most: "
@@ -374,9 +456,10 @@ def recruitment_charts(result: RecruitmentResult, claims: pd.DataFrame, scenario
             f"{narrative.signed(max(top['outcome_at_low'], top['outcome_at_high']))}"),
         "recruitment_decline_probability": plotting.decline_probability(
             mc, claims, ids,
-            f"Chance that the force is smaller than at the start: {narrative.share(mc['p_cumulative_negative'].iloc[year - 1])} "
-            f"after {year} months, {narrative.share(end['p_cumulative_negative'])} after {result.horizon}"),
+            f"The force is smaller than at the start in {narrative.of_draws(mc['p_cumulative_negative'].iloc[year - 1], n)} "
+            f"after {year} months, {narrative.of_draws(end['p_cumulative_negative'], n)} after {result.horizon}"),
     }
+
 
 def recruitment_inputs_table(result: RecruitmentResult, claims: pd.DataFrame) -> str:
     """The model's inputs, each with its range, where it comes from and the claims behind it."""
@@ -422,7 +505,33 @@ def monte_carlo_table(result: RecruitmentResult) -> str:
                "p_net_negative": "Shrinks that month", "p_cumulative_negative": "Smaller than at the start"},
         {"month": lambda v, _r: str(v), "cumulative_q50": lambda v, _r: narrative.signed(v),
          "cumulative_q05": lambda _v, r: f"{narrative.signed(r['cumulative_q05'])} to {narrative.signed(r['cumulative_q95'])}",
-         "p_net_negative": lambda v, _r: narrative.share(v), "p_cumulative_negative": lambda v, _r: narrative.share(v)})
+         "p_net_negative": lambda v, _r: narrative.of_draws(v, result.n_draws),
+         "p_cumulative_negative": lambda v, _r: narrative.of_draws(v, result.n_draws)})
+
+
+def loss_bases_table(result: RecruitmentResult, claims: pd.DataFrame) -> str:
+    """The loss bases side by side: killed a month, killed and wounded a month, and the answer each gives."""
+    return narrative.table(
+        result.bases, {"label": "Loss basis", "killed": "Killed a month", "losses": "Killed and wounded a month",
+                       "p": f"Force smaller after {result.horizon} months", "q50": "Median change (90% of draws)"},
+        {"label": lambda v, r: narrative.link(v + (f" ({r['who']})" if r["who"] else ""), claims, r["claim_ids"]),
+         "killed": lambda v, r: f"{narrative.count(v)} ({narrative.span(r['killed_low'], r['killed_high'])})",
+         "losses": lambda v, r: f"{narrative.count(v)} ({narrative.span(r['losses_low'], r['losses_high'])})",
+         "p": lambda v, _r: narrative.chance(v, result.n_draws),
+         "q50": lambda v, r: f"{narrative.signed(v)} ({narrative.signed(r['q05'])} to {narrative.signed(r['q95'])})"})
+
+
+def killed_check_table(result: RecruitmentResult, claims: pd.DataFrame) -> str:
+    """Each named-death count and cumulative killed estimate beside the model's cumulative killed at its date."""
+    bounds = {"up_to": "up to ", "at_least": "at least "}
+    return narrative.table(
+        result.killed_check, {"date": "Date", "what": "Counts", "claimant": "Claimant", "claimed": "Claimed",
+                              "model": "Model (range)", "model_low": "Claim vs model"},
+        {"date": lambda v, _r: f"{v:%Y-%m-%d}",
+         "claimed": lambda v, r: narrative.link(bounds.get(r["bound"], "") + narrative.converted(v), claims, [r["id"]]),
+         "model": lambda v, r: f"{narrative.count(v)} ({narrative.span(r['model_low'], r['model_high'])})",
+         "model_low": lambda _v, r: f"{r['claimed'] / r['model'] - 1:+.0%}" if r["model"] == r["model"] else narrative.DASH},
+        missing_note="outside the dates of the Ukrainian count")
 
 def alternatives_table(result: RecruitmentResult, claims: pd.DataFrame) -> str:
     """The tornado's inputs and the alternative assumptions, with the outcome each gives."""

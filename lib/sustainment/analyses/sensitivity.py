@@ -71,7 +71,7 @@ def sweep_table(sweep: Sweep, every: int = 2) -> str:
                f"{prefix}_q05": "90% of draws", spec.outcome: spec.outcome_words[0].upper() + spec.outcome_words[1:]},
         {first.name: lambda v, _r: value_words(first, v), spec.median: lambda v, _r: value(v),
          f"{prefix}_q05": lambda v, r: f"{value(v)} to {value(r[f'{prefix}_q95'])}",
-         spec.outcome: lambda v, _r: narrative.of_draws(v)})
+         spec.outcome: lambda v, _r: narrative.of_draws(v, sweep.n_draws)})
 
 
 def _picked(pipeline: str, parameters: Mapping) -> dict:

@@ -125,6 +125,8 @@ PLAN = re.compile(r"\b(?:capacity|capable of|(?:can|could|able to|will) (?:produ
 RUSSIAN_STATE_MEDIA = r"\b(?:TASS|RIA|Sputnik|RT|Rossiyskaya Gazeta|Zvezda)\b"
 RUSSIAN_SPEAKERS = (r"\b(?:Russia|Russian|Kremlin|Putin|Medvedev|Shoigu|Belousov|Gerasimov|Peskov|Lavrov|Moscow|Duma|"
                     r"Rosstat|Rostec|Chemezov|Tsivileva|Kartapolov|Manturov|Matviyenko|Volodin)\b")
+UKRAINIAN_SPEAKERS = (r"\b(?:Ukraine's|Ukrainian|Zelensky|Zelenskyy|Fedorov|Syrskyi|Budanov|Umerov|Shmyhal|Sybiha|Kuleba|"
+                      r"Reznikov|Zaluzhnyi|HUR|GUR|SBU)\b|\bof Ukraine\b")  # Ukrainian officials and bodies
 
 
 def peak_words(quote: str) -> str:

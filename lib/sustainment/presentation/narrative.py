@@ -121,6 +121,11 @@ def span_by_unit(low: float, high: float, unit: str) -> str:
     return span(low, high, lambda value: by_unit(value, unit))
 
 
+def sentence(text: str) -> str:
+    """Text as a sentence: its first letter upper case (the rest untouched), a full stop at the end."""
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
 def signed(value: float) -> str:
     """A change with its sign: '+7,200' / '-12 million'."""
     return ("+" if value >= 0 else "-") + count(abs(value))
@@ -134,38 +139,64 @@ def likelihood(probability: float) -> str:
     raise ValueError(f"probability: expected 0..1, got {probability}")
 
 
-def of_draws(probability: float) -> str:
-    """A Monte Carlo share: '18% of draws'; exactly 1 or 0 as 'every draw' or 'no draw', never
-    '100%' (draws are not certainty)."""
-    return "every draw" if probability == 1 else "no draw" if probability == 0 else f"{share(probability)} of draws"
+def draws_interval(probability: float, n_draws: int) -> tuple[float, float]:
+    """The 95% (Wilson) interval of a share of `n_draws` Monte Carlo draws: its sampling error alone."""
+    z = 1.96
+    scale = 1 + z * z / n_draws
+    centre = (probability + z * z / (2 * n_draws)) / scale
+    half = z * math.sqrt(probability * (1 - probability) / n_draws + z * z / (4 * n_draws * n_draws)) / scale
+    return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def chance(probability: float) -> str:
-    """The ICD 203 word with the share of draws behind it: 'very unlikely (18% of draws)'."""
-    return f"{likelihood(probability)} ({of_draws(probability)})"
+def likelihood_words(low: float, high: float) -> str:
+    """The scale's word for a probability known to lie in [low, high]: two words joined by 'to'
+    when the interval straddles a boundary ('very unlikely to unlikely'), so that a difference
+    smaller than the error cannot flip the word."""
+    first, last = likelihood(low), likelihood(high)
+    return first if first == last else f"{first} to {last}"
 
 
-def it_is(probability: float) -> str:
-    """`chance` as the start of a sentence's clause: 'it is very unlikely (18% of draws)', and
-    for the scale's nouns 'there is almost no chance (3% of draws)'."""
-    word = likelihood(probability)
-    if word.endswith("chance"):
-        return f"there is {'a ' if word.startswith('roughly') else ''}{chance(probability)}"
-    return f"it is {chance(probability)}"
+def of_draws(probability: float, n_draws: int) -> str:
+    """A Monte Carlo share as what it is: '20% of 20,000 draws'; never 0% or 100% from finite
+    draws ('none of 20,000 draws', 'all 20,000 draws')."""
+    if probability == 0:
+        return f"none of {n_draws:,} draws"
+    if probability == 1:
+        return f"all {n_draws:,} draws"
+    return f"{share(probability)} of {n_draws:,} draws"
+
+
+def chance(probability: float, n_draws: int) -> str:
+    """The scale's word(s) for a model's share of draws, with the share: 'very unlikely to unlikely
+    in this model (20% of 20,000 draws)'. The words cover the share's Monte Carlo error; 'in this
+    model' because a share of draws is not a judgement of the world."""
+    return f"{likelihood_words(*draws_interval(probability, n_draws))} in this model ({of_draws(probability, n_draws)})"
+
+
+def it_is(probability: float, n_draws: int) -> str:
+    """`chance` as the start of a sentence's clause: 'it is very unlikely in this model (18% of
+    20,000 draws)', and for the scale's nouns 'there is almost no chance in this model (...)'."""
+    words = chance(probability, n_draws)
+    if words.startswith(("almost no chance", "roughly even chance")) and " to " not in words.split(" in this model")[0]:
+        return f"there is {'a ' if words.startswith('roughly') else ''}{words}"
+    return f"it is {words}"
+
+
+ICD_203_PRINTED = ("1-5%", "5-20%", "20-45%", "45-55%", "55-80%", "80-95%", "95-99%")  # as the directive prints them
 
 
 def likelihood_table() -> pd.DataFrame:
-    """The scale as a table, for the reports' methods sections."""
-    lower = [0.0] + [upper for upper, _ in LIKELIHOOD_SCALE[:-1]]
-    return pd.DataFrame({"term": [word for _, word in LIKELIHOOD_SCALE],
-                         "probability": [f"{low:.0%} to {upper:.0%}" for low, (upper, _) in zip(lower, LIKELIHOOD_SCALE)]})
+    """The scale as ICD 203 prints it, for the reports' methods sections."""
+    return pd.DataFrame({"term": [word for _, word in LIKELIHOOD_SCALE], "probability": list(ICD_203_PRINTED)})
 
 
 def likelihood_note() -> str:
-    """The likelihood scale the bottom lines use, as a sentence."""
+    """The likelihood scale the bottom lines use, and what its words describe, as sentences."""
     scale = likelihood_table()
     return ("Likelihood words follow " + LIKELIHOOD_SOURCE + ": "
-            + "; ".join(f"{t} {p}" for t, p in zip(scale["term"], scale["probability"])) + ".")
+            + "; ".join(f"{t} {p}" for t, p in zip(scale["term"], scale["probability"])) + ". "
+            "Here they describe the share of a model's Monte Carlo draws, not a judgement of the world; "
+            "when the share's sampling error straddles a boundary both words are given.")
 
 
 # --- links to claims -----------------------------------------------------------------------

@@ -361,16 +361,18 @@ def claims_over_time(claims: pd.DataFrame, selection: pd.DataFrame, title: str, 
 
 
 def losses_vs_recruits(losses: pd.DataFrame, observed: pd.DataFrame, recruits: pd.DataFrame, required: pd.DataFrame,
-                       claims: pd.DataFrame, claim_ids, title: str) -> plt.Figure:
-    """Monthly rates over time: the model's losses (the Ukrainian series rescaled, then its trend),
-    Western killed-or-wounded and killed rate claims, recruitment claims, and the recruitment
-    that permanent losses require (band = the permanent-loss share's range)."""
-    figure, axes = new_chart(title, "Persons per month; line = model losses (killed + wounded), points = claims (lines = their "
-                             "periods), band = recruits needed to replace permanent losses", claims,
+                       killed: pd.Series, claims: pd.DataFrame, claim_ids, title: str) -> plt.Figure:
+    """Monthly rates over time: the model's losses (the Ukrainian series rescaled, then its trend)
+    and the model's killed within them, Western killed-or-wounded and killed rate claims,
+    recruitment claims, and the recruitment that permanent losses require (band = the
+    permanent-loss share's range)."""
+    figure, axes = new_chart(title, "Persons per month; lines = model losses (killed + wounded) and model killed, points = "
+                             "claims (lines = their periods), band = recruits needed to replace permanent losses", claims,
                              set(losses["id"]) | set(recruits["id"]) | set(claim_ids))
     russia, dark = SIDE_COLOURS["russia"], "#333333"
     axes.plot(observed.index, observed["observed"], color=russia, lw=1.5, label="model losses (killed + wounded)")
     axes.plot(observed.index, observed["mean"], color=russia, lw=1, ls=":", label="their fitted trend")
+    axes.plot(killed.index, killed, color=russia, lw=1.2, ls="--", label="model killed (losses x killed share)")
     for rows, colour, marker, label in ((losses[losses["metric"] == "casualties_killed_wounded_rate"], russia, "o",
                                          "killed + wounded (claims)"),
                                         (losses[losses["metric"] == "casualties_killed_rate"], russia, "x", "killed (claims)"),
@@ -382,6 +384,34 @@ def losses_vs_recruits(losses: pd.DataFrame, observed: pd.DataFrame, recruits: p
         axes.scatter(mid, rows["canonical_value"], color=colour, marker=marker, s=24, label=label)
     axes.fill_between(required.index, required["low"], required["high"], color=NEUTRAL, alpha=0.2, lw=0,
                       label="recruits needed for zero net change")
+    axes.set_ylim(0, None)
+    count_axis(axes.yaxis)
+    legend(axes)
+    return figure
+
+
+def cumulative_killed(model: pd.DataFrame, check: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: str,
+                      rate_line: pd.Series | None = None) -> plt.Figure:
+    """The model's cumulative killed since the invasion (line, band = its range) against named-death
+    counts (a floor) and cumulative killed estimates (whiskers = their ranges; hollow = a cap or a
+    floor); `rate_line` (date -> persons), a stated rate drawn from an estimate, dashed."""
+    figure, axes = new_chart(title, "Russian killed since February 2022 (persons); line = model (Ukrainian count x calibration "
+                             "x killed share), band = its range, points = claims", claims,
+                             set(check["id"]) | set(claim_ids))
+    russia, dark = SIDE_COLOURS["russia"], "#333333"
+    axes.fill_between(model.index, model["low"], model["high"], color=russia, alpha=0.15, lw=0, label="model's range")
+    axes.plot(model.index, model["central"], color=russia, lw=1.5, label="model killed")
+    named = check[check["what"] == "named deaths"]
+    axes.scatter(named["date"], named["claimed"], color=dark, marker="s", s=18, label="named deaths (a floor)")
+    estimates = check[check["what"] == "killed estimate"]
+    level = estimates["bound"].isin(["point", "approx", "range"])
+    axes.vlines(estimates["date"], estimates["claimed_low"], estimates["claimed_high"], color=NEUTRAL, lw=1)
+    axes.scatter(estimates.loc[level, "date"], estimates.loc[level, "claimed"], color=NEUTRAL, marker="o", s=22,
+                 label="killed estimates")
+    axes.scatter(estimates.loc[~level, "date"], estimates.loc[~level, "claimed"], facecolors="none", edgecolors=NEUTRAL,
+                 marker="o", s=22, label="killed estimates: caps and floors")
+    if rate_line is not None:
+        axes.plot(rate_line.index, rate_line.to_numpy(), color=dark, lw=1, ls="--", label="at the stated killed rate")
     axes.set_ylim(0, None)
     count_axis(axes.yaxis)
     legend(axes)
