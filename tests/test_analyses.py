@@ -81,7 +81,7 @@ def test_recruitment_inputs_trace_to_claims(claims):
 def test_headline_numbers_name_their_claims(claims):
     table = analyses.headline_numbers(claims, analyses.ammunition_analysis(claims, n_draws=200, seed=1),
                                       analyses.recruitment_analysis(claims, n_draws=200, seed=1))
-    assert len(table) == 13 and (table["low"] <= table["central"]).all() and (table["central"] <= table["high"]).all()
+    assert len(table) == 14 and (table["low"] <= table["central"]).all() and (table["central"] <= table["high"]).all()
     assert table["claim_ids"].str.len().gt(0).all() and table["source_ids"].str.len().gt(0).all()
 
 
@@ -264,3 +264,42 @@ def test_the_readmes_key_numbers_are_the_librarys(claims):
     baseline = yaml.safe_load((paths.SCENARIOS_DIR / "baseline.yaml").read_text(encoding="utf-8"))
     computed = key_numbers_markdown(scenario_key_numbers(claims, baseline["parameters"] or {}))
     assert printed == computed, f"README's key numbers are stale; paste:\n{computed}"
+
+
+def test_yearly_recruits_read_the_latest_observed_totals_of_each_year(claims):
+    yearly = analyses.recruitment.yearly_recruits(claims, "2026-08-08").set_index("year")
+    # by hand: 2024 is the median of Medvedev's "about 450,000" (to 31 Dec: 37,423 a month) and "almost 440,000"
+    # (to 24 Dec: 37,305); 2025 leaves out HUR's projection (forecast) and the "at least" totals
+    assert yearly.at[2024, "rate"] == pytest.approx((37_423.155738 + 37_305.013928) / 2)
+    assert "ru-recruits-2025-12-31-3" not in yearly.at[2025, "claim_ids"]
+    assert "ru-recruits-2025-12-31" in yearly.at[2025, "claim_ids"]
+    assert not any("2025-12-19" in i or "2025-12-10" in i for i in yearly.at[2025, "claim_ids"])  # floors
+
+
+def test_recruitment_growth_from_yearly_rates_by_hand():
+    yearly = pd.DataFrame({"year": [2023, 2024, 2025], "rate": [40_000.0, 36_000.0, 34_200.0]})
+    growth = analyses.recruitment.recruit_growths(yearly)
+    # by hand: three evenly spaced years: the least-squares slope of the logs is (ln 34,200 - ln 40,000) / 2,
+    # a yearly change of sqrt(34,200 / 40,000) - 1 = -7.53%; the year-on-year changes are -10% and -5%
+    assert growth["trend"].central == pytest.approx((34_200 / 40_000) ** 0.5 - 1)
+    assert (growth["trend"].low, growth["trend"].high) == pytest.approx((-0.10, -0.05))
+    assert growth["last_year"].central == pytest.approx(-0.05)
+    assert analyses.recruitment.recruit_growths(yearly.iloc[:1]) == {}
+
+
+def test_recruitment_follows_its_trend_unless_held_flat(claims):
+    trend = analyses.recruitment_analysis(claims, n_draws=500, seed=1)
+    flat = analyses.recruitment_analysis(claims, n_draws=500, seed=1, recruits_path="flat")
+    assert trend.recruits_path == "trend" and trend.recruit_growth.central < 0 and flat.recruit_growth.central == 0
+    assert flat.inputs.recruits.central == pytest.approx(flat.recruits.central)  # the window's level, unmoved
+    assert trend.inputs.recruits.central < flat.inputs.recruits.central  # moved down its trend to the first month
+    assert trend.monte_carlo["cumulative_q50"].iloc[-1] < flat.monte_carlo["cumulative_q50"].iloc[-1]
+    changes = analyses.recruitment_alternatives(trend)["change"]
+    assert changes.str.startswith("recruitment held flat").any() and changes.str.contains("latest year's pace").any()
+    text = analyses.recruitment_bottom_line(trend, claims, analyses.plain)
+    assert "a year along the trend of its yearly totals (2023 to 2025)" in text
+
+
+def test_recruitment_is_held_flat_when_the_claims_give_one_year_of_totals(claims):
+    early = analyses.recruitment_analysis(claims, as_of="2023-09-30", foreign_troops_claim="", n_draws=200, seed=1)
+    assert early.recruits_path == "flat" and early.recruit_growth.central == 0

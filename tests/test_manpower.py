@@ -39,6 +39,16 @@ def test_loss_growth_compounds_monthly_at_the_yearly_rate():
     assert flows["outflow"].iloc[24] == pytest.approx(146.41)
 
 
+def test_recruitment_growth_compounds_monthly_at_the_yearly_rate():
+    # by hand: 1,000 recruits a month falling 50% a year: 1,000 in month 1, 500 a year later (month 13),
+    # 1,000 x 0.5 ** (6 / 12) = 707.1 in month 7; a negative growth is a rate, not a bad input
+    inputs = Manpower(recruits=1_000, losses=0, permanent_loss_share=0.5, recruit_growth=-0.5)
+    inflow = manpower.stock_flow(inputs, "2025-01", 13)["inflow"].to_numpy()
+    assert inflow[[0, 6, 12]] == pytest.approx([1_000, 1_000 * 0.5 ** 0.5, 500])
+    with pytest.raises(ValueError, match="recruit_growth: must be > -1"):
+        Manpower(recruits=1_000, losses=0, permanent_loss_share=0.5, recruit_growth=-1.0)
+
+
 def test_monte_carlo_with_zero_width_ranges_is_the_deterministic_model():
     inputs = Manpower(recruits=30_000, losses=40_000, permanent_loss_share=0.4, mobilization={"2025-06": 50_000})
     exact = manpower.stock_flow(inputs, "2025-01", 12)

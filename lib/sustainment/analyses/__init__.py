@@ -57,6 +57,7 @@ from sustainment.analyses.recruitment import (
     recruitment_charts,
     recruitment_inputs_table,
     recruitment_window,
+    yearly_recruits_table,
 )
 from sustainment.analyses.registry import pipeline_inputs
 from sustainment.analyses.sensitivity import sensitivity_analysis, sensitivity_bottom_line, sensitivity_charts, sweep_table
@@ -104,6 +105,7 @@ __all__ = [
     "recruitment_charts",
     "recruitment_inputs_table",
     "recruitment_window",
+    "yearly_recruits_table",
     "relay_table",
     "report_header",
     "save_briefing",

@@ -60,7 +60,9 @@ def headline_numbers(claims: pd.DataFrame, ammunition_result: AmmunitionResult,
         (f"Supply ratio Russia : West, {year} (central figures; 90% of draws)",  # the central can sit just outside the band
          Range(min(ratio["q05"], ratio["central"]), ratio["central"], max(ratio["q95"], ratio["central"])), "ratio",
          list(ammunition_result.totals.loc[ammunition_result.totals["year"] == year, "claim_ids"])),
-        ("Russian contract recruits a month", r.inputs.recruits, "persons/month", r.recruits.claim_ids),
+        ("Russian contract recruits a month, first modelled month", r.inputs.recruits, "persons/month", r.recruit_ids),
+        ("Yearly change of Russian recruitment over the horizon", r.recruit_growth, "share",
+         r.yearly_recruits["claim_ids"] if r.recruits_path != "flat" else ()),
         ("Russian killed and wounded a month, first modelled month", r.losses, "persons/month", r.loss_ids),
         *((f"Russian killed a month, {label}", Range(*r.bases.loc[basis, ["killed_low", "killed", "killed_high"]]),
            "persons/month", r.bases.at[basis, "claim_ids"])

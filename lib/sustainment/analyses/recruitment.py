@@ -24,6 +24,10 @@ from sustainment.models.uncertainty import Range
 from sustainment.presentation import narrative
 
 LOSS_PATHS = ("trend", "flat", "growth")
+RECRUITS_PATHS = ("trend", "flat", "last_year")
+
+YEAR_END_DAYS = 31  # a year's total is read from the claims ending within this many days of its latest one
+MIN_YEAR_DAYS = 90  # a year-to-date total shorter than this says little about the year
 
 TREND_START = "2023-01"  # the loss-rate trend is fitted from here: the war's second year, after the 2022 swings
 
@@ -38,6 +42,7 @@ loss_growth: float = 0.0  # yearly growth of losses when losses_path is growth [
 wounded_not_returning: float = 0.3  # share of wounded never returning, where no claim gives permanent losses [0.0, 1.0]
 wounded_not_returning_spread: float = 0.15  # +/- around that share for the range [0.0, 0.5]
 recruit_change: float = 0.0  # relative change of recruitment from the claims, -0.2 means 20% fewer [-1.0, 3.0]
+recruits_path: str = "trend"  # how recruitment evolves over the horizon {trend, flat, last_year}
 mobilization_claim: str = ""  # the size of a one-off mobilization wave (claim of mobilized; empty: none)
 mobilization_month: int = 6  # month of the wave, 1 is the first modelled month [1, 240]
 foreign_troops_claim: str = "nk-troops-deployed-2024-11-04"  # a contingent joining once (claim of troops_deployed)
@@ -71,6 +76,10 @@ class RecruitmentResult:
     loss_claims: pd.DataFrame
     recruit_claims: pd.DataFrame
     rate_check: pd.DataFrame
+    recruits_path: str  # as asked; "flat" also when the claims give fewer than two years of totals
+    recruit_growth: Range  # yearly growth of recruitment over the horizon
+    yearly_recruits: pd.DataFrame  # the yearly rates the growth comes from (`yearly_recruits`)
+    recruit_paths: dict[str, tuple[Range, Range]]  # path -> (recruits at the start, yearly growth), each the claims allow
     ua_ids: list[str]
     one_off_ids: list[str]
     n_draws: int  # Monte Carlo draws behind every share and band
@@ -91,8 +100,12 @@ class RecruitmentResult:
     @property
     def claim_ids(self) -> list[str]:
         """Every claim the model's inputs came from."""
-        return id_list(self.loss_ids, self.share_ids, self.exits["claim_ids"], self.recruits.claim_ids,
-                               self.one_off_ids)
+        return id_list(self.loss_ids, self.share_ids, self.exits["claim_ids"], self.recruit_ids, self.one_off_ids)
+
+    @property
+    def recruit_ids(self) -> list[str]:
+        """The claims behind recruitment: its level in the window and, unless held flat, its yearly totals."""
+        return id_list(self.recruits.claim_ids, self.yearly_recruits["claim_ids"] if self.recruits_path != "flat" else [])
 
 def _speaker(claims: pd.DataFrame) -> pd.Series:
     """The claimant's first word ("UK", "CSIS", "NATO"): enough to tell one update from another
@@ -180,6 +193,57 @@ def rate_check(claims: pd.DataFrame, rates: pd.DataFrame, factor: Range, killed:
                      "bound": row.bound, "model": model, "gap": row.canonical_value / model - 1 if model > 0 else np.nan})
     return pd.DataFrame(rows, columns=["id", "claimant", "what", "from", "to", "claimed", "bound", "model", "gap"])
 
+def yearly_recruits(claims: pd.DataFrame, as_of, min_confidence: str | None = None) -> pd.DataFrame:
+    """Contract recruits a month per calendar year, from the year's and year-to-date totals: claims
+    of a period starting on 1 January, at least MIN_YEAR_DAYS long, that state a level (no caps or
+    floors) observed (no projections), one per statement; per year those ending within YEAR_END_DAYS of its latest one.
+    Columns: year, low, rate (their median), high, through (the latest period end), claim_ids."""
+    found = select(claims, metric="recruits", actor="RU", as_of=as_of, min_confidence=min_confidence)
+    found = found[(found["period_start"].dt.strftime("%m-%d") == "01-01")
+                  & ((found["period_end"] - found["period_start"]).dt.days + 1 >= MIN_YEAR_DAYS)
+                  & found["bound"].isin(["point", "approx", "range"]) & (found["forecast"] != "yes")]
+    found = one_per_statement(found)[0]
+    rows = []
+    for year, group in found.groupby(found["period_start"].dt.year):
+        latest = group[group["period_end"] >= group["period_end"].max() - pd.Timedelta(days=YEAR_END_DAYS)]
+        values = latest["canonical_value"]
+        rows.append({"year": int(year), "low": float(values.min()), "rate": float(values.median()),
+                     "high": float(values.max()), "through": latest["period_end"].max(),
+                     "claim_ids": tuple(sorted(latest["id"]))})
+    return pd.DataFrame(rows, columns=["year", "low", "rate", "high", "through", "claim_ids"])
+
+
+def recruit_growths(yearly: pd.DataFrame) -> dict[str, Range]:
+    """Yearly growth of recruitment from the yearly rates: `trend`, the log-linear least-squares
+    slope (its range: the lowest and highest change from one year to the next), and `last_year`,
+    the change in the latest year. Empty with fewer than two years."""
+    if len(yearly) < 2:
+        return {}
+    rates = yearly["rate"].to_numpy(float)
+    changes = rates[1:] / rates[:-1] - 1
+    central = float(np.expm1(np.polyfit(yearly["year"].to_numpy(float), np.log(rates), 1)[0]))
+    return {"trend": Range(min(float(changes.min()), central), central, max(float(changes.max()), central)),
+            "last_year": Range.exact(float(changes[-1]))}
+
+
+def _recruits(claims: pd.DataFrame, when: pd.Timestamp, window: tuple[str, str], start: pd.Period, policy: str,
+              min_confidence: str, recruit_change: float, recruits_path: str) -> dict:
+    """Recruitment at the start and its yearly growth: the level of the claims in the window (times
+    1 + recruit_change), moved along the growth from the window's middle to the first modelled month."""
+    if recruits_path not in RECRUITS_PATHS:
+        raise ValueError(f"recruits_path: expected one of {list(RECRUITS_PATHS)}, got {recruits_path!r}")
+    found = estimate(claims, "recruits", "RU", window, policy=policy, as_of=when, min_confidence=min_confidence)
+    yearly = yearly_recruits(claims, when, min_confidence)
+    growths = {"flat": Range.exact(0.0), **recruit_growths(yearly)}
+    middle = pd.Timestamp(window[0]) + (pd.Timestamp(window[1]) - pd.Timestamp(window[0])) / 2
+    years = (start.to_timestamp() - middle).days / 365.25
+    level = Range(found.low, found.central, found.high).scaled(1 + recruit_change)
+    paths = {path: (level.scaled((1 + growth.central) ** years), growth) for path, growth in growths.items()}
+    path = recruits_path if recruits_path in paths else "flat"
+    return {"found": found, "recruits": paths[path][0], "recruits_path": path, "recruit_growth": paths[path][1],
+            "yearly": yearly, "recruit_paths": paths}
+
+
 def recruitment_window(as_of: pd.Timestamp, months: int) -> tuple[str, str]:
     """The `months` before `as_of` (both days included), as ISO dates."""
     start = as_of - pd.DateOffset(months=months) + pd.Timedelta(days=1)
@@ -255,7 +319,7 @@ def _one_offs(claims: pd.DataFrame, when: pd.Timestamp, start: pd.Period, horizo
 def recruitment_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str = "central", min_confidence: str = "low",
                          window_months: int = WINDOW_MONTHS, horizon: int = 36, losses_path: str = "trend",
                          loss_growth: float = 0.0, wounded_not_returning: float = 0.3,
-                         wounded_not_returning_spread: float = 0.15, recruit_change: float = 0.0,
+                         wounded_not_returning_spread: float = 0.15, recruit_change: float = 0.0, recruits_path: str = "trend",
                          mobilization_claim: str = "", mobilization_month: int = 6,
                          foreign_troops_claim: str = "nk-troops-deployed-2024-11-04", foreign_troops_month: int = 1,
                          n_draws: int = 20_000, seed: int = 20241028) -> RecruitmentResult:
@@ -266,8 +330,8 @@ def recruitment_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str =
     window = recruitment_window(when, window_months)
     losses = _losses(claims, when, horizon, losses_path, loss_growth, min_confidence)
     start = losses["start"]
-    found = estimate(claims, "recruits", "RU", window, policy=policy, as_of=when, min_confidence=min_confidence)
-    recruits = Range(found.low, found.central, found.high).scaled(1 + recruit_change)
+    recruitment = _recruits(claims, when, window, start, policy, min_confidence, recruit_change, recruits_path)
+    found, recruits = recruitment["found"], recruitment["recruits"]
     permanent = _permanent(claims, when, min_confidence, wounded_not_returning, wounded_not_returning_spread)
     exits = exits_evidence(claims, window, recruits.central, when, min_confidence)
     one_offs, one_off_ids = _one_offs(claims, when, start, horizon,
@@ -276,7 +340,8 @@ def recruitment_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str =
     share = permanent["permanent_share"]
     inputs = Manpower(recruits=recruits, losses=losses["losses"], permanent_loss_share=share,
                       other_exits=_exits_range(exits), mobilization=one_offs["mobilization_claim"],
-                      foreign_troops=one_offs["foreign_troops_claim"], loss_growth=losses["loss_growth"])
+                      foreign_troops=one_offs["foreign_troops_claim"], loss_growth=losses["loss_growth"],
+                      recruit_growth=recruitment["recruit_growth"])
     break_even = Range(*sorted(manpower.break_even_losses(recruits.central, s, inputs.other_exits.central)
                                for s in (share.high, share.central, share.low)))
     monte_carlo = manpower.monte_carlo(inputs, str(start), horizon, n_draws, seed)
@@ -296,19 +361,25 @@ def recruitment_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str =
                            as_of=when, min_confidence=min_confidence, period=window),
         recruit_claims=select(claims, metric="recruits", actor="RU", as_of=when, min_confidence=min_confidence),
         rate_check=rate_check(claims, losses["rates"], losses["factor"], permanent["killed"], window, when, min_confidence),
+        recruits_path=recruitment["recruits_path"], recruit_growth=recruitment["recruit_growth"],
+        yearly_recruits=recruitment["yearly"], recruit_paths=recruitment["recruit_paths"],
         ua_ids=losses["ua_ids"], one_off_ids=one_off_ids, n_draws=n_draws, bases=bases, model_killed=model_killed,
         killed_check=loss_bases.cumulative_killed_check(model_killed, claims, when))
 
 
 PATH_WORDS = {"trend": "following their fitted trend", "flat": "held flat", "growth": "growing at a set rate"}
+RECRUITS_PATH_WORDS = {"trend": "along the trend of its yearly totals", "flat": "held flat",
+                       "last_year": "at its latest year's pace"}
 
 INPUT_WORDS = {"recruits": "recruitment", "losses": "the loss rate", "loss_growth": "the growth of losses",
-               "permanent_loss_share": "the share of losses that are permanent", "other_exits": "desertion and capture"}
+               "permanent_loss_share": "the share of losses that are permanent", "other_exits": "desertion and capture",
+               "recruit_growth": "the growth of recruitment"}
 
 def recruitment_alternatives(result: RecruitmentResult) -> pd.DataFrame:
     """The outcome at the horizon (central inputs, deterministic) when one assumption changes:
-    losses held flat instead of the trend (or the reverse). (Other loss levels are the loss bases,
-    `RecruitmentResult.bases`.) Columns: change (in words, with the numbers), value, outcome, claim_ids."""
+    losses held flat instead of the trend (or the reverse), and recruitment on each other path the
+    claims allow (held flat, its trend, its latest year's pace). (Other loss levels are the loss
+    bases, `RecruitmentResult.bases`.) Columns: change (in words, with the numbers), value, outcome, claim_ids."""
     from dataclasses import replace
 
     base = result.inputs.central()
@@ -318,7 +389,29 @@ def recruitment_alternatives(result: RecruitmentResult) -> pd.DataFrame:
     flows = manpower.stock_flow(replace(base, loss_growth=growth), result.start_month, result.horizon)
     rows.append((f"losses {PATH_WORDS[other_path]}", growth.central, flows["cumulative_net_change"].iloc[-1],
                  tuple(result.loss_ids)))
+    for path, (recruits, growth) in result.recruit_paths.items():
+        if path == result.recruits_path:
+            continue
+        inputs = replace(base, recruits=Range.exact(recruits.central), recruit_growth=Range.exact(growth.central))
+        flows = manpower.stock_flow(inputs, result.start_month, result.horizon)
+        change = f"{narrative.share(growth.central)} a year" if path != "flat" else "no change"
+        yearly = result.yearly_recruits["claim_ids"] if path != "flat" else []
+        rows.append((f"recruitment {RECRUITS_PATH_WORDS[path]} ({change})", growth.central,
+                     flows["cumulative_net_change"].iloc[-1], tuple(id_list(result.recruits.claim_ids, yearly))))
     return pd.DataFrame(rows, columns=["change", "value", "outcome", "claim_ids"])
+
+def recruits_path_words(result: RecruitmentResult) -> str:
+    """'falling 9.1% a year along the trend of its yearly totals (2023 to 2025) to about 23,000 by
+    month 36', or 'held flat'."""
+    if result.recruits_path == "flat":
+        return "held flat"
+    growth = result.recruit_growth.central
+    years = result.yearly_recruits["year"]
+    end = result.inputs.recruits.central * (1 + growth) ** ((result.horizon - 1) / 12)
+    return (f"{'falling' if growth < 0 else 'growing'} {narrative.share(abs(growth))} a year "
+            f"{RECRUITS_PATH_WORDS[result.recruits_path]} ({years.min()} to {years.max()}) to about "
+            f"{narrative.count(end)} by month {result.horizon}")
+
 
 def horizon_words(result: RecruitmentResult) -> str:
     """'the 36 months from September 2026 to August 2029'."""
@@ -391,11 +484,42 @@ def recruitment_bottom_line(result: RecruitmentResult, claims: pd.DataFrame, lin
         changes.append(f"with {link(row.change, claims, id_list(row.claim_ids))}, {narrative.signed(row.outcome)}")
     return (f"**Bottom line.** {hinge_sentences(result, claims, link)}"
             f"In the model, recruitment of about "
-            f"{link(narrative.count(result.inputs.recruits.central), claims, result.recruits.claim_ids)} "
-            f"a month meets permanent losses and other exits of about "
+            f"{link(narrative.count(result.inputs.recruits.central), claims, result.recruit_ids)} "
+            f"a month at the start, {recruits_path_words(result)}, meets permanent losses and other exits of about "
             f"{link(narrative.count(first['outflow']), claims, permanent_ids)} a month at the start, "
             f"{PATH_WORDS[result.loss_path]} to about {narrative.count(last['outflow'])} by month {result.horizon}. "
             f"What would change it: " + "; ".join(changes) + ".")
+
+
+def recruitment_path(result: RecruitmentResult) -> pd.DataFrame:
+    """The model's recruits a month over the horizon (month-start timestamps): central, and low and
+    high at the ends of the growth's range, from the central level."""
+    index = manpower.months(result.start_month, result.horizon)
+    years = np.arange(result.horizon) / 12
+    level, growth = result.inputs.recruits.central, result.recruit_growth
+    return pd.DataFrame({"low": level * (1 + growth.low) ** years, "central": level * (1 + growth.central) ** years,
+                         "high": level * (1 + growth.high) ** years}, index=index.to_timestamp())
+
+
+def bonus_label(row: pd.Series) -> str:
+    """Where a signing bonus is paid, from its scope: 'Tatarstan', 'Moscow city', or for an average
+    over regions 'average (Janis Kluge)'."""
+    place = row["scope"].split(";")[0].split(",")[0].strip()
+    if place.lower().startswith("average"):
+        return f"average ({narrative.short_name(row['claimant'])})"
+    return place
+
+
+def _bonuses_title(bonuses: pd.DataFrame) -> str:
+    """The signing bonuses' finding: the highest regional payment in the latest year with one, against the first claim's."""
+    regional = bonuses[bonuses["metric"] == "signing_bonus_regional"].sort_values("period_end")
+    if len(regional) < 2:
+        return "Signing bonuses for a contract (too few claims to compare)"
+    latest = regional[regional["period_end"].dt.year == regional["period_end"].dt.year.max()]
+    top, first = latest.loc[latest["canonical_value"].idxmax()], regional.iloc[0]
+    return (f"Regional signing bonuses reached {narrative.count(top['canonical_value'])} roubles in "
+            f"{top['period_end']:%B %Y} ({top['label']}), against {narrative.count(first['canonical_value'])} in "
+            f"{first['period_end']:%B %Y} ({first['label']})")
 
 
 def _killed_check_title(result: RecruitmentResult) -> str:
@@ -436,15 +560,18 @@ def recruitment_charts(result: RecruitmentResult, claims: pd.DataFrame, scenario
     year = min(12, result.horizon)
     top = result.tornado.iloc[0]
     n = result.n_draws
+    bonuses = select(claims, metric=["signing_bonus_federal", "signing_bonus_regional"], actor="RU", as_of=result.as_of)
+    bonuses = bonuses.assign(label=[bonus_label(row) for _, row in bonuses.iterrows()])
     return {
         "recruitment_losses_vs_recruits": plotting.losses_vs_recruits(
-            result.loss_claims, path, result.recruit_claims, required, level * result.killed.central, claims,
-            result.loss_ids,
+            result.loss_claims, path, result.recruit_claims, required, level * result.killed.central,
+            recruitment_path(result), claims, result.loss_ids,
             f"Recruiting about {narrative.count(result.inputs.recruits.central)} a month against permanent losses and "
             f"other exits of about {narrative.count(result.deterministic['outflow'].iloc[0])} a month"),
         "recruitment_killed_check": plotting.cumulative_killed(
             result.model_killed, result.killed_check, claims, id_list(result.loss_ids, result.share_ids),
             _killed_check_title(result), _stated_rate_line(result)),
+        "recruitment_bonuses": plotting.signing_bonuses(bonuses, claims, _bonuses_title(bonuses)),
         "recruitment_fan": plotting.fan_chart(
             mc, claims, ids,
             f"Scenario {scenario}: a median change of {narrative.signed(end['cumulative_q50'])} over {result.horizon} months; "
@@ -465,9 +592,10 @@ def recruitment_inputs_table(result: RecruitmentResult, claims: pd.DataFrame) ->
     """The model's inputs, each with its range, where it comes from and the claims behind it."""
     r = result
     rows = pd.DataFrame([
-        ("Contract recruits a month", narrative.count(r.inputs.recruits.central),
+        ("Contract recruits a month, first modelled month", narrative.count(r.inputs.recruits.central),
          narrative.span(r.inputs.recruits.low, r.inputs.recruits.high),
-         f"claims in the window to {r.as_of:%Y-%m-%d}", r.recruits.claim_ids),
+         f"claims in the window to {r.as_of:%Y-%m-%d}"
+         + ("" if r.recruits_path == "flat" else ", moved along its growth from the window's middle"), r.recruits.claim_ids),
         ("Killed and wounded a month, first modelled month", narrative.count(r.losses.central),
          narrative.span(r.losses.low, r.losses.high),
          "Ukrainian General Staff's monthly rates (fitted trend) x Western estimates / its totals", r.loss_ids),
@@ -475,6 +603,12 @@ def recruitment_inputs_table(result: RecruitmentResult, claims: pd.DataFrame) ->
          narrative.span(r.loss_growth.low, r.loss_growth.high, narrative.share),
          {"trend": "the trend's slope, 90% confidence interval", "flat": "held flat (scenario)",
           "growth": "set by the scenario"}[r.loss_path], r.loss_ids if r.loss_path == "trend" else ()),
+        ("Growth of recruitment a year", narrative.share(r.recruit_growth.central),
+         narrative.span(r.recruit_growth.low, r.recruit_growth.high, narrative.share),
+         {"trend": "log-linear trend of the yearly totals; range = the changes from one year to the next",
+          "flat": "held flat (scenario, or fewer than two years of totals)",
+          "last_year": "the latest year's change (scenario)"}[r.recruits_path],
+         id_list(r.yearly_recruits["claim_ids"]) if r.recruits_path != "flat" else ()),
         ("Share of losses that are permanent", narrative.share(r.permanent_share.central),
          narrative.span(r.permanent_share.low, r.permanent_share.high, narrative.share),
          "claims giving permanent losses and their total" if r.permanent_basis == "claims" else
@@ -507,6 +641,20 @@ def monte_carlo_table(result: RecruitmentResult) -> str:
          "cumulative_q05": lambda _v, r: f"{narrative.signed(r['cumulative_q05'])} to {narrative.signed(r['cumulative_q95'])}",
          "p_net_negative": lambda v, _r: narrative.of_draws(v, result.n_draws),
          "p_cumulative_negative": lambda v, _r: narrative.of_draws(v, result.n_draws)})
+
+
+def yearly_recruits_table(result: RecruitmentResult, claims: pd.DataFrame) -> str:
+    """Recruits a month per year from the yearly and year-to-date totals, with the growth they give."""
+    if result.yearly_recruits.empty:
+        return "<p>No yearly or year-to-date total of recruits public by then.</p>"
+    rows = result.yearly_recruits.assign(change=result.yearly_recruits["rate"].pct_change())
+    return narrative.table(
+        rows, {"year": "Year", "rate": "Recruits a month (median of claims)", "low": "Range of claims",
+               "through": "Through", "change": "Change on the year before", "claim_ids": "Claims"},
+        {"year": lambda v, _r: str(v), "rate": lambda v, _r: narrative.count(v),
+         "low": lambda v, r: narrative.span(v, r["high"]), "through": lambda v, _r: f"{v:%Y-%m-%d}",
+         "change": lambda v, _r: narrative.DASH if v != v else f"{v:+.1%}",
+         "claim_ids": lambda v, _r: narrative.link(f"{len(v)} claim(s)", claims, v)})
 
 
 def loss_bases_table(result: RecruitmentResult, claims: pd.DataFrame) -> str:

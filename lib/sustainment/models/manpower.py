@@ -17,14 +17,15 @@ import pandas as pd
 
 from sustainment.models.uncertainty import QUANTILES, Range, check_range, pert, quantile_frame
 
-INPUTS = ("recruits", "losses", "loss_growth", "permanent_loss_share", "other_exits")
+INPUTS = ("recruits", "losses", "loss_growth", "permanent_loss_share", "other_exits", "recruit_growth")  # draw order
+GROWTHS = ("loss_growth", "recruit_growth")  # yearly rates: may be negative, above -1
 
 
 @dataclass(frozen=True)
 class Manpower:
     """Inputs of the model. Rates in persons/month; `losses` is the rate in the first modelled
-    month and `loss_growth` its yearly growth (0.1 = +10 %/year); waves and foreign troops as
-    {"YYYY-MM": persons}."""
+    month and `loss_growth` its yearly growth (0.1 = +10 %/year), likewise `recruits` and
+    `recruit_growth`; waves and foreign troops as {"YYYY-MM": persons}."""
 
     recruits: Range
     losses: Range
@@ -33,18 +34,20 @@ class Manpower:
     mobilization: dict[str, float] = field(default_factory=dict)
     foreign_troops: dict[str, float] = field(default_factory=dict)
     loss_growth: Range = Range.exact(0.0)
+    recruit_growth: Range = Range.exact(0.0)
 
     def __post_init__(self) -> None:
         for name in INPUTS:
             object.__setattr__(self, name, Range.of(getattr(self, name)))
-            if name != "loss_growth":
+            if name not in GROWTHS:
                 check_range(name, getattr(self, name), 0.0, 1.0 if name == "permanent_loss_share" else None)
         for name in ("mobilization", "foreign_troops"):
             for month, size in getattr(self, name).items():
                 if size < 0:
                     raise ValueError(f"{name}: size for {month} must be >= 0, got {size}")
-        if self.loss_growth.low <= -1:
-            raise ValueError(f"loss_growth: must be > -1 (a yearly rate), got {self.loss_growth.low}")
+        for name in GROWTHS:
+            if getattr(self, name).low <= -1:
+                raise ValueError(f"{name}: must be > -1 (a yearly rate), got {getattr(self, name).low}")
 
     def central(self) -> Manpower:
         """The same inputs with every range collapsed to its central value."""
@@ -71,9 +74,10 @@ def _one_offs(events: dict[str, float], index: pd.PeriodIndex, name: str) -> np.
 def _flows(inputs: Manpower, index: pd.PeriodIndex, draws: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Inflow and outflow, (... x) draws x months: the draws may carry leading axes (grid cells)."""
     waves = _one_offs(inputs.mobilization, index, "mobilization") + _one_offs(inputs.foreign_troops, index, "foreign_troops")
-    growth = (1 + draws["loss_growth"][..., None]) ** (np.arange(len(index)) / 12)
-    inflow = draws["recruits"][..., None] + waves
-    outflow = (draws["losses"] * draws["permanent_loss_share"])[..., None] * growth + draws["other_exits"][..., None]
+    years = np.arange(len(index)) / 12
+    inflow = draws["recruits"][..., None] * (1 + draws["recruit_growth"][..., None]) ** years + waves
+    outflow = ((draws["losses"] * draws["permanent_loss_share"])[..., None] * (1 + draws["loss_growth"][..., None]) ** years
+               + draws["other_exits"][..., None])
     return inflow, outflow
 
 

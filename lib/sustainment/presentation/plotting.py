@@ -361,11 +361,13 @@ def claims_over_time(claims: pd.DataFrame, selection: pd.DataFrame, title: str, 
 
 
 def losses_vs_recruits(losses: pd.DataFrame, observed: pd.DataFrame, recruits: pd.DataFrame, required: pd.DataFrame,
-                       killed: pd.Series, claims: pd.DataFrame, claim_ids, title: str) -> plt.Figure:
+                       killed: pd.Series, recruitment: pd.DataFrame, claims: pd.DataFrame, claim_ids,
+                       title: str) -> plt.Figure:
     """Monthly rates over time: the model's losses (the Ukrainian series rescaled, then its trend)
     and the model's killed within them, Western killed-or-wounded and killed rate claims,
-    recruitment claims, and the recruitment that permanent losses require (band = the
-    permanent-loss share's range)."""
+    recruitment claims and the model's recruitment over the horizon (`recruitment`: low, central,
+    high by month; band = its growth's range), and the recruitment that permanent losses require
+    (band = the permanent-loss share's range)."""
     figure, axes = new_chart(title, "Persons per month; lines = model losses (killed + wounded) and model killed, points = "
                              "claims (lines = their periods), band = recruits needed to replace permanent losses", claims,
                              set(losses["id"]) | set(recruits["id"]) | set(claim_ids))
@@ -373,6 +375,9 @@ def losses_vs_recruits(losses: pd.DataFrame, observed: pd.DataFrame, recruits: p
     axes.plot(observed.index, observed["observed"], color=russia, lw=1.5, label="model losses (killed + wounded)")
     axes.plot(observed.index, observed["mean"], color=russia, lw=1, ls=":", label="their fitted trend")
     axes.plot(killed.index, killed, color=russia, lw=1.2, ls="--", label="model killed (losses x killed share)")
+    axes.fill_between(recruitment.index, recruitment["low"], recruitment["high"], color=dark, alpha=0.12, lw=0)
+    axes.plot(recruitment.index, recruitment["central"], color=dark, lw=1.5,
+              label="model recruitment (band = its growth's range)")
     for rows, colour, marker, label in ((losses[losses["metric"] == "casualties_killed_wounded_rate"], russia, "o",
                                          "killed + wounded (claims)"),
                                         (losses[losses["metric"] == "casualties_killed_rate"], russia, "x", "killed (claims)"),
@@ -412,6 +417,31 @@ def cumulative_killed(model: pd.DataFrame, check: pd.DataFrame, claims: pd.DataF
                  marker="o", s=22, label="killed estimates: caps and floors")
     if rate_line is not None:
         axes.plot(rate_line.index, rate_line.to_numpy(), color=dark, lw=1, ls="--", label="at the stated killed rate")
+    axes.set_ylim(0, None)
+    count_axis(axes.yaxis)
+    legend(axes)
+    return figure
+
+
+def signing_bonuses(bonuses: pd.DataFrame, claims: pd.DataFrame, title: str) -> plt.Figure:
+    """One-off signing payments for a contract over time (roubles): federal and regional claims,
+    each regional one labelled with its `label` (the region); labels at one point are stacked."""
+    figure, axes = new_chart(title, "One-off payment for signing a contract (roubles); points = claims, labels = where it "
+                             "is paid", claims, set(bonuses["id"]))
+    for metric, colour, marker, label in (("signing_bonus_federal", SIDE_COLOURS["russia"], "s", "federal"),
+                                          ("signing_bonus_regional", "#333333", "o", "regional")):
+        rows = bonuses[bonuses["metric"] == metric]
+        if rows.empty:
+            continue
+        axes.scatter(rows["period_end"], rows["canonical_value"], color=colour, marker=marker, s=26, label=label)
+        if metric == "signing_bonus_federal":
+            continue
+        stacked: dict[tuple, int] = {}
+        for row in rows.itertuples():
+            place = (row.period_end, row.canonical_value)
+            stacked[place] = stacked.get(place, -1) + 1
+            axes.annotate(row.label, place, textcoords="offset points", xytext=(5, 3 - 9 * stacked[place]), fontsize=7,
+                          color=colour)
     axes.set_ylim(0, None)
     count_axis(axes.yaxis)
     legend(axes)
