@@ -43,7 +43,8 @@ def render_toy(project: Project, name: str, charts: dict[str, list[str]]) -> Non
          "source_ids": ("alpha-2024",)}])
     analyses.save_briefing(str(folder), scenario=name, as_of=pd.Timestamp("2024-12-31"),
                            data_vintage=pd.Timestamp("2024-12-31"), policy="central",
-                           key_numbers=key_numbers, bottom_lines=[f"**Bottom line.** The {name} answer."])
+                           key_numbers=key_numbers, bottom_lines=[f"**Bottom line.** The {name} answer."],
+                           headlines={"ammunition": "a", "recruitment": "r"})
     notebook = {"cells": [], "metadata": {"sustainment": {"analyses": [], "deck": {"order": 0, "charts": list(charts)}}},
                 "nbformat": 4, "nbformat_minor": 5}
     (project.notebooks / "briefing.ipynb").write_text(json.dumps(notebook))
@@ -147,8 +148,8 @@ def render_briefing(project: Project, name: str, parameters: dict) -> None:
     plt.close("all")
     analyses.save_briefing(str(folder), scenario=name, as_of=pd.Timestamp("2026-08-08"), data_vintage=pd.Timestamp("2026-08-08"),
                            policy="central", key_numbers=pd.DataFrame(
-                               [{"number": "n", "low": 1.0, "central": 2.0, "high": 3.0, "unit": "ratio", "claim_ids": "",
-                                 "source_ids": ""}]), bottom_lines=[])
+                               [{"number": "n", "low": 1.0, "central": 2.0, "high": 3.0, "unit": "ratio", "claim_ids": (),
+                                 "source_ids": ()}]), bottom_lines=[], headlines={})
     manifest_path = project.reports / "manifest.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"reports": {}}
     manifest["reports"][f"{name}/briefing"] = {"input_hash": "cd" * 32, "figures": sorted(p.name for p in folder.iterdir()),

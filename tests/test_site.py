@@ -3,6 +3,7 @@
 import json
 import shutil
 
+import pandas as pd
 from conftest import SOURCES, write_csv
 
 from sustainment import paths
@@ -35,3 +36,34 @@ def test_source_title_with_script_is_escaped(tmp_path, data_dir):
     assert "north_korea_cutoff/toy" in sources
     index = (reports / "index.html").read_text(encoding="utf-8")
     assert "<b>bold</b>" not in index and "A &lt;b&gt;bold&lt;/b&gt; claim" in index and "&lt;i&gt;1&lt;/i&gt;" in index
+
+
+def test_the_index_opens_with_both_answers_per_scenario_and_the_age_of_their_claims(tmp_path, data_dir):
+    (data_dir / "scenarios").mkdir(parents=True)
+    reports = tmp_path / "reports"
+    manifest = {"reports": {}}
+    for name, ratio in (("baseline", "1.6x"), ("other", "0.8x")):
+        folder = reports / name / "figures"
+        folder.mkdir(parents=True)
+        (folder / "briefing.json").write_text(json.dumps({"as_of": "2024-12-31", "headlines": {
+            "ammunition": f"Russia's side had about {ratio} <script>x</script>", "recruitment": f"{name}: a change of +50,000"}}))
+        (folder / "key_numbers.csv").write_text("number,low,central,high,unit,claim_ids,source_ids\n"
+                                                "Russian supply,1,2,3,rounds/year,ru-a;ru-b,alpha-2024\n")
+        manifest["reports"][f"{name}/briefing"] = {
+            "input_hash": "0" * 64, "parameters": {}, "git_revision": "abc", "data_checksums": {},
+            "ipynb": f"{name}/briefing.ipynb", "html": f"{name}/briefing.html", "figures": []}
+    manifest["reports"]["one-off-baseline/briefing"] = {**manifest["reports"]["baseline/briefing"],
+                                                        "html": "one-off-baseline/briefing.html"}
+    site.write_site(Project(data=data_dir, scenarios=data_dir / "scenarios", reports=reports), manifest)
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    top = index[:index.index("<h2>Reports</h2>")]
+    # baseline first, then the others; one-off renders are not answers; data text escaped
+    assert top.index("baseline: a change of +50,000") < top.index("other: a change of +50,000")
+    assert "one-off-baseline" not in top and "&lt;script&gt;" in top and "<script>x" not in top
+    assert "Claims public by 2024-12-31" in top and "almost certain 95-99%" in top
+    # the newest of ru-a and ru-b (conftest's claims) and its age at the cut-off, in months
+    from sustainment.claims import load
+
+    newest = load(data_dir).set_index("id").loc[["ru-a", "ru-b"], "known_from"].max()
+    months = round((pd.Timestamp("2024-12-31") - newest).days / (365.25 / 12))
+    assert f"<td>Russian supply</td><td>{newest:%Y-%m-%d}</td><td>{months}</td>" in top

@@ -123,6 +123,17 @@ def _ratio_sentence(row: pd.Series) -> str:
               f"90% of draws: {narrative.times(band[0])} to {narrative.times(band[1])}")
     return f"{lead} had about {narrative.times(factor)} the other side's artillery supply in {int(row['year'])} ({spread})"
 
+def ammunition_headline(result: AmmunitionResult, claims: pd.DataFrame) -> str:
+    """The answer in one plain sentence, for the landing page: the ratio of the last observed year,
+    its band and the likelihood that the Russian side had more (or why there is none)."""
+    row = result.ratio.set_index("year", drop=False).loc[result.last_year]
+    likely = ("from single claims: no likelihood" if row["no_range"] else
+              f"{narrative.chance(float(row['p_above_1']), result.n_draws)} that the Russian side had more")
+    names = actor_names(claims)
+    counterfactual = f", leaving out {' and '.join(names[a] for a in result.left_out)}'s deliveries" if result.left_out else ""
+    return f"{_ratio_sentence(row)}{counterfactual}; {likely}."
+
+
 def ammunition_bottom_line(result: AmmunitionResult, claims: pd.DataFrame, link=narrative.link) -> str:
     """The answer to "does the Russian side out-supply the West?" for the last observed year, with
     its range, a likelihood word on the ICD 203 scale and what would change it (`link`: how a

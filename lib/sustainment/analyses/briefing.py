@@ -125,10 +125,11 @@ def key_numbers_table(key_numbers: pd.DataFrame, claims: pd.DataFrame) -> str:
          "unit": lambda v, _r: UNIT_WORDS.get(v, v)})
 
 def save_briefing(directory: str, *, scenario: str, as_of: pd.Timestamp, data_vintage: pd.Timestamp, policy: str,
-                  key_numbers: pd.DataFrame, bottom_lines: list[str]) -> None:
-    """Write what the briefing pack needs beside the charts: key_numbers.csv and briefing.json
-    (scenario, as_of, data vintage, policy, the bottom lines as plain text). Nothing when
-    `directory` is empty. (Which charts the deck shows, the notebooks declare in their metadata.)"""
+                  key_numbers: pd.DataFrame, bottom_lines: list[str], headlines: Mapping[str, str]) -> None:
+    """Write what the briefing pack and the landing page need beside the charts: key_numbers.csv
+    and briefing.json (scenario, as_of, data vintage, policy, the bottom lines as plain text, the
+    one-sentence headline of each question). Nothing when `directory` is empty. (Which charts the
+    deck shows, the notebooks declare in their metadata.)"""
     if not directory:
         return
     folder = Path(directory)
@@ -136,5 +137,5 @@ def save_briefing(directory: str, *, scenario: str, as_of: pd.Timestamp, data_vi
     written = key_numbers.assign(**{c: key_numbers[c].map(join_ids) for c in ("claim_ids", "source_ids")})
     written.to_csv(folder / layout.KEY_NUMBERS_FILE, index=False, lineterminator="\n", float_format="%.6g")
     meta = {"scenario": scenario, "as_of": str(as_of.date()), "data_vintage": str(data_vintage.date()), "policy": policy,
-            "bottom_lines": bottom_lines}
+            "bottom_lines": bottom_lines, "headlines": dict(headlines)}
     (folder / layout.BRIEFING_FILE).write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n", encoding="utf-8")

@@ -470,6 +470,22 @@ def _statements_check(result: RecruitmentResult) -> str:
             f"rose by {narrative.count(last['claimed'] - first['claimed'])}. ")
 
 
+def recruitment_headline(result: RecruitmentResult) -> str:
+    """The answer in one plain sentence, for the landing page: the median change over the horizon,
+    its band, the likelihood the force ends smaller, the confidence, and the loss basis that
+    contradicts the answer, if the claims give one."""
+    model = result.bases.loc["model"]
+    level, _why = loss_bases.confidence(result.bases)
+    against = ""
+    if "statements" in result.bases.index:
+        row = result.bases.loc["statements"]
+        against = (f"; at {row['who']}'s {narrative.count(row['killed'])} killed a month (against the model's "
+                   f"{narrative.count(model['killed'])}) the median is {narrative.signed(row['q50'])}")
+    return (f"Over {horizon_words(result)}, a median change in Russian personnel of {narrative.signed(model['q50'])} "
+            f"(90% of draws {narrative.signed(model['q05'])} to {narrative.signed(model['q95'])}); "
+            f"{narrative.chance(model['p'], result.n_draws)} that the force ends smaller; confidence {level}{against}.")
+
+
 def recruitment_bottom_line(result: RecruitmentResult, claims: pd.DataFrame, link=narrative.link) -> str:
     """The answer to "can recruitment sustain the losses?": first what decides it and the answer
     under each loss basis (`hinge_sentences`), then the model's flows and what would change it."""

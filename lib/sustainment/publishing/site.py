@@ -17,6 +17,7 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from sustainment import layout
+from sustainment.claims.scenarios import DEFAULT_SCENARIO
 from sustainment.presentation import narrative
 from sustainment.publishing import publish
 
@@ -94,6 +95,49 @@ def _sweeps(reports: Path, data_dir: Path) -> list[dict]:
     return found
 
 
+BRIEFING = "briefing"  # the notebook whose briefing.json and key_numbers.csv carry the answers
+
+
+def answers(reports: Path, manifest: dict, titles: dict[str, str]) -> list[dict]:
+    """Per scenario with a published briefing (not one-off renders): its title, the date claims were
+    public by and the one-sentence headline of each question, from the briefing's briefing.json."""
+    found = []
+    for key in sorted(manifest["reports"]):
+        folder, notebook = layout.split_key(key)
+        path = reports / layout.figure(folder, layout.BRIEFING_FILE)
+        if notebook != BRIEFING or folder.startswith(layout.ONE_OFF) or not path.exists():
+            continue
+        meta = json.loads(path.read_text(encoding="utf-8"))
+        headlines = meta.get("headlines", {})
+        found.append({"scenario": folder, "title": titles.get(folder, folder), "as_of": meta.get("as_of", ""),
+                      "briefing": manifest["reports"][key]["html"], "ammunition": headlines.get("ammunition", ""),
+                      "recruitment": headlines.get("recruitment", ""),
+                      "key_numbers": layout.figure(folder, layout.KEY_NUMBERS_FILE)})
+    default = [a for a in found if a["scenario"] == DEFAULT_SCENARIO]
+    return default + [a for a in found if a["scenario"] != DEFAULT_SCENARIO]
+
+
+def claim_ages(reports: Path, answer: dict, claims: pd.DataFrame) -> list[dict]:
+    """For each key number of one scenario's briefing: the newest claim behind it, when it was
+    public and how many months before the date the answers' claims were public by."""
+    path = reports / answer["key_numbers"]
+    if not path.exists():
+        return []
+    from sustainment.claims import split_ids
+
+    public = claims.set_index("id")["known_from"]
+    cutoff = pd.Timestamp(answer["as_of"])
+    rows = []
+    for row in pd.read_csv(path, keep_default_na=False).itertuples():
+        ids = [i for i in split_ids(row.claim_ids) if i in public.index]
+        if not ids:
+            continue
+        newest = public[ids].max()
+        rows.append({"number": row.number, "newest": f"{newest:%Y-%m-%d}",
+                     "months": round((cutoff - newest).days / (365.25 / 12))})
+    return rows
+
+
 def write_site(project, manifest: dict) -> None:
     """Write index.html, sources.html and claims.html for what the manifest records (atomically)."""
     from sustainment.claims import load
@@ -132,10 +176,12 @@ def write_site(project, manifest: dict) -> None:
     from sustainment.analyses.common import vintage_words
 
     vintage = vintage_words(claims)
+    found = answers(reports, manifest, {name: s.title for name, s in scenarios.items()})
     pages = {
         layout.INDEX_PAGE: environment.get_template("index.html.j2").render(
             scenarios=[(scenarios.get(name), by_scenario[name]) for name in sorted(by_scenario)], decks=decks,
-            vintage=vintage, sweeps=_sweeps(reports, project.data)),
+            vintage=vintage, sweeps=_sweeps(reports, project.data), answers=found,
+            ages=claim_ages(reports, found[0], claims) if found else [], scale=narrative.likelihood_note()),
         layout.SOURCES_PAGE: environment.get_template("sources.html.j2").render(
             sources=sources, used=sum(1 for s in sources if s["used_by"]), vintage=vintage),
         layout.CLAIMS_PAGE: environment.get_template("claims.html.j2").render(
