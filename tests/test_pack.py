@@ -80,7 +80,11 @@ def test_briefing_deck_order_pictures_footers_notes(project):
     slides = list(deck.slides)
     titles = [slide_texts(s)[0] for s in slides]
     assert titles[0].startswith("Russian vs Western") and "Toy alpha" in slide_texts(slides[0])[1]
-    assert titles[1] == "Bottom line" and slide_texts(slides[1])[1] == "• The alpha answer."
+    # the findings slide: one sentence per question at 20 pt, the whole bottom lines in the speaker notes
+    assert titles[1] == "Bottom line" and slide_texts(slides[1])[1] == "• a\n• r"
+    findings = next(s for s in slides[1].shapes if s.has_text_frame and s.text_frame.text.startswith("• a"))
+    assert {run.font.size.pt for p in findings.text_frame.paragraphs for run in p.runs} == {20}
+    assert slides[1].notes_slide.notes_text_frame.text == "The alpha answer."
     assert titles[2] == "Key numbers" and titles[3:6] == ["supply finding", "ratio finding", "recruits finding"]
     assert titles[6] == "Methods and caveats" and titles[7] == "Scenario assumptions: Toy alpha" and titles[8] == "Sources"
     assert len(slides) == 9 and deck.slide_width / deck.slide_height == pytest.approx(16 / 9, rel=0.01)

@@ -38,6 +38,8 @@ SOURCES_PER_SLIDE = 9
 TABLE_HEIGHT = 0.72  # share of a page a table may fill, between the title and the footer
 CHART_WIDTH_IN = 8.9  # a 16:9 chart this wide fits between the slide's title and subtitle and its footer
 FOOTER_CHARACTERS = 190  # two lines at 12 pt across a 16:9 slide
+MAX_FINDINGS = 3  # a findings slide: at most three, one sentence each
+FINDINGS_PT = 20  # their size, readable from the back of a room
 SOURCE_CHARACTERS = 150  # one source on one line at 12 pt: the link carries the address, the text never runs off
 METHODS = (
     "Estimates: the central figure is the median of the claims that state the quantity, each statement counted once; "
@@ -58,7 +60,7 @@ METHODS = (
 
 @dataclass
 class Slide:
-    kind: str  # title | table | chart | bullets | pair
+    kind: str  # title | table | chart | bullets | findings (at most three, large) | pair
     title: str
     subtitle: str = ""
     rows: list[list[str]] = field(default_factory=list)  # table: header first
@@ -187,9 +189,12 @@ def briefing_slides(rendered: RenderedScenario, claims: pd.DataFrame) -> list[Sl
                     subtitle=(f"Scenario: {scenario.title}\nClaims public by {meta['as_of']} · data vintage "
                               f"{meta['data_vintage']} · estimate policy {meta['policy']}"),
                     notes=scenario.description)]
-    if meta.get("bottom_lines"):
-        slides.append(Slide("bullets", "Bottom line", bullets=[line.replace("**Bottom line.** ", "").replace("**", "")
-                                                               for line in meta["bottom_lines"]]))
+    lines = [line.replace("**Bottom line.** ", "").replace("**", "") for line in meta.get("bottom_lines", [])]
+    if meta.get("headlines"):  # one sentence per question on the slide, the whole bottom lines in the notes
+        slides.append(Slide("findings", "Bottom line", bullets=list(meta["headlines"].values())[:MAX_FINDINGS],
+                            notes="\n\n".join(lines)))
+    elif lines:
+        slides.append(Slide("bullets", "Bottom line", bullets=lines))
     rows = [["Key number", "Central", "Range", "Unit"]]
     notes = []
     for item in rendered.key_numbers.itertuples():
@@ -353,7 +358,13 @@ def _bullets(slide, spec: Slide) -> None:
               links=spec.links)
 
 
-SLIDE_BODIES = {"table": _table, "chart": _chart, "pair": _pair, "bullets": _bullets}  # a title slide has none
+def _findings(slide, spec: Slide) -> None:
+    """At most MAX_FINDINGS findings, one sentence each, at FINDINGS_PT."""
+    _text_box(slide, (0.6, 1.3, 12.1, 5.4), [f"• {b}" for b in spec.bullets[:MAX_FINDINGS]], FINDINGS_PT)
+
+
+SLIDE_BODIES = {"table": _table, "chart": _chart, "pair": _pair, "bullets": _bullets,
+                "findings": _findings}  # a title slide has none
 
 
 def pptx_bytes(slides: list[Slide], title: str) -> bytes:
@@ -423,14 +434,15 @@ def pdf_bytes(slides: list[Slide]) -> bytes:
                     axes.axis("off")
                     if spec.captions:
                         page.text(left + number * width, 0.8, textwrap.fill(spec.captions[number], 70), fontsize=12, va="top")
-            elif spec.kind == "bullets":
+            elif spec.kind in ("bullets", "findings"):
+                size, width = (FINDINGS_PT, 72) if spec.kind == "findings" else (12, 120)
                 top = 0.85
                 for number, bullet in enumerate(spec.bullets):
-                    text = textwrap.fill(f"• {bullet}", 120, subsequent_indent="   ")
+                    text = textwrap.fill(f"• {bullet}", width, subsequent_indent="   ")
                     url = spec.links[number] if number < len(spec.links) else ""
-                    page.text(0.05, top, text, fontsize=12, va="top", linespacing=1.4, url=url or None,
+                    page.text(0.05, top, text, fontsize=size, va="top", linespacing=1.4, url=url or None,
                               color="#1f4e8c" if url else "black")
-                    top -= 0.045 * (text.count("\n") + 1) + 0.02
+                    top -= 0.045 * size / 12 * (text.count("\n") + 1) + 0.02
             if spec.footer:
                 page.text(0.04, 0.02, textwrap.fill(spec.footer, 125), fontsize=12, color="#555555", va="bottom")
             pdf.savefig(page)
