@@ -78,6 +78,9 @@ def test_as_period():
 
 def test_source_line(claims):
     assert source_line(claims, ["beta-2024", "alpha-2024"]) == "Alpha News (2025); Gamma Wire (2025)"
+    # ordered by the claims each contributes: beta-2024 (credited to Gamma Wire) gives ru-b and ru-rec, alpha one
+    assert source_line(claims, ["beta-2024", "alpha-2024"], ["ru-b", "ru-rec", "ru-a"]) == "Gamma Wire (2025); Alpha News (2025)"
+    assert source_line(claims, ["beta-2024", "alpha-2024"], ["ru-b"], most=1) == "Gamma Wire (2025); +1 more"
 
 
 # --- the project's data: the seed article's figures are all there ------------------------------

@@ -72,3 +72,12 @@ def test_a_notebook_that_lost_its_declarations_is_refused(tmp_path):
     done = subprocess.run([sys.executable, "-m", "sustainment.cli", "check", str(notebooks / "briefing.ipynb")],
                           capture_output=True, text=True)
     assert done.returncode == 2 and 'notebook metadata lacks "sustainment"' in done.stderr
+
+
+def test_the_briefing_notebook_declares_the_charts_its_analysis_draws():
+    """The deck's chart list lives in the briefing notebook's metadata (the deck reads it) and in
+    `analyses.briefing.DECK_CHARTS` (the notebook draws them): the two must name the same charts."""
+    from sustainment.analyses.briefing import BRIEFING_PREFIX, DECK_CHARTS
+
+    notebook = json.loads((paths.NOTEBOOKS_DIR / "briefing.ipynb").read_text(encoding="utf-8"))
+    assert notebook["metadata"]["sustainment"]["deck"]["charts"] == [BRIEFING_PREFIX + name for name in DECK_CHARTS]

@@ -58,7 +58,7 @@ def test_no_legend_covers_data_in_any_chart():
 
     claims = load()
     charts = {**analyses.ammunition_charts(analyses.ammunition_analysis(claims, n_draws=200, seed=1), claims),
-              **analyses.recruitment_charts(analyses.recruitment_analysis(claims, n_draws=200, seed=1), claims, "baseline"),
+              **analyses.recruitment_charts(analyses.recruitment_analysis(claims, n_draws=200, seed=1), claims),
               **analyses.audit_charts(claims, claims)}
     for name, figure in charts.items():
         figure.canvas.draw()

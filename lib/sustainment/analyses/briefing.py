@@ -31,10 +31,9 @@ DECK_CHARTS = ("ammunition_ratio", "ammunition_supply_by_side", "ammunition_proj
                "recruitment_killed_check", "recruitment_fan", "recruitment_tornado")
 
 
-def charts_of_briefing(ammunition: AmmunitionResult, recruitment: RecruitmentResult, claims: pd.DataFrame,
-                       scenario: str) -> dict:
+def charts_of_briefing(ammunition: AmmunitionResult, recruitment: RecruitmentResult, claims: pd.DataFrame) -> dict:
     """The briefing's charts (the deck's, in its order), named `briefing_<chart>`."""
-    charts = {**ammunition_charts(ammunition, claims), **recruitment_charts(recruitment, claims, scenario)}
+    charts = {**ammunition_charts(ammunition, claims), **recruitment_charts(recruitment, claims)}
     return {f"{BRIEFING_PREFIX}{name}": charts[name] for name in DECK_CHARTS}
 
 
@@ -43,7 +42,7 @@ def briefing_charts(claims: pd.DataFrame, parameters: dict) -> dict:
     computed again from the claims (the comparison deck redraws pairs on one scale)."""
     ammunition = ammunition_analysis(claims, **PIPELINES["ammunition"].inputs(parameters))
     recruitment = recruitment_analysis(claims, **PIPELINES["recruitment"].inputs(parameters))
-    return charts_of_briefing(ammunition, recruitment, claims, parameters["scenario"])
+    return charts_of_briefing(ammunition, recruitment, claims)
 
 
 def headline_numbers(claims: pd.DataFrame, ammunition_result: AmmunitionResult,

@@ -563,7 +563,7 @@ def _stated_rate_line(result: RecruitmentResult) -> pd.Series | None:
                      index=[start, end])
 
 
-def recruitment_charts(result: RecruitmentResult, claims: pd.DataFrame, scenario: str) -> dict:
+def recruitment_charts(result: RecruitmentResult, claims: pd.DataFrame) -> dict:
     """name -> Figure for the recruitment report (and the briefing)."""
     from sustainment.presentation import plotting
 
@@ -590,7 +590,7 @@ def recruitment_charts(result: RecruitmentResult, claims: pd.DataFrame, scenario
         "recruitment_bonuses": plotting.signing_bonuses(bonuses, claims, _bonuses_title(bonuses)),
         "recruitment_fan": plotting.fan_chart(
             mc, claims, ids,
-            f"Scenario {scenario}: a median change of {narrative.signed(end['cumulative_q50'])} over {result.horizon} months; "
+            f"A median change of {narrative.signed(end['cumulative_q50'])} over {result.horizon} months; "
             f"{narrative.chance(end['p_cumulative_negative'], n)} that the force ends smaller"),
         "recruitment_tornado": plotting.tornado_chart(
             result.tornado, claims, ids,

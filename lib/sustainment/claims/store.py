@@ -330,9 +330,14 @@ def split_ids(text: str) -> tuple[str, ...]:
     return tuple(i for i in str(text).split(ID_SEPARATOR) if i)
 
 
-def source_line(claims: pd.DataFrame, source_ids) -> str:
-    """'The Economist (2024); UK Ministry of Defence (2025)' for the given source ids: who first
-    published each (the original publisher of a relay, never the relay), sorted, once per year."""
-    rows = claims[claims["source_id"].isin(list(source_ids))].drop_duplicates("source_id")
-    labels = sorted({f"{credit} ({int(year)})" for credit, year in zip(rows["credit"], rows["credit_year"])})
-    return "; ".join(labels)
+def source_line(claims: pd.DataFrame, source_ids, claim_ids=(), most: int | None = None) -> str:
+    """'UK Ministry of Defence (2025); The Economist (2024)' for the given source ids: who first
+    published each (the original publisher of a relay, never the relay), once per year; those
+    contributing most of `claim_ids` first (then by name), at most `most` of them and '+N more'."""
+    rows = claims[claims["source_id"].isin(list(source_ids))]
+    labels = pd.Series([f"{credit} ({int(year)})" for credit, year in zip(rows["credit"], rows["credit_year"])],
+                       index=rows.index, dtype=object)
+    counts = labels[rows["id"].isin(list(claim_ids))].value_counts()
+    ordered = sorted(set(labels), key=lambda label: (-counts.get(label, 0), label))
+    shown = ordered if most is None else ordered[:most]
+    return "; ".join(shown) + (f"; +{len(ordered) - len(shown)} more" if len(ordered) > len(shown) else "")

@@ -53,6 +53,7 @@ plt.rcParams.update(STYLE)
 
 
 AXES_LEFT, AXES_WIDTH, LEGEND_WIDTH = 0.08, 0.89, 0.22  # a chart with a legend gives it the right-hand 22%
+FOOTER_SOURCES = 5  # a chart's footer names the sources of most of its claims, then "+N more" (all on its page)
 LEGEND_CHARACTERS = 26  # legend labels wrap to fit that width at 8 pt
 
 
@@ -64,8 +65,8 @@ def new_chart(title: str, subtitle: str, claims: pd.DataFrame, claim_ids, note: 
     figure = plt.figure(figsize=FIGSIZE)
     title_lines = textwrap.wrap(title, 82)
     subtitle_lines = textwrap.wrap(subtitle, 130)
-    footer_lines = [line for part in (note, "Sources: " + (source_line(claims, ids) or "none")) if part
-                    for line in textwrap.wrap(part, 200)]
+    footer_lines = [line for part in (note, "Sources: " + (source_line(claims, ids, used, FOOTER_SOURCES) or "none"))
+                    if part for line in textwrap.wrap(part, 200)]
     top = 0.965
     texts = [figure.text(0.02, top, "\n".join(title_lines), fontsize=13, fontweight="bold", va="top", linespacing=1.15)]
     top -= 0.052 * len(title_lines) + 0.01
@@ -75,7 +76,7 @@ def new_chart(title: str, subtitle: str, claims: pd.DataFrame, claim_ids, note: 
     axes = figure.add_axes((AXES_LEFT, bottom, AXES_WIDTH, top - bottom))
     texts.append(figure.text(0.02, 0.015, "\n".join(footer_lines), fontsize=6.5, color=NEUTRAL, va="bottom",
                              linespacing=1.3))
-    figure._sustainment = {"title": title, "subtitle": subtitle, "source_line": source_line(claims, ids),
+    figure._sustainment = {"title": title, "subtitle": subtitle, "source_line": source_line(claims, ids, used),
                            "source_ids": ids, "claim_ids": used, "note": note}
     figure._sustainment_layout = {"texts": texts, "axes": axes, "box": (bottom, top)}
     return figure, axes
@@ -201,7 +202,10 @@ def show(figure: plt.Figure, claims: pd.DataFrame) -> str:
     import html
 
     meta = figure._sustainment
-    rows = claims[claims["source_id"].isin(meta["source_ids"])].drop_duplicates("source_id").sort_values(["credit", "source_id"])
+    rows = claims[claims["source_id"].isin(meta["source_ids"])]
+    contributed = rows.loc[rows["id"].isin(meta["claim_ids"]), "source_id"].value_counts()
+    rows = rows.drop_duplicates("source_id").assign(claims=lambda r: -r["source_id"].map(contributed).fillna(0))
+    rows = rows.sort_values(["claims", "credit", "source_id"])  # the sources of most claims first
     page = layout.UP + layout.SOURCES_PAGE
     sources = "; ".join(f'<a href="{page}#{html.escape(r.source_id)}">{html.escape(r.credit)} ({int(r.credit_year)})</a>'
                         for r in rows.itertuples())
