@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import re
 import shutil
@@ -52,7 +53,8 @@ def render_toy(project: Project, name: str, charts: dict[str, list[str]]) -> Non
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"reports": {}}
     manifest["reports"][f"{name}/briefing"] = {
         "input_hash": "ab" * 32, "figures": sorted(p.name for p in folder.iterdir()), "parameters": {"scenario": name},
-        "git_revision": "abc", "data_checksums": {}, "html": f"{name}/briefing.html", "ipynb": f"{name}/briefing.ipynb"}
+        "git_revision": "abc", "data_checksums": {}, "html": f"{name}/briefing.html", "ipynb": f"{name}/briefing.ipynb",
+        "sha256": {f"{name}/figures/{p.name}": hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}}
     write_atomic(manifest_path, json.dumps(manifest))
 
 
@@ -130,6 +132,23 @@ def test_pdf_has_one_page_per_slide(project):
     pack.export_briefing(project, ["alpha"])
     pages = re.findall(rb"/Type\s*/Page\b", (project.reports / "alpha" / "briefing.pdf").read_bytes())
     assert len(pages) == len(Presentation(str(project.reports / "alpha" / "briefing.pptx")).slides)
+
+
+def test_an_up_to_date_deck_is_made_again_only_when_what_it_rests_on_changes(project):
+    assert pack.export_briefing(project, ["alpha"])
+    deck = project.reports / "alpha" / "briefing.pptx"
+    made = deck.read_bytes()
+    assert pack.export_briefing(project, ["alpha"]) == []  # nothing changed: nothing written, the same file
+    assert deck.read_bytes() == made
+    manifest_path = project.reports / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["reports"]["alpha/briefing"]["input_hash"] = "cd" * 32  # the briefing rendered again
+    write_atomic(manifest_path, json.dumps(manifest))
+    assert project.reports / "alpha" / "briefing.pptx" in pack.export_briefing(project, ["alpha"])
+    deck.write_bytes(b"cut short")  # the deck itself damaged
+    assert deck in pack.export_briefing(project, ["alpha"]) and deck.read_bytes() == made
+    (project.data / "claims.csv").write_text((project.data / "claims.csv").read_text() + "\n")  # the data changed
+    assert deck in pack.export_briefing(project, ["alpha"])
 
 
 def test_two_exports_are_byte_identical(project):

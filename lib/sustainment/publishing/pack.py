@@ -17,6 +17,7 @@ import textwrap
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -30,6 +31,7 @@ from sustainment.notebooks import deck_declaration
 from sustainment.paths import Project
 from sustainment.presentation import narrative, plotting
 from sustainment.publishing import publish
+from sustainment.publishing.fingerprint import inputs_digest, sha256_bytes
 from sustainment.publishing.publish import read_manifest
 
 SLIDE_WIDTH_IN, SLIDE_HEIGHT_IN = 13.333, 7.5
@@ -467,6 +469,35 @@ def figure_manifest(rendered: RenderedScenario, folder: Path) -> str:
 
 # --- commands -------------------------------------------------------------------------------
 
+DECKS = "decks"  # the manifest's section for decks: deck key -> what it was made from and its files' sha256
+
+
+def deck_inputs(project: Project, manifest: dict, names: list[str]) -> str:
+    """One digest of what a deck of these scenarios is made from: their reports' input hashes (the
+    charts, key numbers and bottom lines), the data and the code (the notes, sources and layout)."""
+    reports = {key: entry.get("input_hash") for key, entry in manifest["reports"].items()
+               if layout.split_key(key)[0] in names}
+    return sha256_bytes(json.dumps({"scenarios": names, "reports": reports, "inputs": inputs_digest(project.data)},
+                                   sort_keys=True).encode())
+
+
+def _publish_deck(project: Project, manifest: dict, key: str, names: list[str], build) -> list[Path]:
+    """Publish a deck's files (`build()`: relative path -> bytes) with its manifest record, unless
+    the deck published last from the same inputs is still in place, whole, and so are the reports
+    it is made from (a figure or briefing.json deleted or edited by hand makes the deck again, and
+    says what is wrong). Then nothing."""
+    digest = deck_inputs(project, manifest, names)
+    recorded = manifest.get(DECKS, {}).get(key, {})
+    sources = [entry for report, entry in manifest["reports"].items() if layout.split_key(report)[0] in names]
+    if (recorded.get("inputs") == digest and publish.intact(project.reports, recorded)
+            and all(publish.intact(project.reports, entry) for entry in sources)):
+        return []
+    files = build()
+    manifest.setdefault(DECKS, {})[key] = {
+        "inputs": digest, "sha256": {relative: sha256_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+                                     for relative, data in files.items()}}
+    return publish.write_files(project.reports, files, manifest)
+
 def export_briefing(project: Project, names: list[str] | None) -> list[Path]:
     """briefing.pptx, briefing.pdf and figures/figures.csv for each scenario (default: every rendered one)."""
     if not names:
@@ -475,19 +506,23 @@ def export_briefing(project: Project, names: list[str] | None) -> list[Path]:
                        if p.parent.parent.name in scenarios)
         if not names:
             raise PackError("no rendered scenario: run `make reports` first")
-    rendered = [load_rendered(project, name) for name in names]
-    claims = load(project.data)
+    claims = cache(lambda: load(project.data))  # read only if a deck is to be made
+    manifest = read_manifest(project.reports)
     written = []
-    for item in rendered:
-        slides = briefing_slides(item, claims)
-        name = item.scenario.name
-        written += publish.write_files(project.reports, {
-            layout.deck(name, ".pptx"): pptx_bytes(slides, f"Briefing: {item.scenario.title}"),
-            layout.deck(name, ".pdf"): pdf_bytes(slides),
-            layout.figure(name, layout.FIGURE_MANIFEST): figure_manifest(item, project.reports / layout.figures(name))})
-    from sustainment.publishing.site import write_site
+    for name in names:
 
-    write_site(project, read_manifest(project.reports))  # the index now links the decks
+        def build(name=name) -> dict[str, bytes | str]:
+            item = load_rendered(project, name)
+            slides = briefing_slides(item, claims())
+            return {layout.deck(name, ".pptx"): pptx_bytes(slides, f"Briefing: {item.scenario.title}"),
+                    layout.deck(name, ".pdf"): pdf_bytes(slides),
+                    layout.figure(name, layout.FIGURE_MANIFEST): figure_manifest(item, project.reports / layout.figures(name))}
+
+        written += _publish_deck(project, manifest, layout.deck(name, ""), [name], build)
+    if written:
+        from sustainment.publishing.site import write_site
+
+        write_site(project, read_manifest(project.reports))  # the index now links the decks
     return written
 
 
@@ -497,8 +532,10 @@ def export_compare(project: Project, names: list[str]) -> list[Path]:
         raise PackError("compare: give at least two scenarios")
     if len(set(names)) < len(names):
         raise PackError(f"compare: each scenario once, got {' '.join(names)}")
-    rendered = [load_rendered(project, name) for name in names]
-    slides = compare_slides(rendered, load(project.data))
-    return publish.write_files(project.reports, {
-        layout.comparison(names, ".pptx"): pptx_bytes(slides, "Scenario comparison: " + " vs ".join(names)),
-        layout.comparison(names, ".pdf"): pdf_bytes(slides)})
+
+    def build() -> dict[str, bytes]:
+        slides = compare_slides([load_rendered(project, name) for name in names], load(project.data))
+        return {layout.comparison(names, ".pptx"): pptx_bytes(slides, "Scenario comparison: " + " vs ".join(names)),
+                layout.comparison(names, ".pdf"): pdf_bytes(slides)}
+
+    return _publish_deck(project, read_manifest(project.reports), layout.comparison(names, ""), names, build)

@@ -177,10 +177,10 @@ def _inside(reports: Path, relative: str) -> Path:
     return path
 
 
-def write_files(reports: Path, files: dict[str, bytes | str]) -> list[Path]:
+def write_files(reports: Path, files: dict[str, bytes | str], manifest: dict | None = None) -> list[Path]:
     """Publish files (paths relative to `reports`, see `layout`) together in one step: pages, a
-    deck's .pptx and .pdf with its figure manifest, a failed notebook's executed copy. Returns the
-    paths written."""
+    deck's .pptx and .pdf with its figure manifest (and `manifest`, which records them), a failed
+    notebook's executed copy. Returns the paths written."""
     with staging(reports) as folder:
         moves = []
         for number, (relative, data) in enumerate(files.items()):
@@ -188,7 +188,7 @@ def write_files(reports: Path, files: dict[str, bytes | str]) -> list[Path]:
             staged = folder / f"{number}{target.suffix}"
             staged.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
             moves.append((staged, relative))
-        commit(reports, moves)
+        commit(reports, moves, manifest)
     return [reports / relative for relative in files]
 
 
