@@ -100,3 +100,9 @@ def test_likelihoods_read_as_sentences_and_never_claim_100_percent(probability, 
 ])
 def test_converted_claim_values_keep_three_significant_figures(value, text):
     assert narrative.converted(value) == text
+
+
+def test_curators_markers_leave_titles_as_a_note():
+    assert narrative.reader_title("(from URL slug) Zelensky revealed Russia's plans") == (
+        "Zelensky revealed Russia's plans", "title read from the address")
+    assert narrative.reader_title("Plain headline") == ("Plain headline", "")

@@ -16,6 +16,7 @@ def test_source_title_with_script_is_escaped(tmp_path, data_dir):
     (data / "scenarios").mkdir(parents=True)
     rows = [list(r) for r in SOURCES]
     rows[1][2] = "<script>alert('x')</script> Shells"
+    rows[2][2] = "(from URL slug) " + rows[2][2]  # a curator's marker: readers see the title and a note
     write_csv(data / "sources.csv", rows)
     shutil.copy(paths.SCENARIOS_DIR / "north_korea_cutoff.yaml", data / "scenarios")
     (data / "scenarios" / "north_korea_cutoff.yaml").write_text(
@@ -34,6 +35,7 @@ def test_source_title_with_script_is_escaped(tmp_path, data_dir):
     sources = (reports / "sources.html").read_text(encoding="utf-8")
     assert "<script>" not in sources and "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Shells" in sources
     assert "north_korea_cutoff/toy" in sources
+    assert "(from URL slug)" not in sources and "(title read from the address)" in sources
     index = (reports / "index.html").read_text(encoding="utf-8")
     assert "<b>bold</b>" not in index and "A &lt;b&gt;bold&lt;/b&gt; claim" in index and "&lt;i&gt;1&lt;/i&gt;" in index
 

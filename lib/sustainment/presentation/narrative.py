@@ -260,6 +260,19 @@ def table(frame: pd.DataFrame, columns: dict[str, str], formats: dict | None = N
     return f'<table class="readable"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{note}'
 
 
+CURATOR_MARKERS = {"(from URL slug)": "title read from the address",
+                   "(no headline in stored copy)": "title written by the curator: the page has no headline"}
+
+
+def reader_title(title: str) -> tuple[str, str]:
+    """A source's title as readers see it, without the curator's marker ("(from URL slug) ..."),
+    and what the marker says ("" without one)."""
+    for marker, note in CURATOR_MARKERS.items():
+        if title.startswith(marker):
+            return title.removeprefix(marker).strip(), note
+    return title, ""
+
+
 def short_name(claimant: str, longest: int = 24) -> str:
     """A claimant as a chart label: the words before any parenthesis or " / "; a long title cut to
     its last two words ("NATO Secretary General Mark Rutte (CBS)" -> "Mark Rutte")."""

@@ -220,7 +220,7 @@ def briefing_slides(rendered: RenderedScenario, claims: pd.DataFrame) -> list[Sl
 
 def _source_slides(claims: pd.DataFrame, used: set[str]) -> list[Slide]:
     rows = claims[claims["source_id"].isin(used)].drop_duplicates("source_id").sort_values(["credit", "source_id"])
-    lines = [(textwrap.shorten(f"{r.credit} ({int(r.credit_year)}): {r.original_title or r.title}"
+    lines = [(textwrap.shorten(f"{r.credit} ({int(r.credit_year)}): {r.original_title or narrative.reader_title(r.title)[0]}"
                                + (f" (reached via {r.publisher})" if r.source_kind == "relay" else ""), SOURCE_CHARACTERS),
               r.original_url or r.url) for r in rows.itertuples()]
     pages = [lines[i:i + SOURCES_PER_SLIDE] for i in range(0, len(lines), SOURCES_PER_SLIDE)] or [[]]

@@ -165,7 +165,8 @@ def write_site(project, manifest: dict) -> None:
         for source_id in scenarios[scenario].source_ids if scenario in scenarios else ():
             sources_used.setdefault(source_id, set()).add(f"{scenario} (scenario assumptions)")
     known = claims.drop_duplicates("source_id").set_index("source_id")
-    sources = [{"source_id": s, "publisher": r.publisher, "title": r.title, "url": r.url, "published": f"{r.published:%Y-%m-%d}",
+    sources = [{"source_id": s, "publisher": r.publisher, "title": narrative.reader_title(r.title)[0],
+                "title_note": narrative.reader_title(r.title)[1], "url": r.url, "published": f"{r.published:%Y-%m-%d}",
                 "kind": r.source_kind, "credit": r.credit, "original_title": r.original_title, "original_url": r.original_url,
                 "used_by": sorted(sources_used.get(s, ()))} for s, r in known.sort_index().iterrows()]
     claim_sets = [{"anchor": narrative.claims_anchor(ids), "ids": list(ids),
