@@ -1,8 +1,8 @@
 """The analyses the notebooks show, as functions of the claims and the notebook's parameters, one
 module per question: `ammunition` (Russian vs Western supply), `recruitment` (can recruitment
-sustain losses?), `audit` (the claims themselves), `briefing` (both, for the deck), `sensitivity`
-(what would change the answers: the default sweeps), with what they
-share in `common`. Each pipeline returns every table a report needs; `*_charts` turn a result into
+sustain losses? with `loss_bases` and, for readers, `recruitment_report`), `audit` (the claims
+themselves), `briefing` (both, for the deck), `sensitivity` (what would change the answers: the
+default sweeps), with what they share in `common`. Each pipeline returns every table a report needs; `*_charts` turn a result into
 briefing charts whose titles state the finding in numbers computed here; `*_bottom_line` answers
 the question in one paragraph. Everything is re-exported here, so a notebook needs one import.
 """
@@ -44,21 +44,18 @@ from sustainment.analyses.briefing import (
     save_briefing,
 )
 from sustainment.analyses.common import as_of_date, claim, claims_table, evidence_table, plain, report_header
-from sustainment.analyses.recruitment import (
-    RecruitmentResult,
+from sustainment.analyses.recruitment import RecruitmentResult, killed_share, recruitment_analysis, recruitment_window
+from sustainment.analyses.recruitment_report import (
     alternatives_table,
     killed_check_table,
-    killed_share,
     loss_bases_table,
     monte_carlo_table,
     rate_check_table,
     recruitment_alternatives,
-    recruitment_analysis,
     recruitment_bottom_line,
     recruitment_charts,
     recruitment_headline,
     recruitment_inputs_table,
-    recruitment_window,
     yearly_recruits_table,
 )
 from sustainment.analyses.registry import pipeline_inputs

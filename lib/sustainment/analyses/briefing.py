@@ -16,11 +16,8 @@ from sustainment.analyses.ammunition import (
     ammunition_charts,
 )
 from sustainment.analyses.common import UNIT_WORDS, linked
-from sustainment.analyses.recruitment import (
-    RecruitmentResult,
-    recruitment_analysis,
-    recruitment_charts,
-)
+from sustainment.analyses.recruitment import RecruitmentResult, recruitment_analysis
+from sustainment.analyses.recruitment_report import recruitment_charts
 from sustainment.analyses.registry import PIPELINES
 from sustainment.claims import id_list, join_ids
 from sustainment.models.uncertainty import Range
