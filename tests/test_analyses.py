@@ -298,6 +298,8 @@ def test_recruitment_follows_its_trend_unless_held_flat(claims):
     assert changes.str.startswith("recruitment held flat").any() and changes.str.contains("latest year's pace").any()
     text = analyses.recruitment_bottom_line(trend, claims, analyses.plain)
     assert "a year along the trend of its yearly totals (2023 to 2025)" in text
+    pace = analyses.recruitment_analysis(claims, n_draws=200, seed=1, recruits_path="last_year")
+    assert "at its latest year's pace (2024 to 2025)" in analyses.recruitment_bottom_line(pace, claims, analyses.plain)
 
 
 def test_recruitment_is_held_flat_when_the_claims_give_one_year_of_totals(claims):

@@ -55,9 +55,10 @@ def recruits_path_words(result: RecruitmentResult) -> str:
         return "held flat"
     growth = result.recruit_growth.central
     years = result.yearly_recruits["year"]
+    first = years.max() - 1 if result.recruits_path == "last_year" else years.min()  # the years the growth is read from
     end = result.inputs.recruits.central * (1 + growth) ** ((result.horizon - 1) / 12)
     return (f"{'falling' if growth < 0 else 'growing'} {narrative.share(abs(growth))} a year "
-            f"{RECRUITS_PATH_WORDS[result.recruits_path]} ({years.min()} to {years.max()}) to about "
+            f"{RECRUITS_PATH_WORDS[result.recruits_path]} ({first} to {years.max()}) to about "
             f"{narrative.count(end)} by month {result.horizon}")
 
 
