@@ -41,6 +41,7 @@ from sustainment.analyses.briefing import (
     key_central,
     key_numbers_table,
     key_range,
+    read_key_numbers,
     save_briefing,
 )
 from sustainment.analyses.common import as_of_date, claim, claims_table, evidence_table, plain, report_header
@@ -88,6 +89,7 @@ __all__ = [
     "key_central",
     "key_numbers_table",
     "key_range",
+    "read_key_numbers",
     "killed_check_table",
     "killed_share",
     "loss_bases_table",

@@ -19,7 +19,7 @@ from sustainment.analyses.common import UNIT_WORDS, linked
 from sustainment.analyses.recruitment import RecruitmentResult, recruitment_analysis
 from sustainment.analyses.recruitment_report import recruitment_charts
 from sustainment.analyses.registry import PIPELINES
-from sustainment.claims import id_list, join_ids
+from sustainment.claims import id_list, join_ids, split_ids
 from sustainment.models.uncertainty import Range
 from sustainment.presentation import narrative
 
@@ -119,6 +119,12 @@ def key_numbers_table(key_numbers: pd.DataFrame, claims: pd.DataFrame) -> str:
         key_numbers, {"number": "Key number", "central": "Central", "low": "Range", "unit": "Unit"},
         {"central": linked(claims, key_central), "low": lambda _v, r: key_range(r),
          "unit": lambda v, _r: UNIT_WORDS.get(v, v)})
+
+def read_key_numbers(path: Path) -> pd.DataFrame:
+    """A key_numbers.csv that `save_briefing` wrote, with its claim and source ids as tuples again."""
+    key_numbers = pd.read_csv(path, keep_default_na=False)
+    return key_numbers.assign(**{c: key_numbers[c].map(split_ids) for c in ("claim_ids", "source_ids")})
+
 
 def save_briefing(directory: str, *, scenario: str, as_of: pd.Timestamp, data_vintage: pd.Timestamp, policy: str,
                   key_numbers: pd.DataFrame, bottom_lines: list[str], headlines: Mapping[str, str]) -> None:

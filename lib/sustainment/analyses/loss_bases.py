@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from sustainment.claims import id_list, one_per_statement, quotes, select, ua_general_staff
+from sustainment.claims.units import DAYS_PER_MONTH
 from sustainment.models import manpower
 from sustainment.models.manpower import Manpower
 from sustainment.models.uncertainty import Range
@@ -34,7 +35,6 @@ BASES = {
     "estimates": "the growth of Western cumulative killed estimates",
 }
 MIN_SPAN_DAYS = 90  # two cumulative estimates closer than this give no slope of their own
-DAYS_PER_MONTH = 365.25 / 12
 COLUMNS = ["basis", "label", "killed_low", "killed", "killed_high", "losses_low", "losses", "losses_high",
            "p", "p_low", "p_high", "q05", "q50", "q95", "who", "claim_ids"]
 

@@ -4,6 +4,8 @@ charts and the tables, all from a `RecruitmentResult`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -11,6 +13,7 @@ from sustainment.analyses import loss_bases
 from sustainment.analyses.common import linked
 from sustainment.analyses.recruitment import RecruitmentResult
 from sustainment.claims import id_list, select
+from sustainment.claims.units import DAYS_PER_MONTH
 from sustainment.models import manpower, trends
 from sustainment.models.uncertainty import Range
 from sustainment.presentation import narrative
@@ -103,16 +106,26 @@ def hinge_sentences(result: RecruitmentResult, claims: pd.DataFrame, link=narrat
             f"Confidence: {level} ({why}). {_statements_check(result)}")
 
 
+def _at_stated_rate(result: RecruitmentResult) -> tuple[pd.DataFrame, Callable[[pd.Timestamp], float]] | None:
+    """The cumulative estimates behind the estimates' basis (oldest first), and the killed the
+    statements' rate adds from the first of them to a date; None unless the claims give both bases."""
+    bases = result.bases
+    if not {"statements", "estimates"} <= set(bases.index):
+        return None
+    used = result.killed_check.set_index("id").loc[list(bases.at["estimates", "claim_ids"])].sort_values("date")
+    start, rate = used["date"].iloc[0], bases.at["statements", "killed"]
+    return used, lambda until: rate * (until - start).days / DAYS_PER_MONTH
+
+
 def _statements_check(result: RecruitmentResult) -> str:
     """Where the statements' rate and the cumulative estimates disagree: what the rate would have
     added between the first and last estimate, against what the estimates added."""
-    bases = result.bases
-    if not {"statements", "estimates"} <= set(bases.index):
+    found = _at_stated_rate(result)
+    if found is None:
         return ""
-    used = result.killed_check.set_index("id").loc[list(bases.at["estimates", "claim_ids"])].sort_values("date")
+    used, added_by = found
     first, last = used.iloc[0], used.iloc[-1]
-    months = (last["date"] - first["date"]).days / loss_bases.DAYS_PER_MONTH
-    added = bases.at["statements", "killed"] * months
+    added = added_by(last["date"])
     return (f"At the statements' rate, killed would have risen by about {narrative.count(added)} between "
             f"{narrative.escape(narrative.short_name(first['claimant']))}'s estimate of {first['date']:%-d %B %Y} and "
             f"{narrative.escape(narrative.short_name(last['claimant']))}'s of {last['date']:%-d %B %Y}; the estimates "
@@ -203,13 +216,12 @@ def _killed_check_title(result: RecruitmentResult) -> str:
 
 def _stated_rate_line(result: RecruitmentResult) -> pd.Series | None:
     """The statements' killed a month drawn from the first cumulative estimate of the estimates basis."""
-    if not {"statements", "estimates"} <= set(result.bases.index):
+    found = _at_stated_rate(result)
+    if found is None:
         return None
-    first = result.killed_check.set_index("id").loc[list(result.bases.at["estimates", "claim_ids"])].sort_values("date")
-    start, end = first["date"].iloc[0], result.model_killed.index.max()
-    months = (end - start).days / loss_bases.DAYS_PER_MONTH
-    return pd.Series([first["claimed"].iloc[0], first["claimed"].iloc[0] + result.bases.at["statements", "killed"] * months],
-                     index=[start, end])
+    used, added_by = found
+    start, end, level = used["date"].iloc[0], result.model_killed.index.max(), used["claimed"].iloc[0]
+    return pd.Series([level, level + added_by(end)], index=[start, end])
 
 
 def recruitment_charts(result: RecruitmentResult, claims: pd.DataFrame) -> dict:

@@ -24,7 +24,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from sustainment import analyses, layout
-from sustainment.claims import id_list, join_ids, load, source_line, split_ids
+from sustainment.claims import id_list, join_ids, load, source_line
 from sustainment.claims.scenarios import Scenario, read_scenario, source_ids
 from sustainment.errors import PackError
 from sustainment.notebooks import deck_declaration
@@ -103,8 +103,7 @@ def load_rendered(project: Project, name: str) -> RenderedScenario:
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise PackError(f"{meta_path.relative_to(project.reports.parent)}: unreadable ({str(err).splitlines()[0]}): "
                         f"re-render with `sustainment render briefing --scenario {name} --force`") from None
-    key_numbers = pd.read_csv(folder / layout.KEY_NUMBERS_FILE, keep_default_na=False)
-    key_numbers = key_numbers.assign(**{c: key_numbers[c].map(split_ids) for c in ("claim_ids", "source_ids")})
+    key_numbers = analyses.read_key_numbers(folder / layout.KEY_NUMBERS_FILE)
     producers = {}
     manifest = read_manifest(project.reports)["reports"]
     for key, entry in manifest.items():
@@ -472,12 +471,12 @@ def figure_manifest(rendered: RenderedScenario, folder: Path) -> str:
 DECKS = "decks"  # the manifest's section for decks: deck key -> what it was made from and its files' sha256
 
 
-def deck_inputs(project: Project, manifest: dict, names: list[str]) -> str:
-    """One digest of what a deck of these scenarios is made from: their reports' input hashes (the
-    charts, key numbers and bottom lines), the data and the code (the notes, sources and layout)."""
-    reports = {key: entry.get("input_hash") for key, entry in manifest["reports"].items()
-               if layout.split_key(key)[0] in names}
-    return sha256_bytes(json.dumps({"scenarios": names, "reports": reports, "inputs": inputs_digest(project.data)},
+def deck_inputs(project: Project, reports: dict[str, dict], names: list[str]) -> str:
+    """One digest of what a deck of these scenarios is made from: their reports' input hashes
+    (`reports`: key -> manifest entry; the charts, key numbers and bottom lines), the data and the
+    code (the notes, sources and layout)."""
+    hashes = {key: entry.get("input_hash") for key, entry in reports.items()}
+    return sha256_bytes(json.dumps({"scenarios": names, "reports": hashes, "inputs": inputs_digest(project.data)},
                                    sort_keys=True).encode())
 
 
@@ -486,11 +485,11 @@ def _publish_deck(project: Project, manifest: dict, key: str, names: list[str], 
     the deck published last from the same inputs is still in place, whole, and so are the reports
     it is made from (a figure or briefing.json deleted or edited by hand makes the deck again, and
     says what is wrong). Then nothing."""
-    digest = deck_inputs(project, manifest, names)
+    reports = {report: entry for report, entry in manifest["reports"].items() if layout.split_key(report)[0] in names}
+    digest = deck_inputs(project, reports, names)
     recorded = manifest.get(DECKS, {}).get(key, {})
-    sources = [entry for report, entry in manifest["reports"].items() if layout.split_key(report)[0] in names]
     if (recorded.get("inputs") == digest and publish.intact(project.reports, recorded)
-            and all(publish.intact(project.reports, entry) for entry in sources)):
+            and all(publish.intact(project.reports, entry) for entry in reports.values())):
         return []
     files = build()
     manifest.setdefault(DECKS, {})[key] = {

@@ -123,18 +123,19 @@ def claim_ages(reports: Path, answer: dict, claims: pd.DataFrame) -> list[dict]:
     path = reports / answer["key_numbers"]
     if not path.exists():
         return []
-    from sustainment.claims import split_ids
+    from sustainment.analyses.briefing import read_key_numbers
+    from sustainment.claims.units import DAYS_PER_MONTH
 
     public = claims.set_index("id")["known_from"]
     cutoff = pd.Timestamp(answer["as_of"])
     rows = []
-    for row in pd.read_csv(path, keep_default_na=False).itertuples():
-        ids = [i for i in split_ids(row.claim_ids) if i in public.index]
+    for row in read_key_numbers(path).itertuples():
+        ids = [i for i in row.claim_ids if i in public.index]
         if not ids:
             continue
         newest = public[ids].max()
         rows.append({"number": row.number, "newest": f"{newest:%Y-%m-%d}",
-                     "months": round((cutoff - newest).days / (365.25 / 12))})
+                     "months": round((cutoff - newest).days / DAYS_PER_MONTH)})
     return rows
 
 
