@@ -64,6 +64,7 @@ def test_dollars_in_chart_text_are_text(tmp_path):
 
     from sustainment.presentation import plotting
 
+    plotting.use_style()
     figure = plt.figure()
     figure.suptitle("Pentagon: $5bn (20% more) vs $4bn; 1.5bn on $shells$")
     figure.savefig(tmp_path / "chart.pdf")  # mathtext raised here, or garbled the text

@@ -33,10 +33,10 @@ def render_toy(project: Project, name: str, charts: dict[str, list[str]]) -> Non
     (project.scenarios / f"{name}.yaml").write_text(SCENARIO.format(name=name))
     folder = project.reports / name / "figures"
     for chart, ids in charts.items():
-        figure, axes = plotting.new_chart(f"{chart} finding", "what, in units", claims, ids)
+        drawn, axes = plotting.new_chart(f"{chart} finding", "what, in units", claims, ids)
         axes.plot([0, 1], [1, 2])
-        plotting.save(figure, chart, folder)
-        plt.close(figure)
+        plotting.save(drawn, chart, folder)
+        plt.close(drawn.figure)
     key_numbers = pd.DataFrame([
         {"number": "Russian supply", "low": 2e6, "central": 3e6, "high": 3.6e6, "unit": "rounds/year",
          "claim_ids": ("ru-a", "ru-b"), "source_ids": ("alpha-2024", "beta-2024")},
@@ -216,11 +216,11 @@ def test_share_scale_gives_paired_charts_one_scale(data_dir):
     claims = load(data_dir)
     pair = []
     for top in (10, 1000):
-        figure, axes = plotting.new_chart("t", "s", claims, ["ru-a"])
+        chart, axes = plotting.new_chart("t", "s", claims, ["ru-a"])
         axes.plot([0, 1], [0, top])
-        pair.append(figure)
+        pair.append(chart)
     plotting.share_scale(pair)
-    assert pair[0].axes[0].get_ylim() == pair[1].axes[0].get_ylim() and pair[0].axes[0].get_ylim()[1] >= 1000
+    assert pair[0].axes.get_ylim() == pair[1].axes.get_ylim() and pair[0].axes.get_ylim()[1] >= 1000
     plt.close("all")
 
 

@@ -15,16 +15,16 @@ import sys
 from sustainment.presentation import plotting
 from sustainment.claims import load
 claims = load(sys.argv[2])
-figure, axes = plotting.new_chart("A finding", "what, in which unit", claims, ["ru-b", "ru-a"])
+chart, axes = plotting.new_chart("A finding", "what, in which unit", claims, ["ru-b", "ru-a"])
 axes.plot([1, 2, 3], [3, 1, 2], color=plotting.SIDE_COLOURS["russia"])
-plotting.save(figure, "chart", sys.argv[1])
+plotting.save(chart, "chart", sys.argv[1])
 """
 
 
 def test_footer_is_generated_from_the_claims_sources(data_dir, tmp_path):
     claims = load(data_dir)
-    figure, _ = plotting.new_chart("Title", "Subtitle", claims, ["ru-a", "ru-b", "ru-c", ""])
-    written = plotting.save(figure, "chart", tmp_path)
+    chart, _ = plotting.new_chart("Title", "Subtitle", claims, ["ru-a", "ru-b", "ru-c", ""])
+    written = plotting.save(chart, "chart", tmp_path)
     assert [p.name for p in written] == ["chart.png", "chart.svg", "chart.pdf", "chart.slide.png", "chart.thumb.png",
                                          "chart.json"]
     sidecar = json.loads((tmp_path / "chart.json").read_text())
@@ -45,8 +45,8 @@ def test_two_processes_write_identical_files(data_dir, tmp_path):
 
 def test_no_dates_in_metadata(data_dir, tmp_path):
     claims = load(data_dir)
-    figure, _ = plotting.new_chart("T", "S", claims, ["ru-a"])
-    plotting.save(figure, "chart", tmp_path)
+    chart, _ = plotting.new_chart("T", "S", claims, ["ru-a"])
+    plotting.save(chart, "chart", tmp_path)
     assert b"CreationDate" not in (tmp_path / "chart.pdf").read_bytes()
     assert "<dc:date>" not in (tmp_path / "chart.svg").read_text()
 
@@ -60,7 +60,8 @@ def test_no_legend_covers_data_in_any_chart():
     charts = {**analyses.ammunition_charts(analyses.ammunition_analysis(claims, n_draws=200, seed=1), claims),
               **analyses.recruitment_charts(analyses.recruitment_analysis(claims, n_draws=200, seed=1), claims),
               **analyses.audit_charts(claims, claims)}
-    for name, figure in charts.items():
+    for name, chart in charts.items():
+        figure = chart.figure
         figure.canvas.draw()
         renderer = figure.canvas.get_renderer()
         for axes in figure.axes:
@@ -76,9 +77,9 @@ def test_a_chart_drawn_again_is_not_exported_again_and_reads_the_same(data_dir, 
     claims = load(data_dir)
 
     def draw(points):
-        figure, axes = plotting.new_chart("A finding", "what, in which unit", claims, ["ru-a"])
+        chart, axes = plotting.new_chart("A finding", "what, in which unit", claims, ["ru-a"])
         axes.plot([1, 2, 3], points)
-        return figure
+        return chart
 
     monkeypatch.setattr(plotting, "_EXPORTS", {})
     plotting.save(draw([3, 1, 2]), "first", tmp_path / "first")
@@ -90,8 +91,9 @@ def test_a_chart_drawn_again_is_not_exported_again_and_reads_the_same(data_dir, 
         assert (tmp_path / "first" / f"first.{suffix}").read_bytes() == (tmp_path / "again" / f"again.{suffix}").read_bytes()
     plotting.save(draw([3, 2, 1]), "other", tmp_path / "other")
     assert len(rendered) == 3, "another drawing is exported (png, slide, thumbnail)"
+    drawn = draw([3, 1, 2])
     with plt.rc_context({"pdf.fonttype": 3}):
-        plotting.save(draw([3, 1, 2]), "style", tmp_path / "style")
+        plotting.save(drawn, "style", tmp_path / "style")
     assert len(rendered) == 6, "so is the same drawing under other style settings"
     monkeypatch.setattr(plotting, "EXPORTS_KEPT", 2)
     plotting.save(draw([1, 1, 1]), "more", tmp_path / "more")

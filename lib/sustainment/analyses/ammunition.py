@@ -230,7 +230,7 @@ def _centrals_note(russia: pd.Series, west: pd.Series, ratio: pd.Series) -> str:
 
 
 def ammunition_charts(result: AmmunitionResult, claims: pd.DataFrame) -> dict:
-    """name -> Figure for the ammunition report (and the briefing)."""
+    """name -> Chart for the ammunition report (and the briefing)."""
     from sustainment.presentation import plotting
 
     year = result.last_year

@@ -123,7 +123,7 @@ AUDITS = {
 }
 
 def audit_charts(claims: pd.DataFrame, known: pd.DataFrame) -> dict:
-    """name -> Figure: each audited series' claims over time, titled with their count and spread."""
+    """name -> Chart: each audited series' claims over time, titled with their count and spread."""
     from sustainment.presentation import plotting
 
     charts = {}

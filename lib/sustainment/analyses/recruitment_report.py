@@ -225,7 +225,7 @@ def _stated_rate_line(result: RecruitmentResult) -> pd.Series | None:
 
 
 def recruitment_charts(result: RecruitmentResult, claims: pd.DataFrame) -> dict:
-    """name -> Figure for the recruitment report (and the briefing)."""
+    """name -> Chart for the recruitment report (and the briefing)."""
     from sustainment.presentation import plotting
 
     ids = result.claim_ids

@@ -2,8 +2,9 @@
 ranges drawn, one colour per side, byte-stable PNG/SVG/PDF export.
 
 Every chart function takes model outputs plus the claims frame (for the footer) and returns a
-matplotlib Figure; `save` writes it with fixed metadata and a JSON sidecar (title, subtitle,
-source line, source ids) that the index page and the briefing pack read.
+`Chart` (the matplotlib figure and what the pages say about it); `save` writes it with fixed
+metadata and a JSON sidecar (title, subtitle, source line, source ids) that the index page and
+the briefing pack read. The house style is set by `use_style`, which `new_chart` calls.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import textwrap
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -49,7 +51,11 @@ STYLE = {
     "figure.dpi": 100,
     "text.parse_math": False,  # text from data is text: "$5bn vs $4bn" is not mathtext
 }
-plt.rcParams.update(STYLE)
+
+
+def use_style() -> None:
+    """The house style for what matplotlib draws next (charts, and the deck's PDF pages)."""
+    plt.rcParams.update(STYLE)
 
 
 AXES_LEFT, AXES_WIDTH, LEGEND_WIDTH = 0.08, 0.89, 0.22  # a chart with a legend gives it the right-hand 22%
@@ -57,9 +63,29 @@ FOOTER_SOURCES = 5  # a chart's footer names the sources of most of its claims, 
 LEGEND_CHARACTERS = 26  # legend labels wrap to fit that width at 8 pt
 
 
-def new_chart(title: str, subtitle: str, claims: pd.DataFrame, claim_ids, note: str = "") -> tuple[plt.Figure, plt.Axes]:
-    """A 16:9 figure with the finding as title, the measure as subtitle and, as footer, the
+@dataclass
+class Chart:
+    """A drawn chart: the figure, its plot, and what the pages say about it (the sidecar's text)."""
+
+    figure: plt.Figure
+    axes: plt.Axes
+    title: str
+    subtitle: str
+    source_line: str  # every source of the chart's claims, the sources of most claims first
+    source_ids: list[str]
+    claim_ids: list[str]
+    note: str
+    texts: list = field(default_factory=list)  # title, subtitle and footer as drawn: a slide hides them
+
+    def sidecar(self) -> dict:
+        return {"title": self.title, "subtitle": self.subtitle, "source_line": self.source_line,
+                "source_ids": self.source_ids, "claim_ids": self.claim_ids, "note": self.note}
+
+
+def new_chart(title: str, subtitle: str, claims: pd.DataFrame, claim_ids, note: str = "") -> tuple[Chart, plt.Axes]:
+    """A 16:9 chart with the finding as title, the measure as subtitle and, as footer, the
     sources of the claims that fed it (`claim_ids`): who first published each claim."""
+    use_style()
     used = sorted({i for i in claim_ids if i})
     ids = sorted(set(claims.loc[claims["id"].isin(used), "source_id"]))
     figure = plt.figure(figsize=FIGSIZE)
@@ -76,10 +102,8 @@ def new_chart(title: str, subtitle: str, claims: pd.DataFrame, claim_ids, note: 
     axes = figure.add_axes((AXES_LEFT, bottom, AXES_WIDTH, top - bottom))
     texts.append(figure.text(0.02, 0.015, "\n".join(footer_lines), fontsize=6.5, color=NEUTRAL, va="bottom",
                              linespacing=1.3))
-    figure._sustainment = {"title": title, "subtitle": subtitle, "source_line": source_line(claims, ids, used),
-                           "source_ids": ids, "claim_ids": used, "note": note}
-    figure._sustainment_layout = {"texts": texts, "axes": axes, "box": (bottom, top)}
-    return figure, axes
+    chart = Chart(figure, axes, title, subtitle, source_line(claims, ids, used), ids, used, note, texts)
+    return chart, axes
 
 
 def legend(axes: plt.Axes, **options) -> None:
@@ -113,28 +137,25 @@ def _png(figure: plt.Figure, dpi: float) -> bytes:
     return buffer.getvalue()
 
 
-def slide_png(figure: plt.Figure, dpi: float = SLIDE_DPI) -> bytes:
+def slide_png(chart: Chart, dpi: float = SLIDE_DPI) -> bytes:
     """The chart without its title, subtitle and footer, which a slide shows as text: the plot
     (and legend) grown into their space."""
-    layout = figure._sustainment_layout
-    bottom, top = layout["box"]
-    axes = layout["axes"]
-    position = axes.get_position().bounds
-    for text in layout["texts"]:
+    position = chart.axes.get_position().bounds
+    for text in chart.texts:
         text.set_visible(False)
-    axes.set_position((position[0], 0.1, position[2], 0.86))
+    chart.axes.set_position((position[0], 0.1, position[2], 0.86))
     try:
-        return _png(figure, dpi)
+        return _png(chart.figure, dpi)
     finally:
-        axes.set_position(position)
-        for text in layout["texts"]:
+        chart.axes.set_position(position)
+        for text in chart.texts:
             text.set_visible(True)
 
 
-def share_scale(charts: list[plt.Figure]) -> None:
+def share_scale(charts: list[Chart]) -> None:
     """Put the plots of `charts` (one chart drawn for several scenarios) on one scale: each axis
     spans the union of their ranges."""
-    axes = [chart._sustainment_layout["axes"] for chart in charts]
+    axes = [chart.axes for chart in charts]
     for get, set_ in (("get_xlim", "set_xlim"), ("get_ylim", "set_ylim")):
         limits = [getattr(a, get)() for a in axes]
         low, high = min(lo for lo, _ in limits), max(hi for _, hi in limits)
@@ -147,13 +168,14 @@ EXPORTS_KEPT = 32  # about 0.7 MB each
 RC_NOT_DRAWN = ("interactive", "backend")  # settings a kernel toggles that change no exported byte
 
 
-def _exports(figure: plt.Figure) -> dict[str, bytes]:
+def _exports(chart: Chart) -> dict[str, bytes]:
     """The chart's files by suffix (png, svg, pdf, slide.png, thumb.png). A chart drawn the same
     way earlier in this process (the briefing draws the question notebooks' charts again; a
     warm kernel serves several reports) is not exported again: the SVG, the cheapest format and
     a full description of the drawing, keys the others together with the style settings."""
     import hashlib
 
+    figure = chart.figure
     buffer = io.BytesIO()
     figure.savefig(buffer, format="svg", dpi=100, metadata=METADATA["svg"])
     svg = buffer.getvalue()
@@ -162,7 +184,7 @@ def _exports(figure: plt.Figure) -> dict[str, bytes]:
     if key not in _EXPORTS:
         pdf = io.BytesIO()
         figure.savefig(pdf, format="pdf", dpi=100, metadata=METADATA["pdf"])
-        files = {"png": _png(figure, PNG_DPI), "svg": svg, "pdf": pdf.getvalue(), "slide.png": slide_png(figure),
+        files = {"png": _png(figure, PNG_DPI), "svg": svg, "pdf": pdf.getvalue(), "slide.png": slide_png(chart),
                  "thumb.png": _png(figure, THUMB_DPI)}
         while len(_EXPORTS) >= EXPORTS_KEPT:
             del _EXPORTS[next(iter(_EXPORTS))]
@@ -170,7 +192,7 @@ def _exports(figure: plt.Figure) -> dict[str, bytes]:
     return _EXPORTS[key]
 
 
-def save(figure: plt.Figure, name: str, directory: str | Path | None) -> list[Path]:
+def save(chart: Chart, name: str, directory: str | Path | None) -> list[Path]:
     """Write `name`.png/.svg/.pdf, `name`.slide.png (no title or footer: the deck adds them as
     text), `name`.thumb.png (for the index page) and `name`.json (the chart's text and sources)
     into `directory`, each through a temporary file; nothing when `directory` is empty."""
@@ -179,21 +201,21 @@ def save(figure: plt.Figure, name: str, directory: str | Path | None) -> list[Pa
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for suffix, data in _exports(figure).items():
+    for suffix, data in _exports(chart).items():
         write_atomic(folder / f"{name}.{suffix}", data)
         written.append(folder / f"{name}.{suffix}")
     sidecar = folder / f"{name}.json"
-    write_atomic(sidecar, json.dumps({"name": name, **figure._sustainment}, indent=1, sort_keys=True) + "\n")
+    write_atomic(sidecar, json.dumps({"name": name, **chart.sidecar()}, indent=1, sort_keys=True) + "\n")
     written.append(sidecar)
     return written
 
 
-def alt_text(figure: plt.Figure) -> str:
+def alt_text(chart: Chart) -> str:
     """What the chart shows, for readers who cannot see it: its title and subtitle."""
-    return f"{figure._sustainment['title']}. {figure._sustainment['subtitle']}"
+    return f"{chart.title}. {chart.subtitle}"
 
 
-def show(figure: plt.Figure, claims: pd.DataFrame) -> str:
+def show(chart: Chart, claims: pd.DataFrame) -> str:
     """The chart as HTML for a report: its finding as a heading, the measure, the plot (alt text =
     title and subtitle), then its notes and sources, each source linked to its entry on the
     sources page, and a link to the claims that fed it. The title and footer are HTML text here,
@@ -201,20 +223,19 @@ def show(figure: plt.Figure, claims: pd.DataFrame) -> str:
     import base64
     import html
 
-    meta = figure._sustainment
-    rows = claims[claims["source_id"].isin(meta["source_ids"])]
-    contributed = rows.loc[rows["id"].isin(meta["claim_ids"]), "source_id"].value_counts()
+    rows = claims[claims["source_id"].isin(chart.source_ids)]
+    contributed = rows.loc[rows["id"].isin(chart.claim_ids), "source_id"].value_counts()
     rows = rows.drop_duplicates("source_id").assign(claims=lambda r: -r["source_id"].map(contributed).fillna(0))
     rows = rows.sort_values(["claims", "credit", "source_id"])  # the sources of most claims first
     page = layout.UP + layout.SOURCES_PAGE
     sources = "; ".join(f'<a href="{page}#{html.escape(r.source_id)}">{html.escape(r.credit)} ({int(r.credit_year)})</a>'
                         for r in rows.itertuples())
-    picture = base64.b64encode(slide_png(figure, HTML_DPI)).decode()
-    behind = narrative.link(f"the {len(meta['claim_ids'])} claims behind this chart", claims, meta["claim_ids"])
-    note = f'<p class="note">{html.escape(meta["note"])}</p>' if meta["note"] else ""
-    return (f'<figure class="chart"><p class="chart-title">{html.escape(meta["title"])}</p>'
-            f'<p class="chart-subtitle">{html.escape(meta["subtitle"])}</p>'
-            f'<img src="data:image/png;base64,{picture}" alt="{html.escape(alt_text(figure))}">'
+    picture = base64.b64encode(slide_png(chart, HTML_DPI)).decode()
+    behind = narrative.link(f"the {len(chart.claim_ids)} claims behind this chart", claims, chart.claim_ids)
+    note = f'<p class="note">{html.escape(chart.note)}</p>' if chart.note else ""
+    return (f'<figure class="chart"><p class="chart-title">{html.escape(chart.title)}</p>'
+            f'<p class="chart-subtitle">{html.escape(chart.subtitle)}</p>'
+            f'<img src="data:image/png;base64,{picture}" alt="{html.escape(alt_text(chart))}">'
             f'<figcaption>{note}Sources: {sources or "none"} · {behind}</figcaption></figure>')
 
 
@@ -223,10 +244,10 @@ def _ids(*frames: pd.DataFrame) -> list[str]:
     return id_list(*(frame["claim_ids"] for frame in frames))
 
 
-def supply_by_side(totals: pd.DataFrame, claims: pd.DataFrame, title: str) -> plt.Figure:
+def supply_by_side(totals: pd.DataFrame, claims: pd.DataFrame, title: str) -> Chart:
     """Bars of each side's annual supply (central) with the low-high envelope as error bars;
     hatched where a component rests on bounds only."""
-    figure, axes = new_chart(title, "Artillery rounds per year by side; bars = central estimate, whiskers = range of claims",
+    chart, axes = new_chart(title, "Artillery rounds per year by side; bars = central estimate, whiskers = range of claims",
                              claims, _ids(totals), note=_missing_note(totals))
     years = sorted(totals["year"].unique())
     width = 0.38
@@ -241,7 +262,7 @@ def supply_by_side(totals: pd.DataFrame, claims: pd.DataFrame, title: str) -> pl
     axes.set_xticks(np.arange(len(years)), [str(y) for y in years])
     count_axis(axes.yaxis)
     legend(axes)
-    return figure
+    return chart
 
 
 def _missing_note(totals: pd.DataFrame) -> str:
@@ -259,11 +280,11 @@ def _missing_note(totals: pd.DataFrame) -> str:
 
 
 def ratio_band(ratio: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: str,
-               claimed: pd.DataFrame | None = None) -> plt.Figure:
+               claimed: pd.DataFrame | None = None) -> Chart:
     """The ratio of the sides' central figures per year with the 50% and 90% bands of the Monte Carlo
     draws; a year whose components rest on single claims (`no_range`) has no band and is drawn as a
     hollow point; claimed ratios as diamonds."""
-    figure, axes = new_chart(title, "Russia-side supply / Western-side supply; line = ratio of the central figures, "
+    chart, axes = new_chart(title, "Russia-side supply / Western-side supply; line = ratio of the central figures, "
                                     "bands = 50% and 90% of draws",
                              claims, id_list(claim_ids, _ids(claimed) if claimed is not None else []))
     years = ratio["year"].to_numpy()
@@ -295,12 +316,12 @@ def ratio_band(ratio: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: str,
     axes.set_ylim(0, None)
     axes.set_ylabel("ratio (x)")
     legend(axes)
-    return figure
+    return chart
 
 
-def supply_vs_fire(table: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: str) -> plt.Figure:
+def supply_vs_fire(table: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: str) -> Chart:
     """Per side: supply (bars) vs rounds fired (points with the claims' range)."""
-    figure, axes = new_chart(title, "Artillery rounds per year: supply (bars) vs rounds fired (diamonds, whiskers = range "
+    chart, axes = new_chart(title, "Artillery rounds per year: supply (bars) vs rounds fired (diamonds, whiskers = range "
                              "of claims)", claims, claim_ids)
     years = sorted(table["year"].unique())
     width = 0.38
@@ -314,16 +335,16 @@ def supply_vs_fire(table: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: 
     axes.set_xticks(np.arange(len(years)), [str(y) for y in years])
     count_axis(axes.yaxis)
     legend(axes)
-    return figure
+    return chart
 
 
 def projection(history: pd.DataFrame, paths: dict[str, pd.DataFrame], trends: dict[str, pd.DataFrame], claims: pd.DataFrame,
-               claim_ids, title: str) -> plt.Figure:
+               claim_ids, title: str) -> Chart:
     """Observed side totals, the scenario's projected paths (with range) and each side's
     log-linear trend (dotted; its prediction intervals are too wide to draw usefully from a few
     points). The view is cut at 1.15 x the highest estimate or scenario value: a trend beyond it
     runs off the top, which says how far it is from the claims."""
-    figure, axes = new_chart(title, "Artillery rounds per year; solid = estimates from claims, dashed = scenario "
+    chart, axes = new_chart(title, "Artillery rounds per year; solid = estimates from claims, dashed = scenario "
                              "(shaded = range), dotted = log-linear trend of the estimates", claims, claim_ids)
     for side, path in sorted(paths.items()):
         observed = history[history["side"] == side]
@@ -340,13 +361,13 @@ def projection(history: pd.DataFrame, paths: dict[str, pd.DataFrame], trends: di
     axes.set_xticks(years, [str(y) for y in years])
     count_axis(axes.yaxis)
     legend(axes)
-    return figure
+    return chart
 
 
-def claims_over_time(claims: pd.DataFrame, selection: pd.DataFrame, title: str, subtitle: str) -> plt.Figure:
+def claims_over_time(claims: pd.DataFrame, selection: pd.DataFrame, title: str, subtitle: str) -> Chart:
     """Each claim as a point at its period end (stated ranges as vertical lines): colour = metric,
     marker = claimant, so that both the series and the disagreement between claimants show."""
-    figure, axes = new_chart(title, subtitle, claims, set(selection["id"]))
+    chart, axes = new_chart(title, subtitle, claims, set(selection["id"]))
     palette = ("#333333", "#e08214", "#8073ac", "#1b7837")
     colour = {metric: palette[n % len(palette)] for n, metric in enumerate(sorted(selection["metric"].unique()))}
     ranged = selection[selection["canonical_low"].notna() | selection["canonical_high"].notna()]
@@ -361,18 +382,18 @@ def claims_over_time(claims: pd.DataFrame, selection: pd.DataFrame, title: str, 
         axes.scatter([], [], color=value, marker="o", label=metric.replace("_", " "))
     count_axis(axes.yaxis)
     legend(axes, title="colour = metric,\nmarker = claimant", title_fontsize=8)
-    return figure
+    return chart
 
 
 def losses_vs_recruits(losses: pd.DataFrame, observed: pd.DataFrame, recruits: pd.DataFrame, required: pd.DataFrame,
                        killed: pd.Series, recruitment: pd.DataFrame, claims: pd.DataFrame, claim_ids,
-                       title: str) -> plt.Figure:
+                       title: str) -> Chart:
     """Monthly rates over time: the model's losses (the Ukrainian series rescaled, then its trend)
     and the model's killed within them, Western killed-or-wounded and killed rate claims,
     recruitment claims and the model's recruitment over the horizon (`recruitment`: low, central,
     high by month; band = its growth's range), and the recruitment that permanent losses require
     (band = the permanent-loss share's range)."""
-    figure, axes = new_chart(title, "Persons per month; lines = model losses (killed + wounded) and model killed, points = "
+    chart, axes = new_chart(title, "Persons per month; lines = model losses (killed + wounded) and model killed, points = "
                              "claims (lines = their periods), band = recruits needed to replace permanent losses", claims,
                              set(losses["id"]) | set(recruits["id"]) | set(claim_ids))
     russia, dark = SIDE_COLOURS["russia"], "#333333"
@@ -396,15 +417,15 @@ def losses_vs_recruits(losses: pd.DataFrame, observed: pd.DataFrame, recruits: p
     axes.set_ylim(0, None)
     count_axis(axes.yaxis)
     legend(axes)
-    return figure
+    return chart
 
 
 def cumulative_killed(model: pd.DataFrame, check: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: str,
-                      rate_line: pd.Series | None = None) -> plt.Figure:
+                      rate_line: pd.Series | None = None) -> Chart:
     """The model's cumulative killed since the invasion (line, band = its range) against named-death
     counts (a floor) and cumulative killed estimates (whiskers = their ranges; hollow = a cap or a
     floor); `rate_line` (date -> persons), a stated rate drawn from an estimate, dashed."""
-    figure, axes = new_chart(title, "Russian killed since February 2022 (persons); line = model (Ukrainian count x calibration "
+    chart, axes = new_chart(title, "Russian killed since February 2022 (persons); line = model (Ukrainian count x calibration "
                              "x killed share), band = its range, points = claims", claims,
                              set(check["id"]) | set(claim_ids))
     russia, dark = SIDE_COLOURS["russia"], "#333333"
@@ -424,13 +445,13 @@ def cumulative_killed(model: pd.DataFrame, check: pd.DataFrame, claims: pd.DataF
     axes.set_ylim(0, None)
     count_axis(axes.yaxis)
     legend(axes)
-    return figure
+    return chart
 
 
-def signing_bonuses(bonuses: pd.DataFrame, claims: pd.DataFrame, title: str) -> plt.Figure:
+def signing_bonuses(bonuses: pd.DataFrame, claims: pd.DataFrame, title: str) -> Chart:
     """One-off signing payments for a contract over time (roubles): federal and regional claims,
     each regional one labelled with its `label` (the region); labels at one point are stacked."""
-    figure, axes = new_chart(title, "One-off payment for signing a contract (roubles); points = claims, labels = where it "
+    chart, axes = new_chart(title, "One-off payment for signing a contract (roubles); points = claims, labels = where it "
                              "is paid", claims, set(bonuses["id"]))
     for metric, colour, marker, label in (("signing_bonus_federal", SIDE_COLOURS["russia"], "s", "federal"),
                                           ("signing_bonus_regional", "#333333", "o", "regional")):
@@ -449,12 +470,12 @@ def signing_bonuses(bonuses: pd.DataFrame, claims: pd.DataFrame, title: str) -> 
     axes.set_ylim(0, None)
     count_axis(axes.yaxis)
     legend(axes)
-    return figure
+    return chart
 
 
-def fan_chart(result: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: str) -> plt.Figure:
+def fan_chart(result: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: str) -> Chart:
     """Cumulative net change in the force: median with 50% and 90% bands."""
-    figure, axes = new_chart(title, "Cumulative change in Russian personnel from the first modelled month (persons); "
+    chart, axes = new_chart(title, "Cumulative change in Russian personnel from the first modelled month (persons); "
                              "bands = 50% and 90% of draws", claims, claim_ids)
     x = result.index.to_timestamp()
     for low, high, alpha, label in (("q05", "q95", 0.15, "90% of draws"), ("q25", "q75", 0.3, "50% of draws")):
@@ -464,12 +485,12 @@ def fan_chart(result: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: str)
     axes.axhline(0, color=NEUTRAL, lw=0.8, ls="--")
     count_axis(axes.yaxis)
     legend(axes)
-    return figure
+    return chart
 
 
-def tornado_chart(table: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: str) -> plt.Figure:
+def tornado_chart(table: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: str) -> Chart:
     """Cumulative net change at the horizon with each input at its low and high end."""
-    figure, axes = new_chart(title, "Cumulative net change at the horizon (persons) when one input moves from its low to "
+    chart, axes = new_chart(title, "Cumulative net change at the horizon (persons) when one input moves from its low to "
                              "its high end, others central", claims, claim_ids)
     left, bottom, width, height = axes.get_position().bounds
     axes.set_position((0.2, bottom, width - (0.2 - left), height))
@@ -483,16 +504,16 @@ def tornado_chart(table: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: s
     axes.set_yticks(y, [name.replace("_", " ") for name in rows["input"]])
     count_axis(axes.xaxis)
     legend(axes)
-    return figure
+    return chart
 
 
 def _percent(value: float, _position=None) -> str:
     return f"{value:.0%}"
 
 
-def decline_probability(result: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: str) -> plt.Figure:
+def decline_probability(result: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: str) -> Chart:
     """P(the force shrinks that month) and P(it is smaller than at the start), per month."""
-    figure, axes = new_chart(title, "Share of Monte Carlo draws in which the force shrinks that month, and in which it is "
+    chart, axes = new_chart(title, "Share of Monte Carlo draws in which the force shrinks that month, and in which it is "
                              "smaller than at the start", claims, claim_ids)
     x = result.index.to_timestamp()
     axes.plot(x, result["p_net_negative"], color=SIDE_COLOURS["russia"], drawstyle="steps-mid", label="shrinks that month")
@@ -501,7 +522,7 @@ def decline_probability(result: pd.DataFrame, claims: pd.DataFrame, claim_ids, t
     axes.set_ylim(-0.02, 1.02)
     axes.yaxis.set_major_formatter(_percent)
     legend(axes)
-    return figure
+    return chart
 
 
 def _axis_format(axis, kind: str) -> None:
@@ -512,7 +533,7 @@ def _axis_format(axis, kind: str) -> None:
                                                                 else f"{value:.0%}").replace("-", "\N{MINUS SIGN}"))
 
 
-def sweep_map(sweep, claims: pd.DataFrame, title: str, crossing: float | None) -> plt.Figure:
+def sweep_map(sweep, claims: pd.DataFrame, title: str, crossing: float | None) -> Chart:
     """A sweep (a `models.grid.Sweep`, its finding as `title`): over two axes, the
     outcome's probability as colour with the break-even line (the median at its threshold) and
     this scenario's point; over one axis, the probability as a line with the break-even
@@ -524,7 +545,7 @@ def sweep_map(sweep, claims: pd.DataFrame, title: str, crossing: float | None) -
                 f"{sweep.n_draws:,} draws per cell, the same in every cell; scenario {sweep.scenario or 'custom'}")
     if len(names) == 1:
         subtitle = subtitle.replace("Colour: ", "Line: ", 1).replace("; line: ", "; dotted: ", 1)
-    figure, axes = new_chart(title, subtitle, claims, sweep.claim_ids, note=" ".join(sweep.notes))
+    chart, axes = new_chart(title, subtitle, claims, sweep.claim_ids, note=" ".join(sweep.notes))
     table = sweep.table
     if len(names) == 2:
         x, y = (sweep.axes[name] for name in names)
@@ -555,9 +576,9 @@ def sweep_map(sweep, claims: pd.DataFrame, title: str, crossing: float | None) -
     legend(axes)
     if len(names) == 2:  # the colour scale under the legend, in the legend's column
         box = axes.get_position()
-        bar = figure.colorbar(mesh, cax=figure.add_axes((box.x1 + 0.025, box.y0, 0.015, box.height * 0.6)))
+        bar = chart.figure.colorbar(mesh, cax=chart.figure.add_axes((box.x1 + 0.025, box.y0, 0.015, box.height * 0.6)))
         bar.ax.yaxis.set_major_formatter(_percent)
         bar.ax.tick_params(labelsize=8)
         bar.set_label("chance", fontsize=8)
         bar.ax.grid(False)
-    return figure
+    return chart

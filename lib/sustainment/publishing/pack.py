@@ -404,6 +404,7 @@ def pdf_bytes(slides: list[Slide]) -> bytes:
     import matplotlib.pyplot as plt
     from matplotlib.backends.backend_pdf import PdfPages
 
+    plotting.use_style()
     buffer = io.BytesIO()
     with PdfPages(buffer, metadata={"CreationDate": None, "Creator": None, "Producer": None}) as pdf:
         for spec in slides:

@@ -47,7 +47,7 @@ def write(sweep: Sweep, folder: Path, claims: pd.DataFrame, inputs: str = "") ->
     written += plotting.save(chart, "map", folder)
     import matplotlib.pyplot as plt
 
-    plt.close(chart)
+    plt.close(chart.figure)
     return written
 
 
