@@ -151,3 +151,35 @@ def test_a_finding_a_curator_looked_at_is_marked_by_its_notes(with_claims):
         claim_row("open", "3000000", quote="Russia plans to make 3 million a year", notes="another check looked at"))
     found = [replace(p, code="plan-as-observation") for p in integrity.plans_as_observations(claims)]
     assert [integrity.reviewed(p, claims) for p in found] == [True, False]
+
+
+def test_a_person_the_quote_has_speaking_who_is_not_the_claimant(with_claims):
+    claims = with_claims(
+        claim_row("other", "3000000", claimant="Analyst", quote="Russia made 3 million shells, Mark Rutte said"),
+        claim_row("spelled", "3000000", claimant="President Zelenskyy", quote="3 million, Volodymyr Zelensky said"),
+        claim_row("body", "3000000", claimant="Analyst", quote="3 million, The Ministry said"))
+    assert messages(integrity.speakers_not_claimants(claims)) == [
+        "other: the quote has Rutte speaking, the claimant is 'Analyst': credit who said it"]
+
+
+def test_notes_that_contradict_the_columns(with_claims):
+    claims = with_claims(
+        claim_row("partial", "3000000", notes="one plant, marked partial", coverage="full"),
+        claim_row("moved", "3000000", notes="start 2023-06-01 per the quote"),
+        claim_row("agrees", "3000000", notes="one plant, marked partial; start 2024-01-01", coverage="partial"))
+    assert sorted(messages(integrity.notes_against_columns(claims))) == [
+        "moved: the notes give period_start 2023-06-01 but the row has 2024-01-01",
+        "partial: the notes say 'marked partial' but coverage is full"]
+
+
+def test_a_total_since_launch_against_the_calendar_years(with_claims):
+    years = [claim_row("y-2024", "1500000", actor="RU"),
+             claim_row("y-2025", "2000000", actor="RU", start="2025-01-01", end="2025-12-31",
+                       reported="2026-01-05")]
+    since_launch = dict(actor="RU", start="2024-01-01", end="2026-01-10", unit="rounds", bound="at_least",
+                        reported="2026-01-12")
+    claims = with_claims(*years, claim_row("more", "4000000", **since_launch),
+                         claim_row("fits", "3400000", **since_launch))
+    assert messages(integrity.launch_totals_against_years(claims)) == [
+        "more: 4,000,000 from 2024-01-01 to 2026-01-10, but the calendar-year claims for 2024-2025 add up to "
+        "3,500,000: check the period or the years"]

@@ -11,11 +11,15 @@ refuses, are `validation.INTEGRITY_CHECKS`.) Each finding carries its check's co
 - a peak ("briefly reached") on a row that stands for its period's level;
 - a capacity, plan or target ("can produce", "aims to") on an observed metric, not a forecast;
 - an unattributed claim with the number of an attributed one;
-- a non-Russian claimant linked only through Russian state media.
+- a non-Russian claimant linked only through Russian state media;
+- a person the quote says spoke who is not the claimant;
+- notes that contradict the row's coverage or period;
+- a total since a launch that disagrees with the sum of the same actor's calendar-year claims.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
@@ -231,12 +235,106 @@ def western_words_via_russian_state_media(claims: pd.DataFrame) -> list[Problem]
             for _, row in claims[state & ~russian].iterrows()]
 
 
+def speakers_not_claimants(claims: pd.DataFrame) -> list[Problem]:
+    """A person the quote (or its translation) says spoke ("X said", "according to X") whom the
+    claimant does not name: credit who said it, or say why the claimant differs."""
+    found = []
+    for _, row in claims.iterrows():
+        text = row["quote_en"] or row["quote"]
+        others = [name for name in dict.fromkeys(quotes.speakers(text)) if not quotes.names_match(name, row["claimant"])]
+        if others:
+            found.append(_finding(row, "claimant", f"the quote has {', '.join(others)} speaking, the claimant is "
+                                                   f"{row['claimant']!r}: credit who said it"))
+    return found
+
+
+PARTIAL_NOTE = re.compile(r"\b(?:marked|recorded|kept|coverage(?: is)?:?) (?:as )?partial\b|\bpartial coverage\b", re.IGNORECASE)
+FULL_NOTE = re.compile(r"\b(?:marked|recorded|kept|coverage(?: is)?:?) (?:as )?full\b|\bfull coverage\b", re.IGNORECASE)
+NOTE_DATE = r"(?: date)?(?: (?:moved|set|changed))?(?: (?:to|is|=|on|at))? (\d{4}-\d{2}-\d{2})\b"
+NOTE_DATES = {"period_start": re.compile(r"\b(?:period_start|start)" + NOTE_DATE, re.IGNORECASE),
+              "period_end": re.compile(r"\b(?:period_end|end)" + NOTE_DATE, re.IGNORECASE)}
+
+
+def notes_against_columns(claims: pd.DataFrame) -> list[Problem]:
+    """Notes that say something the columns do not: "marked partial" on a full-coverage row (or
+    the reverse), a start or end date other than the row's."""
+    found = []
+    for _, row in claims.iterrows():
+        notes = row["notes"]
+        for pattern, other in ((PARTIAL_NOTE, "full"), (FULL_NOTE, "partial")):
+            if row["coverage"] == other and pattern.search(notes):
+                found.append(_finding(row, "coverage", f"the notes say {pattern.search(notes).group(0)!r} but coverage "
+                                                       f"is {other}"))
+        for column, pattern in NOTE_DATES.items():
+            for date in pattern.findall(notes):
+                if pd.Timestamp(date) != row[column]:
+                    found.append(_finding(row, column, f"the notes give {column} {date} but the row has "
+                                                       f"{row[column].date()}"))
+    return found
+
+
+LAUNCH_TOLERANCE = 0.10  # a total since a launch and the sum of its calendar years: within 10%
+YEAR_END_SLACK = pd.Timedelta(days=45)  # a total reported in early January speaks for the year just ended
+
+
+def _over_period(claims: pd.DataFrame) -> pd.Series:
+    """Each flow claim as the total over its period (its canonical value is a rate per year, month or day)."""
+    from sustainment.claims.units import DAYS_PER_MONTH, DAYS_PER_YEAR
+
+    per = claims["canonical_unit"].map(lambda unit: {"year": DAYS_PER_YEAR, "month": DAYS_PER_MONTH, "day": 1.0}.get(
+        _time_unit(unit), np.nan))
+    return claims["canonical_value"] * ((claims["period_end"] - claims["period_start"]).dt.days + 1) / per
+
+
+def _calendar_years(claims: pd.DataFrame) -> pd.Series:
+    """(metric, actor, year) -> the median total of the observed, full-coverage claims of that calendar year."""
+    days = (claims["period_end"] - claims["period_start"]).dt.days
+    whole = claims[(claims["kind"] == "flow") & (claims["period_start"].dt.strftime("%m-%d") == "01-01")
+                   & (claims["period_end"].dt.strftime("%m-%d") == "12-31") & (days >= 364) & (days <= 366)
+                   & claims["bound"].isin(("point", "approx", "range")) & (claims["coverage"] == "full")
+                   & (claims["forecast"] != "yes") & (claims["nature"] == "observed")]
+    return _over_period(whole).groupby([whole["metric"], whole["actor"], whole["period_end"].dt.year]).median()
+
+
+def _three_figures(value: float) -> str:
+    """A total as a reader compares it: three significant figures (a year's days make the rest noise)."""
+    return f"{float(f'{value:.3g}'):,.0f}"
+
+
+def launch_totals_against_years(claims: pd.DataFrame) -> list[Problem]:
+    """A total over several calendar years (a flow claim longer than a year, "since launch") that
+    disagrees by more than 10% with the sum of the same actor's calendar-year claims for those
+    years (a floor above the sum, a cap below it, a level off it); years without a claim: no check."""
+    years = _calendar_years(claims)
+    days = (claims["period_end"] - claims["period_start"]).dt.days
+    found = []
+    totals = claims[(claims["kind"] == "flow") & (days > 366) & (claims["coverage"] == "full")]
+    for (_, row), stated in zip(totals.iterrows(), _over_period(totals)):
+        last = (row["period_end"] - YEAR_END_SLACK).year
+        span = range(row["period_start"].year, last + 1)
+        parts = [years.get((row["metric"], row["actor"], year)) for year in span]
+        if len(span) < 2 or any(part is None for part in parts):
+            continue
+        total = sum(parts)
+        off = (total < stated * (1 - LAUNCH_TOLERANCE) if row["bound"] == "at_least" else
+               total > stated * (1 + LAUNCH_TOLERANCE) if row["bound"] == "up_to" else
+               abs(total / stated - 1) > LAUNCH_TOLERANCE)
+        if off:
+            found.append(_finding(row, "value", f"{_three_figures(stated)} from {row['period_start'].date()} to "
+                                                f"{row['period_end'].date()}, but the calendar-year claims for "
+                                                f"{span[0]}-{span[-1]} add up to {_three_figures(total)}: check the "
+                                                "period or the years"))
+    return found
+
+
 SOFT_CHECKS = (("ua-disagreement", ua_disagreements, ("ua_series",)), ("period-mismatch", period_mismatches, ()),
                ("low-confidence-central", low_confidence_centrals, ("headline",)),
                ("rate-beyond-total", rates_beyond_totals, ()), ("outlier", outliers, ()),
                ("unmarked-ua-relay", unmarked_ua_relays, ("ua_series",)), ("peak-as-level", peaks_as_levels, ()),
                ("plan-as-observation", plans_as_observations, ()), ("unattributed-repeat", unattributed_repeats, ()),
-               ("russian-state-relay", western_words_via_russian_state_media, ()))
+               ("russian-state-relay", western_words_via_russian_state_media, ()),
+               ("speaker-not-claimant", speakers_not_claimants, ()), ("notes-against-columns", notes_against_columns, ()),
+               ("launch-total-against-years", launch_totals_against_years, ()))
 # what `audit` lists: code, check, and what the check takes after the claims
 
 

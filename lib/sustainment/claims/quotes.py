@@ -129,6 +129,24 @@ UKRAINIAN_SPEAKERS = (r"\b(?:Ukraine's|Ukrainian|Zelensky|Zelenskyy|Fedorov|Syrs
                       r"Reznikov|Zaluzhnyi|HUR|GUR|SBU)\b|\bof Ukraine\b")  # Ukrainian officials and bodies
 
 
+SPEAKER = re.compile(r"((?:[A-Z][a-z'’-]+ ){1,2}[A-Z][a-zA-Z'’-]+),?(?: [a-z]+)? (?:said|says|told|stated|wrote|claimed|"
+                     r"estimated|announced)\b|\b(?:said|says|according to) ((?:[A-Z][a-z'’-]+ ){1,2}[A-Z][a-zA-Z'’-]+)")
+NOT_A_NAME = re.compile(r"^(?:The|A|An|This|That|Its|Their|His|Her|Our|In|On|By)\b")
+SAME_NAME_LETTERS = 6  # "Zelensky" and "Zelenskyy", "Tsivileva" and "Tsivilyova": one name, two spellings
+
+
+def speakers(quote: str) -> list[str]:
+    """The surnames of people the quote says spoke ("X said", "according to X"), bodies ("The MoD") left out."""
+    names = (found.group(1) or found.group(2) for found in SPEAKER.finditer(quote))
+    return [name.split()[-1] for name in names if not NOT_A_NAME.match(name)]
+
+
+def names_match(surname: str, text: str) -> bool:
+    """Whether `text` names `surname`, allowing for a different transliteration of its ending."""
+    stem = surname.lower()[:SAME_NAME_LETTERS]
+    return any(word.startswith(stem) for word in re.findall(r"[\w'’-]+", text.lower()))
+
+
 def peak_words(quote: str) -> str:
     """The words of the quote that describe a peak rather than a level ("" when none)."""
     found = PEAK.search(quote)
