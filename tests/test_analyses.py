@@ -2,6 +2,7 @@
 
 import pandas as pd
 import pytest
+from conftest import claim_row
 
 from sustainment import analyses
 from sustainment.claims import id_list, load
@@ -136,7 +137,6 @@ def test_bottom_lines_give_an_answer_a_range_and_a_likelihood_word(claims):
 
 
 def test_crosscheck_finds_a_floor_above_a_later_ceiling(data_dir, with_claims):
-    from conftest import claim_row
 
     with (data_dir / "metrics.csv").open("a", encoding="utf-8") as handle:
         handle.write("deaths_confirmed,cumulative,observed,persons,Deaths confirmed by name\n")
@@ -207,8 +207,6 @@ def test_a_scenario_that_leaves_out_deliveries_answers_as_a_counterfactual(claim
 
 def test_fire_is_stated_as_fact_only_when_two_claimants_support_it(data_dir, with_claims):
     from types import SimpleNamespace
-
-    from conftest import claim_row
 
     from sustainment.analyses.ammunition import _fire_words
 
@@ -305,3 +303,15 @@ def test_recruitment_follows_its_trend_unless_held_flat(claims):
 def test_recruitment_is_held_flat_when_the_claims_give_one_year_of_totals(claims):
     early = analyses.recruitment_analysis(claims, as_of="2023-09-30", foreign_troops_claim="", n_draws=200, seed=1)
     assert early.recruits_path == "flat" and early.recruit_growth.central == 0
+
+
+def test_each_headline_series_says_how_old_its_newest_claim_is(with_claims):
+    from sustainment.analyses.common import ages_words, series_ages
+
+    claims = with_claims(claim_row("older", "3000000", reported="2025-01-15"),
+                         claim_row("newer", "3100000", reported="2025-02-20"),
+                         claim_row("later", "3200000", reported="2025-06-30"),
+                         claim_row("eu", "1000000", actor="EU", reported="2024-12-31"))
+    ages = series_ages(claims, pd.Timestamp("2025-04-01"))
+    assert ages[["label", "id", "months"]].values.tolist() == [["Russia output", "newer", 1], ["European Union output", "eu", 3]]
+    assert ages_words(claims, pd.Timestamp("2025-04-01")).count('class="claim"') == 2, "each date links to its claim"

@@ -88,12 +88,54 @@ def vintage_words(claims: pd.DataFrame) -> str:
     return f"{newest:%Y-%m-%d} (the latest claim in data/; the latest curated claim, in data/claims.csv: {curated:%Y-%m-%d})"
 
 
+RECRUITMENT_SERIES = (("recruits", "Russian recruits"),
+                      ("casualties_killed_wounded_claimed_ua", "Ukrainian General Staff's count"),
+                      ("casualties_killed_wounded", "killed and wounded estimates"), ("casualties_killed", "killed estimates"))
+
+
+def headline_series(claims: pd.DataFrame) -> list[tuple[tuple[str, ...], str, str]]:
+    """(metrics, actor, label) of each series a headline number rests on: the ammunition supply
+    components, then Russian recruitment and losses."""
+    from sustainment.models.ammunition import DEFAULT_COMPONENTS
+
+    names = actor_names(claims)
+    kind = {True: "deliveries", False: "output"}
+    supply = [(c.metrics, c.actor, f"{names.get(c.actor, c.actor)} {kind['shells_delivered' in c.metrics]}")
+              for c in DEFAULT_COMPONENTS]
+    return supply + [((metric,), "RU", label) for metric, label in RECRUITMENT_SERIES]
+
+
+def series_ages(claims: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """For each headline series: its newest claim public by `as_of`, when it became public and how
+    many months before `as_of` (columns label, id, newest, months; series without a claim left out)."""
+    from sustainment.claims import select
+    from sustainment.claims.units import DAYS_PER_MONTH
+
+    rows = []
+    for metrics, actor, label in headline_series(claims):
+        known = select(claims, metric=list(metrics), actor=actor, as_of=as_of)
+        if len(known):
+            newest = known.sort_values(["known_from", "id"]).iloc[-1]
+            rows.append({"label": label, "id": newest["id"], "newest": newest["known_from"],
+                         "months": round((as_of - newest["known_from"]).days / DAYS_PER_MONTH)})
+    return pd.DataFrame(rows, columns=["label", "id", "newest", "months"])
+
+
+def ages_words(claims: pd.DataFrame, as_of: pd.Timestamp) -> str:
+    """The age of each headline series' newest claim as one HTML line, each date linked to its claim."""
+    ages = series_ages(claims, as_of)
+    parts = [f"{html.escape(row.label)} {narrative.link(f'{row.newest:%Y-%m-%d}', claims, [row.id])} ({row.months})"
+             for row in ages.itertuples()]
+    return "<b>newest claim of each headline series</b> (months before the cut-off): " + " · ".join(parts)
+
+
 def report_header(claims: pd.DataFrame, scenario: str, as_of: pd.Timestamp, policy: str) -> str:
-    """The line every report opens with (HTML, with the reports' style): scenario, the date claims
-    were public by, the data vintage (`vintage_words`) and the estimate policy."""
+    """The lines every report opens with (HTML, with the reports' style): scenario, the date claims
+    were public by, the data vintage (`vintage_words`), the estimate policy, and how old the newest
+    claim of each headline series is (`ages_words`)."""
     return (f"{narrative.STYLE}<p><b>Scenario</b> <code>{html.escape(scenario)}</code> · <b>claims public by</b> "
             f"{as_of:%Y-%m-%d} · <b>data vintage</b> {html.escape(vintage_words(claims))} · "
-            f"<b>estimate policy</b> {html.escape(policy)}</p>")
+            f"<b>estimate policy</b> {html.escape(policy)}</p><p class=\"note\">{ages_words(claims, as_of)}</p>")
 
 def range_of(values: pd.Series, parameter: str) -> Range:
     if values.empty:
