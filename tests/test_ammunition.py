@@ -114,3 +114,21 @@ def test_a_component_counts_from_its_first_claim(with_claims):
     # 1.2M over 92 days is 4.77M/year, but only the 92 days from 2024-10-01 of the 366 of 2024 count
     assert supply.at["EU", "central"] == pytest.approx(1.2e6 / 92 * 365.25 * 92 / 366)
     assert supply.at["EU", "active_from"] == "2024-10-01" and supply.at["RU", "active_from"] == ""
+
+
+def test_a_carried_figure_widens_with_its_age_and_deliveries_may_stop(with_claims):
+    claims = with_claims(claim_row("ru-2023", "1000000", start="2023-01-01", end="2023-12-31"),
+                         claim_row("ru-2024", "2000000"),
+                         claim_row("eu-2023", "1000000", actor="EU", start="2023-01-01", end="2023-12-31", low="500000",
+                                   high="1500000", bound="range"))
+    components = [Component("RU", ("shells_produced",)), Component("EU", ("shells_produced",), begins_with_claims=True)]
+    supply = ammunition.annual_supply(claims, [2023, 2024, 2025], components)
+    assert ammunition.yearly_change(supply[supply["status"] == "estimated"]) == pytest.approx(2.0)  # RU doubled
+    row = supply.set_index(["year", "actor"])
+    assert row.loc[(2025, "RU"), ["low", "central", "high"]].tolist() == pytest.approx([1e6, 2e6, 4e6])
+    assert row.loc[(2025, "RU"), "status"] == "carried from 2024"
+    assert row.loc[(2024, "EU"), ["low", "central", "high"]].tolist() == pytest.approx([0, 1e6, 3e6])
+    assert row.loc[(2025, "EU"), ["low", "central", "high", "widened"]].tolist() == pytest.approx([0, 1e6, 6e6, 4.0])
+    assert row.loc[(2025, "EU"), "status"] == "carried from 2023, may have stopped"
+    totals = ammunition.side_totals(supply).set_index(["year", "side"])
+    assert totals.loc[(2025, "russia"), "uncertain"] == pytest.approx(2e6) and totals.loc[(2024, "russia"), "uncertain"] == 0

@@ -153,8 +153,8 @@ def ammunition_bottom_line(result: AmmunitionResult, claims: pd.DataFrame, link=
     band = ("(from single claims: no range)" if ratio["no_range"] else
             f"(90% of draws {narrative.times(ratio['q05'])} to {narrative.times(ratio['q95'])})")
     supply = result.supply[result.supply["year"] == year].set_index("actor")
-    caveats = [f"{names[a]}'s figure is only {'a cap' if supply.at[a, 'basis'] == 'upper bounds only' else 'a floor'}"
-               for a in supply.index if supply.at[a, "basis"] not in ("", "claims")]
+    caveats = [_component_caveat(supply.loc[a], names[a]) for a in supply.index]
+    caveats = [caveat for caveat in caveats if caveat]
     caveats += [f"{names[a]} is counted by its capacity, not its output" for a in supply.index
                 if metric_natures(claims).get(supply.at[a, "metric"]) == "capacity"]
     widest = (supply["high"] - supply["low"]).idxmax()
@@ -172,6 +172,18 @@ def ammunition_bottom_line(result: AmmunitionResult, claims: pd.DataFrame, link=
             f"{link(narrative.count(west['central']), claims, id_list(west['claim_ids']))} "
             f"({narrative.span(west['low'], west['high'])}). {_centrals_note(russia, west, ratio)}"
             f"{_claimed_ratio_note(result, claims, link)}{change} {compared}")
+
+
+def _component_caveat(row: pd.Series, name: str) -> str:
+    """What the bottom line must say of one component: a figure that is only a cap or a floor, one
+    carried from an earlier year (with its widened range), or nothing."""
+    kind = {"upper bounds only": "only a cap", "lower bounds only": "only a floor", "bounds only": "only caps and floors"}
+    what = kind.get(row["basis"], "")
+    if row["status"].startswith("carried"):
+        stopped = "; deliveries may have stopped" if row["status"].endswith("may have stopped") else ""
+        return (f"{name}'s figure is {what or 'an estimate'} from {row['status'].split()[2].rstrip(',')}, carried forward "
+                f"with its range widened for its age ({narrative.span(row['low'], row['high'])}{stopped})")
+    return f"{name}'s figure is {what}" if what else ""
 
 
 SUPPLY_METRICS = ("shells_produced", "shells_delivered")

@@ -45,7 +45,7 @@ WESTERN_SIDE = (
 )
 DEFAULT_COMPONENTS = RUSSIA_SIDE + WESTERN_SIDE
 SUPPLY_COLUMNS = ["year", "side", "actor", "metric", "low", "central", "high", "claim_ids", "central_ids", "bound_ids",
-                  "source_ids", "basis", "status", "active_from"]
+                  "source_ids", "basis", "status", "active_from", "widened"]
 
 
 def _year_estimate(claims: pd.DataFrame, metric: str, actor: str, year: int, policy: str, **filters):
@@ -59,11 +59,11 @@ def _estimate_columns(found: Estimate | None, scale: float = 1.0) -> dict:
     """low/central/high (times `scale`), claim and source ids, basis and status of an estimate, or of its absence."""
     if found is None:
         return {"low": np.nan, "central": np.nan, "high": np.nan, "claim_ids": (), "central_ids": (), "bound_ids": (),
-                "source_ids": (), "basis": "", "status": "no claim"}
+                "source_ids": (), "basis": "", "status": "no claim", "widened": 1.0}
     return {"low": found.low * scale, "central": found.central * scale, "high": found.high * scale,
             "claim_ids": found.claim_ids, "central_ids": found.central_ids,
             "bound_ids": found.bound_ids, "source_ids": found.source_ids, "basis": found.basis,
-            "status": "estimated"}
+            "status": "estimated", "widened": 1.0}
 
 
 def annual_supply(claims: pd.DataFrame, years, components=DEFAULT_COMPONENTS, policy: str = "central",
@@ -71,7 +71,7 @@ def annual_supply(claims: pd.DataFrame, years, components=DEFAULT_COMPONENTS, po
     """One row per year and component: the estimate used (low/central/high, rounds/year),
     the metric it came from, the claims behind it, and its status: 'estimated', 'carried from
     YYYY' (no claim that year: with `carry_forward`, the latest earlier year's estimate is
-    reused, and says so) or 'no claim'.
+    reused with a range widened for its age, see `_carry_forward`) or 'no claim'.
 
     The first of the component's metrics whose claims state the quantity is used; where none
     does, the first one with bounds. A component that `begins_with_claims` counts from the start
@@ -96,7 +96,8 @@ def annual_supply(claims: pd.DataFrame, years, components=DEFAULT_COMPONENTS, po
     supply = pd.DataFrame(rows, columns=SUPPLY_COLUMNS).sort_values(["year", "actor"], kind="stable",
                                                                      key=_component_order(components))
     supply = supply.reset_index(drop=True)
-    return _carry_forward(supply) if carry_forward else supply
+    stoppable = {c.actor for c in components if c.begins_with_claims}
+    return _carry_forward(supply, stoppable) if carry_forward else supply
 
 
 def _component_order(components):
@@ -105,18 +106,38 @@ def _component_order(components):
     return lambda column: column.map(rank) if column.name == "actor" else column
 
 
-def _carry_forward(supply: pd.DataFrame) -> pd.DataFrame:
+def yearly_change(supply: pd.DataFrame) -> float:
+    """How far a component's figure moves in a year, as a factor: the median of |log change| between
+    consecutive whole years estimated from claims, over all components (1.0 when no component has two)."""
+    whole = supply[(supply["status"] == "estimated") & (supply["active_from"] == "") & (supply["central"] > 0)]
+    changes = []
+    for _, rows in whole.sort_values("year").groupby("actor"):
+        steps = np.abs(np.diff(np.log(rows["central"].to_numpy(float))))
+        changes.extend(steps[np.diff(rows["year"].to_numpy()) == 1])
+    return float(np.exp(np.median(changes))) if changes else 1.0
+
+
+def _carry_forward(supply: pd.DataFrame, stoppable: set[str]) -> pd.DataFrame:
+    """A year without a claim takes the latest earlier estimate, its range widened for its age: the
+    high end times `yearly_change` per year of age, the low end divided by it, or zero for deliveries
+    that began during the war (`stoppable`: they may have stopped). The central figure stays."""
     carried = supply.copy()
     values = ["metric", "low", "central", "high", "claim_ids", "central_ids", "bound_ids", "source_ids", "basis",
               "active_from"]
+    factor = yearly_change(supply)
     for actor, rows in carried.sort_values("year").groupby("actor", sort=False):
         last = None
         for index in rows.index:
             if carried.at[index, "status"] == "estimated":
                 last = index
             elif last is not None:
+                widened = factor ** (carried.at[index, "year"] - carried.at[last, "year"])
                 carried.loc[index, values] = carried.loc[last, values]
-                carried.at[index, "status"] = f"carried from {carried.at[last, 'year']}"
+                carried.at[index, "low"] = 0.0 if actor in stoppable else carried.at[last, "low"] / widened
+                carried.at[index, "high"] = carried.at[last, "high"] * widened
+                carried.at[index, "widened"] = widened
+                carried.at[index, "status"] = f"carried from {carried.at[last, 'year']}" + (
+                    ", may have stopped" if actor in stoppable else "")
     return carried
 
 
@@ -127,8 +148,9 @@ def _present(supply: pd.DataFrame) -> pd.Series:
 def side_totals(supply: pd.DataFrame, nature: dict[str, str] | None = None) -> pd.DataFrame:
     """Per year and side: sums of the components' low, central and high, the components
     included, those with no claim (counted as zero: `missing`), those carried forward, those
-    whose estimate rests on bounds only (`bounded`) and those measured by a capacity metric
-    (`capacity`, from `nature`: metric -> nature, as in metrics.csv)."""
+    whose estimate rests on bounds only (`bounded`), the part of the central figure the last two
+    make up (`uncertain`) and those measured by a capacity metric (`capacity`, from `nature`:
+    metric -> nature, as in metrics.csv)."""
     nature = nature or {}
 
     def summarise(group: pd.DataFrame) -> pd.Series:
@@ -139,6 +161,8 @@ def side_totals(supply: pd.DataFrame, nature: dict[str, str] | None = None) -> p
             "components": "+".join(f"{a}:{m}" for a, m in zip(present["actor"], present["metric"])),
             "missing": "+".join(group.loc[~_present(group), "actor"]),
             "carried": "+".join(f"{a} ({s.removeprefix('carried from ')})" for a, s in zip(carried["actor"], carried["status"])),
+            "uncertain": present.loc[present["status"].str.startswith("carried") | (present["basis"] != "claims"),
+                                     "central"].sum(),
             "bounded": "+".join(f"{a} ({b})" for a, b in zip(present["actor"], present["basis"]) if b != "claims"),
             "capacity": "+".join(present.loc[present["metric"].map(nature) == "capacity", "actor"]),
             "claim_ids": tuple(id_list(present["claim_ids"])),

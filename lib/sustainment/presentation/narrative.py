@@ -41,8 +41,7 @@ LIKELIHOOD_SCALE = (
     (1.00, "almost certain"),
 )
 LIKELIHOOD_SOURCE = "US Intelligence Community Directive 203 (2015)"
-SIDE_WORDS = {"russia": "Russian side", "west": "Western side"}  # the sides in sentences
-SIDE_LABELS = {"russia": "Russia side", "west": "Ukraine & Western side"}  # the sides in chart legends
+SIDE_WORDS = {"russia": "Russian side", "west": "Western side"}  # the sides in sentences and chart legends
 
 
 def _missing(value) -> bool:

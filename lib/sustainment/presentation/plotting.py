@@ -23,7 +23,7 @@ from sustainment import layout
 from sustainment.claims import id_list, source_line
 from sustainment.files import write_atomic
 from sustainment.presentation import narrative
-from sustainment.presentation.narrative import SIDE_LABELS
+from sustainment.presentation.narrative import SIDE_WORDS
 
 SIDE_COLOURS = {"russia": "#b2182b", "west": "#2166ac"}
 NEUTRAL = "#555555"
@@ -245,8 +245,9 @@ def _ids(*frames: pd.DataFrame) -> list[str]:
 
 
 def supply_by_side(totals: pd.DataFrame, claims: pd.DataFrame, title: str) -> Chart:
-    """Bars of each side's annual supply (central) with the low-high envelope as error bars;
-    hatched where a component rests on bounds only."""
+    """Bars of each side's annual supply (central) with the low-high envelope as error bars; the
+    part of a bar made of components carried from an earlier year or resting on bounds only is
+    hatched, as its own segment on top."""
     chart, axes = new_chart(title, "Artillery rounds per year by side; bars = central estimate, whiskers = range of claims",
                              claims, _ids(totals), note=_missing_note(totals))
     years = sorted(totals["year"].unique())
@@ -254,9 +255,11 @@ def supply_by_side(totals: pd.DataFrame, claims: pd.DataFrame, title: str) -> Ch
     for offset, side in ((-width / 2, "russia"), (width / 2, "west")):
         rows = totals[totals["side"] == side].set_index("year").reindex(years)
         x = np.arange(len(years)) + offset
-        bounded = rows["bounded"].fillna("").ne("") if "bounded" in rows else pd.Series(False, index=rows.index)
-        axes.bar(x, rows["central"], width, color=SIDE_COLOURS[side], label=SIDE_LABELS[side],
-                 hatch=["//" if b else "" for b in bounded], edgecolor="white", lw=0)
+        uncertain = rows["uncertain"].fillna(0.0) if "uncertain" in rows else pd.Series(0.0, index=rows.index)
+        axes.bar(x, rows["central"] - uncertain, width, color=SIDE_COLOURS[side], label=SIDE_WORDS[side], lw=0)
+        axes.bar(x, uncertain, width, bottom=rows["central"] - uncertain, color=SIDE_COLOURS[side], alpha=0.45,
+                 hatch="//", edgecolor="white", lw=0, label=f"{SIDE_WORDS[side]}: carried or bounds only"
+                 if uncertain.gt(0).any() else None)
         axes.errorbar(x, rows["central"], yerr=[rows["central"] - rows["low"], rows["high"] - rows["central"]],
                       fmt="none", ecolor="#222222", capsize=4, lw=1)
     axes.set_xticks(np.arange(len(years)), [str(y) for y in years])
@@ -267,14 +270,15 @@ def supply_by_side(totals: pd.DataFrame, claims: pd.DataFrame, title: str) -> Ch
 
 def _missing_note(totals: pd.DataFrame) -> str:
     notes = []
-    for column, label in (("missing", "No claim (counted as zero)"), ("carried", "Carried forward from an earlier year"),
-                          ("bounded", "Hatched: a component rests on bounds only (its figure is a cap or a floor)"),
+    for column, label in (("missing", "No claim (counted as zero)"),
+                          ("carried", "Hatched: carried from an earlier year, its range widened with its age"),
+                          ("bounded", "Hatched: rests on bounds only (its figure is a cap or a floor)"),
                           ("capacity", "Capacity, not output")):
         if column not in totals:
             continue
         rows = totals[totals[column] != ""]
         if len(rows):
-            notes.append(f"{label}: " + "; ".join(f"{row.year} {SIDE_LABELS[row.side]}: {getattr(row, column).replace('+', ', ')}"
+            notes.append(f"{label}: " + "; ".join(f"{row.year} {SIDE_WORDS[row.side]}: {getattr(row, column).replace('+', ', ')}"
                                                    for row in rows.itertuples()))
     return ". ".join(notes)
 
@@ -328,10 +332,10 @@ def supply_vs_fire(table: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: 
     for offset, side in ((-width / 2, "russia"), (width / 2, "west")):
         rows = table[table["side"] == side].set_index("year").reindex(years)
         x = np.arange(len(years)) + offset
-        axes.bar(x, rows["central_supply"], width, color=SIDE_COLOURS[side], alpha=0.55, label=f"{SIDE_LABELS[side]}: supply")
+        axes.bar(x, rows["central_supply"], width, color=SIDE_COLOURS[side], alpha=0.55, label=f"{SIDE_WORDS[side]}: supply")
         spread = [rows["central_fired"] - rows["low_fired"], rows["high_fired"] - rows["central_fired"]]
         axes.errorbar(x, rows["central_fired"], yerr=spread, fmt="D", color=SIDE_COLOURS[side], ecolor=SIDE_COLOURS[side],
-                      capsize=4, label=f"{SIDE_LABELS[side]}: fired")
+                      capsize=4, label=f"{SIDE_WORDS[side]}: fired")
     axes.set_xticks(np.arange(len(years)), [str(y) for y in years])
     count_axis(axes.yaxis)
     legend(axes)
@@ -349,13 +353,13 @@ def projection(history: pd.DataFrame, paths: dict[str, pd.DataFrame], trends: di
     for side, path in sorted(paths.items()):
         observed = history[history["side"] == side]
         colour = SIDE_COLOURS[side]
-        axes.plot(observed["year"], observed["central"], color=colour, marker="o", label=f"{SIDE_LABELS[side]}: estimated")
-        axes.plot(path["year"], path["central"], color=colour, ls="--", label=f"{SIDE_LABELS[side]}: scenario")
+        axes.plot(observed["year"], observed["central"], color=colour, marker="o", label=f"{SIDE_WORDS[side]}: estimated")
+        axes.plot(path["year"], path["central"], color=colour, ls="--", label=f"{SIDE_WORDS[side]}: scenario")
         axes.fill_between(path["year"], path["low"], path["high"], color=colour, alpha=0.12, lw=0)
     top = 1.15 * max(history["high"].max(), *(p["high"].max() for p in paths.values()))
     for side, trend in sorted(trends.items()):
         colour = SIDE_COLOURS[side]
-        axes.plot(trend["year"], trend["mean"], color=colour, ls=":", lw=1.5, label=f"{SIDE_LABELS[side]}: trend")
+        axes.plot(trend["year"], trend["mean"], color=colour, ls=":", lw=1.5, label=f"{SIDE_WORDS[side]}: trend")
     axes.set_ylim(0, top)
     years = sorted(set(history["year"]) | {y for p in paths.values() for y in p["year"]})
     axes.set_xticks(years, [str(y) for y in years])
