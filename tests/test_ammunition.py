@@ -12,7 +12,7 @@ from sustainment.models.ammunition import Component
 
 def supply_rows(rows):
     return pd.DataFrame(rows, columns=["year", "side", "actor", "metric", "low", "central", "high", "status"]).assign(
-        claim_ids="", source_ids="")
+        claim_ids="", central_ids="", bound_ids="", source_ids="", basis="claims", active_from="", widened=1.0)
 
 
 def test_ratio_of_two_fixed_supplies_is_their_quotient():
@@ -52,9 +52,22 @@ def test_scenario_paths_follow_targets_and_growth():
     supply = supply_rows([[2024, "russia", "RU", "m", 2e6, 3e6, 4e6, "estimated"],
                           [2024, "west", "EU", "m", 1e6, 1e6, 1e6, "estimated"],
                           [2024, "west", "US", "m", 0.5e6, 0.5e6, 0.5e6, "estimated"]])
-    paths = ammunition.scenario_paths(supply, 2024, 2026, growth={"russia": 0.1, "west": 0.0}, targets={"EU": (2e6, 2025)})
+    forward = ammunition.forward_supply(supply, 2024, 2026, growth={"russia": 0.1, "west": 0.0}, targets={"EU": (2e6, 2025)})
+    paths = ammunition.scenario_paths(forward, n_draws=1000, seed=1)
     assert paths["russia"]["central"].to_numpy() == pytest.approx([3e6, 3.3e6, 3.63e6])
     assert paths["west"]["central"].to_numpy() == pytest.approx([1.5e6, 2.5e6, 2.5e6])  # EU doubles by 2025, US flat
+
+
+def test_a_projected_year_widens_like_a_carried_one():
+    supply = supply_rows([[2023, "russia", "RU", "m", 1e6, 1e6, 1e6, "estimated"],
+                          [2024, "russia", "RU", "m", 1.5e6, 2e6, 2.5e6, "estimated"],
+                          [2024, "russia", "NK", "m", 1e6, 1e6, 1e6, "estimated"]])
+    forward = ammunition.forward_supply(supply, 2024, 2026, growth={}, targets={}, stoppable={"NK"})
+    row = forward.set_index(["year", "actor"])
+    assert row.loc[(2024, "RU"), ["low", "high", "status"]].tolist() == [1.5e6, 2.5e6, "estimated"]
+    assert row.loc[(2026, "RU"), ["low", "central", "high"]].tolist() == pytest.approx([1.5e6 / 4, 2e6, 2.5e6 * 4])
+    assert row.loc[(2026, "NK"), ["low", "central", "high"]].tolist() == pytest.approx([0, 1e6, 4e6])  # RU doubled: x2 a year
+    assert row.loc[(2026, "NK"), "status"] == "projected from 2024, may stop"
 
 
 def test_consumption_is_daily_fire_times_days(data_dir):

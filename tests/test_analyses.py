@@ -82,7 +82,7 @@ def test_recruitment_inputs_trace_to_claims(claims):
 def test_headline_numbers_name_their_claims(claims):
     table = analyses.headline_numbers(claims, analyses.ammunition_analysis(claims, n_draws=200, seed=1),
                                       analyses.recruitment_analysis(claims, n_draws=200, seed=1))
-    assert len(table) == 14 and (table["low"] <= table["central"]).all() and (table["central"] <= table["high"]).all()
+    assert len(table) == 15 and (table["low"] <= table["central"]).all() and (table["central"] <= table["high"]).all()
     assert table["claim_ids"].str.len().gt(0).all() and table["source_ids"].str.len().gt(0).all()
 
 
@@ -315,3 +315,23 @@ def test_each_headline_series_says_how_old_its_newest_claim_is(with_claims):
     ages = series_ages(claims, pd.Timestamp("2025-04-01"))
     assert ages[["label", "id", "months"]].values.tolist() == [["Russia output", "newer", 1], ["European Union output", "eu", 3]]
     assert ages_words(claims, pd.Timestamp("2025-04-01")).count('class="claim"') == 2, "each date links to its claim"
+
+
+def test_past_targets_are_set_against_what_the_claims_say_happened(data_dir, with_claims):
+    from sustainment.analyses.ammunition import forward_claims, realisation
+    from sustainment.models import ammunition as ammo
+
+    with (data_dir / "metrics.csv").open("a", encoding="utf-8") as handle:
+        handle.write("shells_production_target,flow,target,rounds/year,Output targets\n")
+    claims = with_claims(
+        claim_row("made-2024", "3000000"),
+        claim_row("plan-2024", "2000000", metric="shells_production_target"),
+        claim_row("plan-2024-again", "2000000", metric="shells_production_target", statement="plan"),
+        claim_row("plan-2024-relay", "2000000", metric="shells_production_target", statement="plan", source="beta-2024"),
+        claim_row("plan-2023", "1000000", metric="shells_production_target", start="2023-01-01", end="2023-12-31"),
+        claim_row("plan-2026", "5000000", metric="shells_production_target", start="2026-01-01", end="2026-12-31"))
+    components = [ammo.Component("RU", ("shells_produced",))]
+    supply = ammo.annual_supply(claims, [2023, 2024], components, carry_forward=False)
+    pairs = realisation(claims, supply, pd.Timestamp("2025-12-31"))
+    assert pairs[["id", "year", "rate"]].values.tolist() == [["plan-2024", 2024, 1.5], ["plan-2024-again", 2024, 1.5]]
+    assert list(forward_claims(claims, components, pd.Timestamp("2025-12-31"), 2024)["id"]) == ["plan-2026"]

@@ -57,6 +57,10 @@ class AmmunitionResult:
     targets: pd.DataFrame
     trends: dict[str, pd.DataFrame]
     n_draws: int  # Monte Carlo draws behind the ratio's bands and shares
+    forward: pd.DataFrame  # each component projected from last_year to horizon_year (`ammo.forward_supply`)
+    forward_ratio: pd.DataFrame  # the side ratio of the projected years, as `ratio`
+    realisation: pd.DataFrame  # past targets against what happened (`realisation`)
+    forward_claims: pd.DataFrame  # plans, targets and forecasts for the projected years (`forward_claims`)
     left_out: tuple[str, ...] = ()  # actors whose deliveries the scenario removes (a counterfactual)
 
 def latest_supply_year(claims: pd.DataFrame, as_of: pd.Timestamp, components=ammo.DEFAULT_COMPONENTS) -> int:
@@ -107,14 +111,51 @@ def ammunition_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str = 
     target_rows = {actor: claim(claims, claim_id, f"{actor.lower()}_target_claim", when)
                    for actor, claim_id in (("EU", eu_target_claim), ("US", us_target_claim)) if claim_id}
     targets = {actor: (float(row["canonical_value"]), int(row["period_end"].year)) for actor, row in target_rows.items()}
-    paths = ammo.scenario_paths(supply, last_year, horizon_year, {"russia": russia_growth, "west": west_growth}, targets)
+    stoppable = {c.actor for c in components if c.begins_with_claims}
+    forward = ammo.forward_supply(supply, last_year, horizon_year, {"russia": russia_growth, "west": west_growth},
+                                  targets, stoppable)
+    forward_ratio = ammo.side_ratio(forward[forward["year"] > last_year], n_draws=n_draws, seed=seed)
     target_table = pd.DataFrame([{"actor": a, "id": r["id"], "rounds_per_year": r["canonical_value"],
                                   "reached_by": int(r["period_end"].year), "source_id": r["source_id"]}
                                  for a, r in sorted(target_rows.items())],
                                 columns=["actor", "id", "rounds_per_year", "reached_by", "source_id"])
     trends = ammo.side_trends(totals, horizon_year)
-    return AmmunitionResult(when, last_year, horizon_year, supply, totals, ratio, claimed_ratio, fired, balance, paths,
-                            target_table, trends, n_draws, tuple(sorted(dropped)))
+    return AmmunitionResult(when, last_year, horizon_year, supply, totals, ratio, claimed_ratio, fired, balance,
+                            ammo.scenario_paths(forward, n_draws, seed), target_table, trends, n_draws, forward, forward_ratio,
+                            realisation(claims, supply, when), forward_claims(claims, components, when, last_year),
+                            tuple(sorted(dropped)))
+
+
+TARGET_METRICS = {"shells_produced": "shells_production_target", "shells_delivered": "shells_delivery_target"}
+
+
+def realisation(claims: pd.DataFrame, supply: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """How past targets turned out: each production or delivery target (one per statement, public
+    by `as_of`) for a component's year whose supply was estimated from claims (not carried, not
+    from bounds only, a whole year) on the matching metric, with that estimate as the outcome.
+    Columns: id, actor, year, target, outcome (rounds a year), rate = outcome / target, claim_ids."""
+    estimated = supply[(supply["status"] == "estimated") & (supply["basis"] == "claims") & (supply["active_from"] == "")]
+    outcomes = estimated.set_index(["actor", "year"])
+    targets, _ = one_per_statement(select(claims, metric=sorted(TARGET_METRICS.values()), as_of=as_of))
+    rows = []
+    for target in targets.sort_values(["actor", "period_end", "id"]).itertuples():
+        key = (target.actor, target.period_end.year)
+        if key in outcomes.index and TARGET_METRICS.get(outcomes.at[key, "metric"]) == target.metric:
+            outcome = outcomes.loc[key]
+            rows.append({"id": target.id, "actor": target.actor, "year": key[1], "target": target.canonical_value,
+                         "outcome": outcome["central"], "rate": outcome["central"] / target.canonical_value,
+                         "claim_ids": tuple(id_list((target.id,), outcome["central_ids"]))})
+    return pd.DataFrame(rows, columns=["id", "actor", "year", "target", "outcome", "rate", "claim_ids"])
+
+
+def forward_claims(claims: pd.DataFrame, components, as_of: pd.Timestamp, last_year: int) -> pd.DataFrame:
+    """The plans, targets and forecasts public by `as_of` for the components' actors and the years
+    after `last_year`: targets of their supply metrics, and their supply claims marked forecast."""
+    metrics = sorted({m for c in components for m in c.metrics} | set(TARGET_METRICS.values()))
+    found = select(claims, metric=metrics, actor=sorted({c.actor for c in components}), as_of=as_of)
+    ahead = found["period_end"].dt.year > last_year
+    return found[ahead & (found["metric"].isin(TARGET_METRICS.values()) | (found["forecast"] == "yes"))].sort_values(
+        ["period_end", "actor", "id"])
 
 def _ratio_sentence(row: pd.Series) -> str:
     lead, factor = ("Russia's side", row["central"]) if row["central"] >= 1 else ("The Western side", 1 / row["central"])
@@ -131,7 +172,10 @@ def ammunition_headline(result: AmmunitionResult, claims: pd.DataFrame) -> str:
               f"{narrative.chance(float(row['p_above_1']), result.n_draws)} that the Russian side had more")
     names = actor_names(claims)
     counterfactual = f", leaving out {' and '.join(names[a] for a in result.left_out)}'s deliveries" if result.left_out else ""
-    return f"{_ratio_sentence(row)}{counterfactual}; {likely}."
+    ahead = result.forward_ratio.set_index("year").loc[result.horizon_year]
+    return (f"{_ratio_sentence(row)}{counterfactual}; {likely}. In {result.horizon_year}, projected with ranges that widen "
+            f"each year: about {narrative.times(ahead['central'])} (90% of draws {narrative.times(ahead['q05'])} to "
+            f"{narrative.times(ahead['q95'])}).")
 
 
 def ammunition_bottom_line(result: AmmunitionResult, claims: pd.DataFrame, link=narrative.link) -> str:
@@ -171,7 +215,45 @@ def ammunition_bottom_line(result: AmmunitionResult, claims: pd.DataFrame, link=
             f"rounds ({narrative.span(russia['low'], russia['high'])}), Western side about "
             f"{link(narrative.count(west['central']), claims, id_list(west['claim_ids']))} "
             f"({narrative.span(west['low'], west['high'])}). {_centrals_note(russia, west, ratio)}"
-            f"{_claimed_ratio_note(result, claims, link)}{change} {compared}")
+            f"{_claimed_ratio_note(result, claims, link)}{change} {compared}\n\n{forward_words(result, claims, link)}")
+
+
+def _speaker(claimant: str) -> str:
+    """Who made a claim, in a few words: the claimant before any comma, parenthesis or " / "."""
+    return narrative.escape(claimant.split(",")[0].split("(")[0].split(" / ")[0].strip())
+
+
+def forward_words(result: AmmunitionResult, claims: pd.DataFrame, link=narrative.link) -> str:
+    """"Will it last?": the horizon year's sides and ratio along the scenario's path, with ranges
+    widened for the years no claim speaks for; the forward claims (listed, not counted) and how
+    past targets in the claims turned out."""
+    year, last = result.horizon_year, result.last_year
+    paths = {side: path.set_index("year").loc[year] for side, path in result.paths.items()}
+    ratio = result.forward_ratio.set_index("year").loc[year]
+    ids = id_list(result.totals.loc[result.totals["year"] == last, "claim_ids"])
+    widened = result.forward.loc[result.forward["year"] == year, "widened"].max() ** (1 / (year - last))
+    moves = any(path["central"].nunique() > 1 for path in result.paths.values())
+    how = "Along the scenario's growth and targets" if moves else f"Held at {last}'s levels"
+    text = (f"**Will it last?** {how}, with ranges that widen each year after {last} (x{widened:.2g} a year, "
+            f"the median yearly change of the estimates; deliveries may stop), in {year} the Russian side comes to about "
+            f"{link(narrative.count(paths['russia']['central']), claims, ids)} rounds against "
+            f"{narrative.count(paths['west']['central'])}: about {narrative.times(ratio['central'])} (90% of draws "
+            f"{narrative.times(ratio['q05'])} to {narrative.times(ratio['q95'])}); "
+            f"{narrative.it_is(float(ratio['p_above_1']), result.n_draws)} that Russia's side still out-supplies the West then.")
+    plain = {code: name.split(" (")[0] for code, name in actor_names(claims).items()}  # link() escapes its text
+    names = {code: narrative.escape(name) for code, name in plain.items()}  # data text in a sentence: escaped
+    if len(result.forward_claims):
+        listed = "; ".join(link(f"{plain.get(r.actor, r.actor)} {BOUND_WORDS.get(r.bound, '')}{narrative.stated(r.value)} "
+                                f"{r.unit.replace('/', ' a ')} ({r.period_end.year})", claims, [r.id])
+                           + f", {'a forecast' if r.forecast == 'yes' else 'a target'}, said by {_speaker(r.claimant)}"
+                           for r in result.forward_claims.itertuples())
+        text += f" Forward claims, listed but not counted in the path: {listed}."
+    if len(result.realisation):
+        rates = result.realisation.groupby("actor")["rate"].agg(["min", "max", "size"])
+        past = "; ".join(f"{names.get(a, a)} {narrative.span(r['min'], r['max'], narrative.share)} "
+                         f"({int(r['size'])} target{'s' if r['size'] > 1 else ''})" for a, r in rates.iterrows())
+        text += f" Past targets in these claims came true at: {past}."
+    return text
 
 
 def _component_caveat(row: pd.Series, name: str) -> str:
@@ -254,6 +336,7 @@ def ammunition_charts(result: AmmunitionResult, claims: pd.DataFrame) -> dict:
     fired = balance.loc[(year, "russia"), "central_fired"] if (year, "russia") in balance.index else np.nan
     supply_ids = id_list(result.totals["claim_ids"])
     path_r, path_w = result.paths["russia"].iloc[-1], result.paths["west"].iloc[-1]
+    ahead = result.forward_ratio.set_index("year").loc[result.horizon_year]
     return {
         "ammunition_supply_by_side": plotting.supply_by_side(
             result.totals, claims,
@@ -265,10 +348,11 @@ def ammunition_charts(result: AmmunitionResult, claims: pd.DataFrame) -> dict:
             result.balance, claims, id_list(supply_ids, result.fired["claim_ids"]),
             f"{_fire_words(result, claims, year, fired)} in {year}, against a supply of {narrative.count(russia)}"),
         "ammunition_projection": plotting.projection(
-            result.totals, result.paths, result.trends, claims,
+            result.totals, result.paths, claims,
             id_list(supply_ids, result.targets["id"]),
             f"By {result.horizon_year} the scenario puts Russia's side at {narrative.count(path_r['central'])} and the "
-            f"Western side at {narrative.count(path_w['central'])} rounds a year"),
+            f"Western side at {narrative.count(path_w['central'])} rounds a year: about {narrative.times(ahead['central'])} "
+            f"(90% of draws {narrative.times(ahead['q05'])} to {narrative.times(ahead['q95'])})"),
     }
 
 INDEPENDENT_CLAIMS = 2  # a figure of rounds fired is stated as fact only when this many claimants support it

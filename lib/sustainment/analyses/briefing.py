@@ -48,6 +48,7 @@ def headline_numbers(claims: pd.DataFrame, ammunition_result: AmmunitionResult,
     year = ammunition_result.last_year
     totals = ammunition_result.totals.set_index(["year", "side"])
     ratio = ammunition_result.ratio.set_index("year").loc[year]
+    ahead = ammunition_result.forward_ratio.set_index("year").loc[ammunition_result.horizon_year]
     r = recruitment_result
     end = r.monte_carlo.iloc[-1]
     rows = [
@@ -55,6 +56,10 @@ def headline_numbers(claims: pd.DataFrame, ammunition_result: AmmunitionResult,
            [totals.loc[(year, side), "claim_ids"]]) for side, label in (("russia", "Russian-side"), ("west", "Western-side"))),
         (f"Supply ratio Russia : West, {year} (central figures; 90% of draws)",  # the central can sit just outside the band
          Range(min(ratio["q05"], ratio["central"]), ratio["central"], max(ratio["q95"], ratio["central"])), "ratio",
+         list(ammunition_result.totals.loc[ammunition_result.totals["year"] == year, "claim_ids"])),
+        (f"Supply ratio Russia : West, {ammunition_result.horizon_year} (projected, ranges widening each year; "
+         "central figures; 90% of draws)", Range(min(ahead["q05"], ahead["central"]), ahead["central"],
+                                                  max(ahead["q95"], ahead["central"])), "ratio",
          list(ammunition_result.totals.loc[ammunition_result.totals["year"] == year, "claim_ids"])),
         ("Russian contract recruits a month, first modelled month", r.inputs.recruits, "persons/month", r.recruit_ids),
         ("Yearly change of Russian recruitment over the horizon", r.recruit_growth, "share",

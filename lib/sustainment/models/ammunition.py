@@ -133,12 +133,17 @@ def _carry_forward(supply: pd.DataFrame, stoppable: set[str]) -> pd.DataFrame:
             elif last is not None:
                 widened = factor ** (carried.at[index, "year"] - carried.at[last, "year"])
                 carried.loc[index, values] = carried.loc[last, values]
-                carried.at[index, "low"] = 0.0 if actor in stoppable else carried.at[last, "low"] / widened
-                carried.at[index, "high"] = carried.at[last, "high"] * widened
+                carried.loc[index, ["low", "high"]] = _widen(carried.at[last, "low"], carried.at[last, "high"], widened,
+                                                             actor in stoppable)
                 carried.at[index, "widened"] = widened
                 carried.at[index, "status"] = f"carried from {carried.at[last, 'year']}" + (
                     ", may have stopped" if actor in stoppable else "")
     return carried
+
+
+def _widen(low: float, high: float, widened: float, may_stop: bool) -> tuple[float, float]:
+    """A range `widened` times further out at each end; down to zero when the flow may stop."""
+    return (0.0 if may_stop else low / widened), high * widened
 
 
 def _present(supply: pd.DataFrame) -> pd.Series:
@@ -307,15 +312,18 @@ def side_trends(totals: pd.DataFrame, horizon_year: int, alphas=(0.2, 0.05)) -> 
     return trends
 
 
-def scenario_paths(supply: pd.DataFrame, base_year: int, horizon_year: int, growth: dict[str, float],
-                   targets: dict[str, tuple[float, int]]) -> dict[str, pd.DataFrame]:
-    """Each side's projected supply: every component present in `base_year` follows its
-    target (actor -> (rounds/year, year reached)) when it has one, else its side's `growth`;
-    components are summed per side. Returns side -> frame(year, low, central, high)."""
+def forward_supply(supply: pd.DataFrame, base_year: int, horizon_year: int, growth: dict[str, float],
+                   targets: dict[str, tuple[float, int]], stoppable=frozenset()) -> pd.DataFrame:
+    """Each component present in `base_year`, year by year to `horizon_year` (base year included):
+    its central figure follows its target (actor -> (rounds/year, year reached)) when it has one,
+    else its side's `growth`; its range follows the same path and widens with the years since
+    `base_year` as a carried figure's does (`_carry_forward`): no claim speaks for those years.
+    Rows as `annual_supply`'s, status 'projected from YYYY'."""
     base = supply[(supply["year"] == base_year) & _present(supply)]
     if base.empty:
         raise ValueError(f"base_year: no supply estimate in {base_year}")
-    paths: dict[str, pd.DataFrame] = {}
+    factor = yearly_change(supply)
+    rows = []
     for row in base.itertuples():
         level = Range(row.low, row.central, row.high)
         if row.actor in targets:
@@ -323,7 +331,27 @@ def scenario_paths(supply: pd.DataFrame, base_year: int, horizon_year: int, grow
             path = project(base_year, level, horizon_year, target=value, target_year=max(year, base_year + 1))
         else:
             path = project(base_year, level, horizon_year, growth=growth.get(row.side, 0.0))
-        paths[row.side] = path if row.side not in paths else paths[row.side].assign(
-            low=paths[row.side]["low"] + path["low"], central=paths[row.side]["central"] + path["central"],
-            high=paths[row.side]["high"] + path["high"])
-    return paths
+        for step in path.itertuples():
+            widened = factor ** (step.year - base_year)
+            low, high = _widen(step.low, step.high, widened, row.actor in stoppable and step.year > base_year)
+            rows.append({**row._asdict(), "year": int(step.year), "low": low, "central": step.central, "high": high,
+                         "widened": widened, "status": row.status if step.year == base_year else
+                         f"projected from {base_year}" + (", may stop" if row.actor in stoppable else "")})
+    return pd.DataFrame(rows).drop(columns="Index")[SUPPLY_COLUMNS].reset_index(drop=True)
+
+
+def scenario_paths(forward: pd.DataFrame, n_draws: int, seed: int) -> dict[str, pd.DataFrame]:
+    """Each side's projected supply from its components in `forward_supply`: side ->
+    frame(year, low, central, high), the central figures summed, low and high the 5% and 95%
+    quantiles of the summed draws, widened to hold the central (components drawn independently,
+    as `side_ratio` draws them; summing the ends would put every component at its extreme in the
+    same year)."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for (side, year), parts in forward.groupby(["side", "year"], sort=True):
+        low, high = np.quantile(component_draws(parts, n_draws, rng).sum(axis=0), [0.05, 0.95])
+        central = parts["central"].sum()  # skewed ranges can put it just outside the draws' band: the band holds it
+        rows.append({"side": side, "year": int(year), "low": min(low, central), "central": central,
+                     "high": max(high, central)})
+    sums = pd.DataFrame(rows)
+    return {side: rows.drop(columns="side").reset_index(drop=True) for side, rows in sums.groupby("side", sort=True)}

@@ -342,27 +342,22 @@ def supply_vs_fire(table: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: 
     return chart
 
 
-def projection(history: pd.DataFrame, paths: dict[str, pd.DataFrame], trends: dict[str, pd.DataFrame], claims: pd.DataFrame,
-               claim_ids, title: str) -> Chart:
-    """Observed side totals, the scenario's projected paths (with range) and each side's
-    log-linear trend (dotted; its prediction intervals are too wide to draw usefully from a few
-    points). The view is cut at 1.15 x the highest estimate or scenario value: a trend beyond it
-    runs off the top, which says how far it is from the claims."""
-    chart, axes = new_chart(title, "Artillery rounds per year; solid = estimates from claims, dashed = scenario "
-                             "(shaded = range), dotted = log-linear trend of the estimates", claims, claim_ids)
+def projection(history: pd.DataFrame, paths: dict[str, pd.DataFrame], claims: pd.DataFrame, claim_ids, title: str) -> Chart:
+    """Observed side totals and the scenario's projected paths, each with its range (the path's
+    shaded band widens each year no claim speaks for)."""
+    chart, axes = new_chart(title, "Artillery rounds per year; solid = estimates from claims (bars = range), dashed = "
+                             "scenario (shaded = 90% of draws, widening each year after the last estimate)", claims, claim_ids)
     for side, path in sorted(paths.items()):
         observed = history[history["side"] == side]
         colour = SIDE_COLOURS[side]
-        axes.plot(observed["year"], observed["central"], color=colour, marker="o", label=f"{SIDE_WORDS[side]}: estimated")
+        axes.errorbar(observed["year"], observed["central"], yerr=[observed["central"] - observed["low"],
+                                                                   observed["high"] - observed["central"]],
+                      color=colour, marker="o", capsize=3, label=f"{SIDE_WORDS[side]}: estimated")
         axes.plot(path["year"], path["central"], color=colour, ls="--", label=f"{SIDE_WORDS[side]}: scenario")
-        axes.fill_between(path["year"], path["low"], path["high"], color=colour, alpha=0.12, lw=0)
-    top = 1.15 * max(history["high"].max(), *(p["high"].max() for p in paths.values()))
-    for side, trend in sorted(trends.items()):
-        colour = SIDE_COLOURS[side]
-        axes.plot(trend["year"], trend["mean"], color=colour, ls=":", lw=1.5, label=f"{SIDE_WORDS[side]}: trend")
-    axes.set_ylim(0, top)
+        axes.fill_between(path["year"], path["low"], path["high"], color=colour, alpha=0.15, lw=0)
     years = sorted(set(history["year"]) | {y for p in paths.values() for y in p["year"]})
     axes.set_xticks(years, [str(y) for y in years])
+    axes.set_ylim(bottom=0)
     count_axis(axes.yaxis)
     legend(axes)
     return chart
