@@ -82,7 +82,7 @@ def test_recruitment_inputs_trace_to_claims(claims):
 def test_headline_numbers_name_their_claims(claims):
     table = analyses.headline_numbers(claims, analyses.ammunition_analysis(claims, n_draws=200, seed=1),
                                       analyses.recruitment_analysis(claims, n_draws=200, seed=1))
-    assert len(table) == 15 and (table["low"] <= table["central"]).all() and (table["central"] <= table["high"]).all()
+    assert len(table) == 16 and (table["low"] <= table["central"]).all() and (table["central"] <= table["high"]).all()
     assert table["claim_ids"].str.len().gt(0).all() and table["source_ids"].str.len().gt(0).all()
 
 
@@ -232,11 +232,13 @@ def test_the_bottom_line_names_the_latest_claimed_ratio_and_why_it_differs():
                             "id": ["old", "new"], "bound": ["point", "up_to"],
                             "said": pd.to_datetime(["2025-04-04", "2025-11-06"])})
     ratio = pd.DataFrame({"year": [2025], "q05": [1.6], "q95": [2.3], "no_range": [False]})
-    result = SimpleNamespace(claimed_ratio=claimed, ratio=ratio, last_year=2025)
+    none = pd.DataFrame({"year": []})  # no production comparison: the note says only what the claim compares
+    result = SimpleNamespace(claimed_ratio=claimed, ratio=ratio, last_year=2025, production_ratio=none)
     note = _claimed_ratio_note(result, claims, link=lambda text, *_: text)
     assert note.startswith("The most recent claimed ratio, Mark Rutte on 6 Nov 2025, is at most 1.0x: outside this "
                            "estimate's 90% band. It compares Russian production against the output of all NATO allies")
-    within = SimpleNamespace(claimed_ratio=claimed.iloc[:1], ratio=ratio.assign(q95=[4.5]), last_year=2025)
+    within = SimpleNamespace(claimed_ratio=claimed.iloc[:1], ratio=ratio.assign(q95=[4.5]), last_year=2025,
+                             production_ratio=none)
     assert "is 4.0x: within this estimate's 90% band" in _claimed_ratio_note(within, claims, link=lambda text, *_: text)
 
 
@@ -335,3 +337,13 @@ def test_past_targets_are_set_against_what_the_claims_say_happened(data_dir, wit
     pairs = realisation(claims, supply, pd.Timestamp("2025-12-31"))
     assert pairs[["id", "year", "rate"]].values.tolist() == [["plan-2024", 2024, 1.5], ["plan-2024-again", 2024, 1.5]]
     assert list(forward_claims(claims, components, pd.Timestamp("2025-12-31"), 2024)["id"]) == ["plan-2026"]
+
+
+def test_the_production_comparison_leaves_deliveries_out(claims):
+    result = analyses.ammunition_analysis(claims, n_draws=200, seed=1)
+    year = result.last_year
+    made = result.supply[(result.supply["year"] == year) & result.supply["actor"].isin(["RU", "EU", "US"])]
+    central = made.loc[made["side"] == "russia", "central"].sum() / made.loc[made["side"] == "west", "central"].sum()
+    assert result.production_ratio.set_index("year").at[year, "central"] == pytest.approx(central)
+    assert "Production alone (Russia against European Union and United States output" in analyses.ammunition_bottom_line(
+        result, claims, link=analyses.plain)

@@ -60,6 +60,7 @@ class AmmunitionResult:
     forward: pd.DataFrame  # each component projected from last_year to horizon_year (`ammo.forward_supply`)
     forward_ratio: pd.DataFrame  # the side ratio of the projected years, as `ratio`
     realisation: pd.DataFrame  # past targets against what happened (`realisation`)
+    production_ratio: pd.DataFrame  # the side ratio of the producing components alone (deliveries left out), as `ratio`
     forward_claims: pd.DataFrame  # plans, targets and forecasts for the projected years (`forward_claims`)
     left_out: tuple[str, ...] = ()  # actors whose deliveries the scenario removes (a counterfactual)
 
@@ -122,11 +123,19 @@ def ammunition_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str = 
     trends = ammo.side_trends(totals, horizon_year)
     return AmmunitionResult(when, last_year, horizon_year, supply, totals, ratio, claimed_ratio, fired, balance,
                             ammo.scenario_paths(forward, n_draws, seed), target_table, trends, n_draws, forward, forward_ratio,
-                            realisation(claims, supply, when), forward_claims(claims, components, when, last_year),
+                            realisation(claims, supply, when),
+                            ammo.side_ratio(supply[supply["actor"].isin(producers(components))], n_draws=n_draws, seed=seed),
+                            forward_claims(claims, components, when, last_year),
                             tuple(sorted(dropped)))
 
 
 TARGET_METRICS = {"shells_produced": "shells_production_target", "shells_delivered": "shells_delivery_target"}
+
+
+def producers(components) -> list[str]:
+    """The actors of the components that make rounds (measured by output or capacity, not deliveries):
+    the production comparison counts them alone."""
+    return [c.actor for c in components if "shells_delivered" not in c.metrics]
 
 
 def realisation(claims: pd.DataFrame, supply: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
@@ -304,7 +313,23 @@ def _claimed_ratio_note(result: AmmunitionResult, claims: pd.DataFrame, link=nar
             f"{latest['said']:%b %Y}, is {claimed}: "
             f"{'within' if inside else 'outside'} this estimate's 90% band. It compares {COMPARED[latest['metric']]}; "
             f"this estimate compares what each side had to fire (production plus imports against output and deliveries "
-            f"for Ukraine), so the two answer different questions. ")
+            f"for Ukraine), so the two answer different questions. {_production_note(result, claims, latest)}")
+
+
+def _production_note(result: AmmunitionResult, claims: pd.DataFrame, latest: pd.Series) -> str:
+    """The like-for-like figure beside a claimed production ratio: the producing components alone."""
+    rows = result.production_ratio.set_index("year")
+    if result.last_year not in rows.index:
+        return ""
+    ratio = rows.loc[result.last_year]
+    names = {code: narrative.escape(name.split(" (")[0]) for code, name in actor_names(claims).items()}
+    counted = result.supply[(result.supply["year"] == result.last_year)
+                            & result.supply["actor"].isin(producers(ammo.DEFAULT_COMPONENTS))]
+    sides = {side: " and ".join(names[a] for a in rows_["actor"]) for side, rows_ in counted.groupby("side")}
+    inside = ratio["q05"] <= latest["value"] <= ratio["q95"]
+    return (f"Production alone ({sides.get('russia', '')} against {sides.get('west', '')} output; other allies have no "
+            f"claim here) is about {narrative.times(ratio['central'])} (90% of draws {narrative.times(ratio['q05'])} to "
+            f"{narrative.times(ratio['q95'])}): the claimed ratio is {'within' if inside else 'outside'} that band too. ")
 
 
 def _centrals_note(russia: pd.Series, west: pd.Series, ratio: pd.Series) -> str:

@@ -14,12 +14,14 @@ from sustainment.analyses.ammunition import (
     AmmunitionResult,
     ammunition_analysis,
     ammunition_charts,
+    producers,
 )
 from sustainment.analyses.common import UNIT_WORDS, linked
 from sustainment.analyses.recruitment import RecruitmentResult, recruitment_analysis
 from sustainment.analyses.recruitment_report import recruitment_charts
 from sustainment.analyses.registry import PIPELINES
 from sustainment.claims import id_list, join_ids, split_ids
+from sustainment.models.ammunition import DEFAULT_COMPONENTS
 from sustainment.models.uncertainty import Range
 from sustainment.presentation import narrative
 
@@ -49,6 +51,7 @@ def headline_numbers(claims: pd.DataFrame, ammunition_result: AmmunitionResult,
     totals = ammunition_result.totals.set_index(["year", "side"])
     ratio = ammunition_result.ratio.set_index("year").loc[year]
     ahead = ammunition_result.forward_ratio.set_index("year").loc[ammunition_result.horizon_year]
+    made = ammunition_result.production_ratio.set_index("year").loc[year]
     r = recruitment_result
     end = r.monte_carlo.iloc[-1]
     rows = [
@@ -57,6 +60,10 @@ def headline_numbers(claims: pd.DataFrame, ammunition_result: AmmunitionResult,
         (f"Supply ratio Russia : West, {year} (central figures; 90% of draws)",  # the central can sit just outside the band
          Range(min(ratio["q05"], ratio["central"]), ratio["central"], max(ratio["q95"], ratio["central"])), "ratio",
          list(ammunition_result.totals.loc[ammunition_result.totals["year"] == year, "claim_ids"])),
+        (f"Production ratio, Russia : EU and US output, {year} (central figures; 90% of draws)",
+         Range(min(made["q05"], made["central"]), made["central"], max(made["q95"], made["central"])), "ratio",
+         list(ammunition_result.supply.loc[(ammunition_result.supply["year"] == year) & ammunition_result.supply["actor"]
+                                           .isin(producers(DEFAULT_COMPONENTS)), "claim_ids"])),
         (f"Supply ratio Russia : West, {ammunition_result.horizon_year} (projected, ranges widening each year; "
          "central figures; 90% of draws)", Range(min(ahead["q05"], ahead["central"]), ahead["central"],
                                                   max(ahead["q95"], ahead["central"])), "ratio",
