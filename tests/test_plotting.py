@@ -12,11 +12,13 @@ from sustainment.presentation import plotting
 
 SCRIPT = """
 import sys
+import pandas as pd
 from sustainment.presentation import plotting
 from sustainment.claims import load
 claims = load(sys.argv[2])
 chart, axes = plotting.new_chart("A finding", "what, in which unit", claims, ["ru-b", "ru-a"])
 axes.plot([1, 2, 3], [3, 1, 2], color=plotting.SIDE_COLOURS["russia"])
+chart.values = plotting.plotted(line=pd.DataFrame({"x": [1, 2, 3], "y": [3.0, 1.0, 2.0 / 3]}))
 plotting.save(chart, "chart", sys.argv[1])
 """
 
@@ -34,11 +36,29 @@ def test_footer_is_generated_from_the_claims_sources(data_dir, tmp_path):
     assert "Alpha News (2025)" in (tmp_path / "chart.svg").read_text()
 
 
+def test_a_chart_writes_its_plotted_values_beside_it_and_links_them(data_dir, tmp_path):
+    import pandas as pd
+
+    claims = load(data_dir)
+    chart, axes = plotting.new_chart("Title", "Subtitle", claims, ["ru-a"])
+    axes.plot([2024, 2025], [3e6, 1 / 3])
+    months = pd.DataFrame({"central": [3_141_592.65, 1 / 3]}, index=pd.period_range("2025-01", periods=2, freq="M"))
+    chart.values = plotting.plotted(by_year=pd.DataFrame({"year": [2024, 2025], "ids": [("ru-a", "ru-b"), ()]}),
+                                    by_month=months)
+    assert 'plotted values' not in plotting.show(chart, claims), "not saved yet: nothing to link"
+    written = plotting.save(chart, "chart", tmp_path)
+    assert tmp_path / "chart.csv" in written
+    assert (tmp_path / "chart.csv").read_text().splitlines() == [
+        "series,year,ids,date,central", "by_year,2024,ru-a;ru-b,,", "by_year,2025,,,",
+        "by_month,,,2025-01-01,3141590", "by_month,,,2025-02-01,0.333333"]
+    assert '<a href="figures/chart.csv">the plotted values (CSV)</a>' in plotting.show(chart, claims)
+
+
 def test_two_processes_write_identical_files(data_dir, tmp_path):
     for run in ("one", "two"):
         subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path / run), str(data_dir)], check=True,
                        env={"PYTHONHASHSEED": "1" if run == "one" else "2", "PATH": ""})
-    for suffix in ("png", "svg", "pdf", "json"):
+    for suffix in ("png", "svg", "pdf", "json", "csv"):
         one, two = ((tmp_path / run / f"chart.{suffix}").read_bytes() for run in ("one", "two"))
         assert hashlib.sha256(one).digest() == hashlib.sha256(two).digest(), suffix
 
@@ -61,6 +81,7 @@ def test_no_legend_covers_data_in_any_chart():
               **analyses.recruitment_charts(analyses.recruitment_analysis(claims, n_draws=200, seed=1), claims),
               **analyses.audit_charts(claims, claims)}
     for name, chart in charts.items():
+        assert chart.values is not None and len(chart.values), f"{name}: no plotted values for its CSV"
         figure = chart.figure
         figure.canvas.draw()
         renderer = figure.canvas.get_renderer()
@@ -98,3 +119,11 @@ def test_a_chart_drawn_again_is_not_exported_again_and_reads_the_same(data_dir, 
     monkeypatch.setattr(plotting, "EXPORTS_KEPT", 2)
     plotting.save(draw([1, 1, 1]), "more", tmp_path / "more")
     assert len(plotting._EXPORTS) == 2, "the process keeps the latest few"
+
+
+def test_plotted_values_take_empty_frames():
+    import pandas as pd
+
+    empty = pd.DataFrame({"date": pd.to_datetime([]), "value": pd.Series([], dtype=float)})
+    table = plotting.plotted(points=empty, line=pd.DataFrame({"value": [1.0]}))
+    assert table["series"].tolist() == ["line"] and list(table.columns) == ["series", "date", "value"]

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from sustainment import layout
-from sustainment.claims import id_list, source_line
+from sustainment.claims import id_list, join_ids, source_line
 from sustainment.files import write_atomic
 from sustainment.presentation import narrative
 from sustainment.presentation.narrative import SIDE_WORDS
@@ -76,10 +76,43 @@ class Chart:
     claim_ids: list[str]
     note: str
     texts: list = field(default_factory=list)  # title, subtitle and footer as drawn: a slide hides them
+    values: pd.DataFrame | None = None  # what is plotted, one row per point or bar (`plotted`): the chart's CSV
+    name: str = ""  # the file name `save` gave it ("" until saved), so that `show` can link its CSV
 
     def sidecar(self) -> dict:
         return {"title": self.title, "subtitle": self.subtitle, "source_line": self.source_line,
                 "source_ids": self.source_ids, "claim_ids": self.claim_ids, "note": self.note}
+
+
+def plotted(**series: pd.DataFrame) -> pd.DataFrame:
+    """The values a chart draws as one table: each named frame's rows under a `series` column (a
+    time index becomes a `date` column, tuples of claim ids are joined)."""
+    parts = []
+    for name, frame in series.items():
+        frame = frame.copy()
+        if isinstance(frame.index, pd.PeriodIndex | pd.DatetimeIndex):
+            index = frame.index.to_timestamp() if isinstance(frame.index, pd.PeriodIndex) else frame.index
+            frame = frame.set_index(pd.DatetimeIndex(index, name="date")).reset_index()
+        else:
+            frame = frame.reset_index(drop=True)
+        for column in frame.columns:
+            if frame[column].dtype == object and any(isinstance(value, tuple) for value in frame[column]):
+                frame[column] = frame[column].map(lambda ids: join_ids(ids) if isinstance(ids, tuple) else ids)
+        parts.append(frame.assign(series=name))
+    table = pd.concat(parts, ignore_index=True)
+    return table[["series", *(c for c in table.columns if c != "series")]]
+
+
+def values_csv(chart: Chart) -> bytes:
+    """The chart's plotted values as CSV bytes, the same for the same drawing (numbers to six
+    significant figures, written out in full; dates as days)."""
+    table = chart.values.copy()
+    for column in table.columns:
+        if pd.api.types.is_datetime64_any_dtype(table[column]):
+            table[column] = table[column].dt.strftime("%Y-%m-%d")
+        elif pd.api.types.is_float_dtype(table[column]):
+            table[column] = table[column].map(lambda value: "" if value != value else f"{float(f'{value:.6g}'):.15g}")
+    return table.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 def new_chart(title: str, subtitle: str, claims: pd.DataFrame, claim_ids, note: str = "") -> tuple[Chart, plt.Axes]:
@@ -194,8 +227,9 @@ def _exports(chart: Chart) -> dict[str, bytes]:
 
 def save(chart: Chart, name: str, directory: str | Path | None) -> list[Path]:
     """Write `name`.png/.svg/.pdf, `name`.slide.png (no title or footer: the deck adds them as
-    text), `name`.thumb.png (for the index page) and `name`.json (the chart's text and sources)
-    into `directory`, each through a temporary file; nothing when `directory` is empty."""
+    text), `name`.thumb.png (for the index page), `name`.json (the chart's text and sources) and
+    `name`.csv (its plotted values) into `directory`, each through a temporary file; nothing when
+    `directory` is empty."""
     if not directory:
         return []
     folder = Path(directory)
@@ -204,6 +238,10 @@ def save(chart: Chart, name: str, directory: str | Path | None) -> list[Path]:
     for suffix, data in _exports(chart).items():
         write_atomic(folder / f"{name}.{suffix}", data)
         written.append(folder / f"{name}.{suffix}")
+    chart.name = name
+    if chart.values is not None:
+        write_atomic(folder / f"{name}.csv", values_csv(chart))
+        written.append(folder / f"{name}.csv")
     sidecar = folder / f"{name}.json"
     write_atomic(sidecar, json.dumps({"name": name, **chart.sidecar()}, indent=1, sort_keys=True) + "\n")
     written.append(sidecar)
@@ -233,10 +271,12 @@ def show(chart: Chart, claims: pd.DataFrame) -> str:
     picture = base64.b64encode(slide_png(chart, HTML_DPI)).decode()
     behind = narrative.link(f"the {len(chart.claim_ids)} claims behind this chart", claims, chart.claim_ids)
     note = f'<p class="note">{html.escape(chart.note)}</p>' if chart.note else ""
+    values = (f' · <a href="{html.escape(layout.FIGURES)}/{html.escape(chart.name)}.csv">the plotted values (CSV)</a>'
+              if chart.name and chart.values is not None else "")
     return (f'<figure class="chart"><p class="chart-title">{html.escape(chart.title)}</p>'
             f'<p class="chart-subtitle">{html.escape(chart.subtitle)}</p>'
             f'<img src="data:image/png;base64,{picture}" alt="{html.escape(alt_text(chart))}">'
-            f'<figcaption>{note}Sources: {sources or "none"} · {behind}</figcaption></figure>')
+            f'<figcaption>{note}Sources: {sources or "none"} · {behind}{values}</figcaption></figure>')
 
 
 def _ids(*frames: pd.DataFrame) -> list[str]:
@@ -265,6 +305,8 @@ def supply_by_side(totals: pd.DataFrame, claims: pd.DataFrame, title: str) -> Ch
     axes.set_xticks(np.arange(len(years)), [str(y) for y in years])
     count_axis(axes.yaxis)
     legend(axes)
+    chart.values = plotted(supply=totals[[c for c in ("year", "side", "low", "central", "high", "uncertain", "claim_ids")
+                                          if c in totals]])
     return chart
 
 
@@ -320,6 +362,10 @@ def ratio_band(ratio: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: str,
     axes.set_ylim(0, None)
     axes.set_ylabel("ratio (x)")
     legend(axes)
+    series = {"ratio": ratio[["year", "central", "q05", "q25", "q75", "q95", "no_range", "missing"]]}
+    if claimed is not None and len(claimed):
+        series["claimed"] = claimed[["year", "value", "bound", "who", "said", "id"]]
+    chart.values = plotted(**series)
     return chart
 
 
@@ -339,6 +385,7 @@ def supply_vs_fire(table: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: 
     axes.set_xticks(np.arange(len(years)), [str(y) for y in years])
     count_axis(axes.yaxis)
     legend(axes)
+    chart.values = plotted(balance=table[["year", "side", "central_supply", "low_fired", "central_fired", "high_fired"]])
     return chart
 
 
@@ -360,6 +407,9 @@ def projection(history: pd.DataFrame, paths: dict[str, pd.DataFrame], claims: pd
     axes.set_ylim(bottom=0)
     count_axis(axes.yaxis)
     legend(axes)
+    chart.values = plotted(estimated=history[["year", "side", "low", "central", "high"]],
+                           scenario=pd.concat([path.assign(side=side) for side, path in sorted(paths.items())],
+                                              ignore_index=True))
     return chart
 
 
@@ -381,6 +431,8 @@ def claims_over_time(claims: pd.DataFrame, selection: pd.DataFrame, title: str, 
         axes.scatter([], [], color=value, marker="o", label=metric.replace("_", " "))
     count_axis(axes.yaxis)
     legend(axes, title="colour = metric,\nmarker = claimant", title_fontsize=8)
+    chart.values = plotted(claims=selection[["id", "metric", "claimant", "period_end", "canonical_value", "canonical_low",
+                                             "canonical_high", "canonical_unit"]].sort_values(["period_end", "id"]))
     return chart
 
 
@@ -416,6 +468,11 @@ def losses_vs_recruits(losses: pd.DataFrame, observed: pd.DataFrame, recruits: p
     axes.set_ylim(0, None)
     count_axis(axes.yaxis)
     legend(axes)
+    points = ["id", "metric", "period_start", "period_end", "canonical_value"]
+    chart.values = plotted(model_losses=observed[["observed", "mean"]], model_killed=killed.rename("central").to_frame(),
+                           model_recruitment=recruitment[["low", "central", "high"]],
+                           recruits_needed=required[["low", "high"]], loss_claims=losses[points],
+                           recruit_claims=recruits[points])
     return chart
 
 
@@ -444,6 +501,11 @@ def cumulative_killed(model: pd.DataFrame, check: pd.DataFrame, claims: pd.DataF
     axes.set_ylim(0, None)
     count_axis(axes.yaxis)
     legend(axes)
+    series = {"model": model[["low", "central", "high"]],
+              "claims": check[["id", "what", "date", "claimed", "claimed_low", "claimed_high", "bound"]]}
+    if rate_line is not None:
+        series["stated_rate"] = rate_line.rename("central").to_frame()
+    chart.values = plotted(**series)
     return chart
 
 
@@ -469,6 +531,7 @@ def signing_bonuses(bonuses: pd.DataFrame, claims: pd.DataFrame, title: str) -> 
     axes.set_ylim(0, None)
     count_axis(axes.yaxis)
     legend(axes)
+    chart.values = plotted(bonuses=bonuses[["id", "metric", "label", "period_end", "canonical_value"]])
     return chart
 
 
@@ -484,6 +547,7 @@ def fan_chart(result: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: str)
     axes.axhline(0, color=NEUTRAL, lw=0.8, ls="--")
     count_axis(axes.yaxis)
     legend(axes)
+    chart.values = plotted(change=result[[f"cumulative_{q}" for q in ("q05", "q25", "q50", "q75", "q95")]])
     return chart
 
 
@@ -503,6 +567,7 @@ def tornado_chart(table: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: s
     axes.set_yticks(y, [name.replace("_", " ") for name in rows["input"]])
     count_axis(axes.xaxis)
     legend(axes)
+    chart.values = plotted(inputs=table[["input", "baseline", "outcome_at_low", "outcome_at_high"]])
     return chart
 
 
@@ -521,6 +586,7 @@ def decline_probability(result: pd.DataFrame, claims: pd.DataFrame, claim_ids, t
     axes.set_ylim(-0.02, 1.02)
     axes.yaxis.set_major_formatter(_percent)
     legend(axes)
+    chart.values = plotted(shares=result[["p_net_negative", "p_cumulative_negative"]])
     return chart
 
 
@@ -580,4 +646,4 @@ def sweep_map(sweep, claims: pd.DataFrame, title: str, crossing: float | None) -
         bar.ax.tick_params(labelsize=8)
         bar.set_label("chance", fontsize=8)
         bar.ax.grid(False)
-    return chart
+    return chart  # its values are the sweep's own table (sweep.csv beside the map)

@@ -40,7 +40,9 @@ def _charts(reports: Path, entry: dict, folder: str) -> list[dict]:
             sidecar = json.loads((reports / layout.figure(folder, name)).read_text(encoding="utf-8"))
             stem = layout.figure(folder, sidecar["name"])
             thumb = f"{stem}.thumb.png" if f"{sidecar['name']}.thumb.png" in files else f"{stem}.png"
-            charts.append({**sidecar, "png": f"{stem}.png", "thumb": thumb, "svg": f"{stem}.svg", "pdf": f"{stem}.pdf"})
+            values = f"{stem}.csv" if f"{sidecar['name']}.csv" in files else ""
+            charts.append({**sidecar, "png": f"{stem}.png", "thumb": thumb, "svg": f"{stem}.svg", "pdf": f"{stem}.pdf",
+                           "csv": values})
     return charts
 
 
