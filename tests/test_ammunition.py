@@ -145,3 +145,14 @@ def test_a_carried_figure_widens_with_its_age_and_deliveries_may_stop(with_claim
     assert row.loc[(2025, "EU"), "status"] == "carried from 2023, may have stopped"
     totals = ammunition.side_totals(supply).set_index(["year", "side"])
     assert totals.loc[(2025, "russia"), "uncertain"] == pytest.approx(2e6) and totals.loc[(2024, "russia"), "uncertain"] == 0
+
+
+def test_deliveries_stopped_count_only_the_days_before_the_stop():
+    supply = supply_rows([[2025, "russia", "NK", "m", 1e6, 2e6, 3e6, "estimated"]])
+    stop = pd.Timestamp("2026-09-01")
+    forward = ammunition.forward_supply(supply, 2025, 2027, growth={}, targets={}, stoppable={"NK"}, stops={"NK": stop})
+    row = forward.set_index("year")
+    assert row.at[2025, "central"] == 2e6  # the observed year stays
+    assert row.at[2026, "central"] == pytest.approx(2e6 * 243 / 365)  # January to August
+    assert row.loc[2027, ["low", "central", "high"]].tolist() == [0, 0, 0]
+    assert row.at[2027, "status"] == "projected from 2025, stopped from 2026-09-01"

@@ -213,3 +213,16 @@ def test_spreading_the_cells_over_workers_changes_nothing():
     pd.testing.assert_frame_equal(sweeps.scenario_sweep(project, "ammunition", "baseline", amm, 300, 2, executor="pool",
                                                         workers=2).table,
                                   sweeps.scenario_sweep(project, "ammunition", "baseline", amm, 300, 2).table, check_exact=True)
+
+
+def test_the_ammunition_sweep_at_the_scenario_reads_as_the_report():
+    from sustainment.analyses.ammunition import ammunition_analysis
+
+    claims = load()
+    parameters = scenario_parameters("ammunition_production", "baseline")
+    found = sensitivity.ammunition_sweep(claims, parameters, {"west_growth": np.array([0.0, 0.2])}, 20_000, seed=5)
+    report = ammunition_analysis(claims, n_draws=20_000, seed=5).forward_ratio.set_index("year").iloc[-1]
+    here = found.table.set_index("west_growth").loc[0.0]
+    assert here["ratio_q50"] == pytest.approx(report["q50"], rel=0.03)  # the same components, other draws
+    assert here["p_above_1"] == pytest.approx(report["p_above_1"], abs=0.02)
+    assert found.table.set_index("west_growth").loc[0.2, "ratio_q50"] < here["ratio_q50"]

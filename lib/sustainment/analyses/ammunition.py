@@ -3,7 +3,7 @@ bottom line, charts and tables."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -39,6 +39,7 @@ eu_target_claim: str = ""  # an EU output target reached by its date (claim of s
 us_target_claim: str = ""  # a US output target reached by its date (claim of shells_production_target; empty: growth only)
 include_north_korea: bool = True  # count North Korean deliveries on the Russian side
 include_iran: bool = True  # count Iranian deliveries on the Russian side
+stop_imports: bool = False  # North Korean and Iranian deliveries stop from the month after as_of (history kept)
 """, "analyses.ammunition.PARAMETERS")  # the pipeline's own parameters, as every notebook running it declares them
 
 
@@ -63,6 +64,7 @@ class AmmunitionResult:
     production_ratio: pd.DataFrame  # the side ratio of the producing components alone (deliveries left out), as `ratio`
     forward_claims: pd.DataFrame  # plans, targets and forecasts for the projected years (`forward_claims`)
     left_out: tuple[str, ...] = ()  # actors whose deliveries the scenario removes (a counterfactual)
+    stops: dict = field(default_factory=dict)  # actor -> the first day its deliveries stop in the projection
 
 def latest_supply_year(claims: pd.DataFrame, as_of: pd.Timestamp, components=ammo.DEFAULT_COMPONENTS) -> int:
     """The latest year in which every side has a supply claim (not a forecast) public by `as_of`."""
@@ -78,7 +80,7 @@ def ammunition_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str = 
                         first_year: int = FIRST_YEAR, last_year: int = 0, horizon_year: int = 2027,
                         russia_growth: float = 0.0, west_growth: float = 0.0, eu_target_claim: str = "",
                         us_target_claim: str = "", include_north_korea: bool = True, include_iran: bool = True,
-                        n_draws: int = 20_000, seed: int = 20241028) -> AmmunitionResult:
+                        stop_imports: bool = False, n_draws: int = 20_000, seed: int = 20241028) -> AmmunitionResult:
     """Supply by actor and side, the side ratio (Monte Carlo), fire vs supply, and the
     scenario's projection from `last_year` (0: the latest year with a supply claim public by
     `as_of`) to `horizon_year` beside each side's statistical trend."""
@@ -113,8 +115,10 @@ def ammunition_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str = 
                    for actor, claim_id in (("EU", eu_target_claim), ("US", us_target_claim)) if claim_id}
     targets = {actor: (float(row["canonical_value"]), int(row["period_end"].year)) for actor, row in target_rows.items()}
     stoppable = {c.actor for c in components if c.begins_with_claims}
+    stopped = when + pd.offsets.MonthBegin(1)
+    stops = {c.actor: stopped for c in components if stop_imports and c.actor in IMPORTS}
     forward = ammo.forward_supply(supply, last_year, horizon_year, {"russia": russia_growth, "west": west_growth},
-                                  targets, stoppable)
+                                  targets, stoppable, stops)
     forward_ratio = ammo.side_ratio(forward[forward["year"] > last_year], n_draws=n_draws, seed=seed)
     target_table = pd.DataFrame([{"actor": a, "id": r["id"], "rounds_per_year": r["canonical_value"],
                                   "reached_by": int(r["period_end"].year), "source_id": r["source_id"]}
@@ -126,10 +130,11 @@ def ammunition_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str = 
                             realisation(claims, supply, when),
                             ammo.side_ratio(supply[supply["actor"].isin(producers(components))], n_draws=n_draws, seed=seed),
                             forward_claims(claims, components, when, last_year),
-                            tuple(sorted(dropped)))
+                            tuple(sorted(dropped)), stops=stops)
 
 
 TARGET_METRICS = {"shells_produced": "shells_production_target", "shells_delivered": "shells_delivery_target"}
+IMPORTS = ("NK", "IR")  # the Russian side's deliveries from abroad, which `stop_imports` stops
 
 
 def producers(components) -> list[str]:
@@ -183,8 +188,8 @@ def ammunition_headline(result: AmmunitionResult, claims: pd.DataFrame) -> str:
     counterfactual = f", leaving out {' and '.join(names[a] for a in result.left_out)}'s deliveries" if result.left_out else ""
     ahead = result.forward_ratio.set_index("year").loc[result.horizon_year]
     return (f"{_ratio_sentence(row)}{counterfactual}; {likely}. In {result.horizon_year}, projected with ranges that widen "
-            f"each year: about {narrative.times(ahead['central'])} (90% of draws {narrative.times(ahead['q05'])} to "
-            f"{narrative.times(ahead['q95'])}).")
+            f"each year{_stops_words(result, claims)}: about {narrative.times(ahead['central'])} (90% of draws "
+            f"{narrative.times(ahead['q05'])} to {narrative.times(ahead['q95'])}).")
 
 
 def ammunition_bottom_line(result: AmmunitionResult, claims: pd.DataFrame, link=narrative.link) -> str:
@@ -232,6 +237,14 @@ def _speaker(claimant: str) -> str:
     return narrative.escape(claimant.split(",")[0].split("(")[0].split(" / ")[0].strip())
 
 
+def _stops_words(result: AmmunitionResult, claims: pd.DataFrame) -> str:
+    """", Iran's and North Korea's deliveries stopping from September 2026" when the scenario stops them, else ""."""
+    if not result.stops:
+        return ""
+    names = " and ".join(narrative.escape(actor_names(claims)[a].split(" (")[0]) + "'s" for a in sorted(result.stops))
+    return f", {names} deliveries stopping from {min(result.stops.values()):%B %Y}"
+
+
 def forward_words(result: AmmunitionResult, claims: pd.DataFrame, link=narrative.link) -> str:
     """"Will it last?": the horizon year's sides and ratio along the scenario's path, with ranges
     widened for the years no claim speaks for; the forward claims (listed, not counted) and how
@@ -241,8 +254,10 @@ def forward_words(result: AmmunitionResult, claims: pd.DataFrame, link=narrative
     ratio = result.forward_ratio.set_index("year").loc[year]
     ids = id_list(result.totals.loc[result.totals["year"] == last, "claim_ids"])
     widened = result.forward.loc[result.forward["year"] == year, "widened"].max() ** (1 / (year - last))
-    moves = any(path["central"].nunique() > 1 for path in result.paths.values())
+    running = result.forward[~result.forward["actor"].isin(list(result.stops))]
+    moves = running.groupby("actor")["central"].nunique().gt(1).any()
     how = "Along the scenario's growth and targets" if moves else f"Held at {last}'s levels"
+    how += _stops_words(result, claims)
     text = (f"**Will it last?** {how}, with ranges that widen each year after {last} (x{widened:.2g} a year, "
             f"the median yearly change of the estimates; deliveries may stop), in {year} the Russian side comes to about "
             f"{link(narrative.count(paths['russia']['central']), claims, ids)} rounds against "

@@ -142,40 +142,33 @@ AMMUNITION = Model(
 
 def ammunition_sweep(claims: pd.DataFrame, parameters: Mapping, axes: dict[str, np.ndarray], n_draws: int, seed: int,
                      scenario: str = "", running=None) -> Sweep:
-    """The supply ratio in the horizon year over the grid: each component of the last observed
-    year follows its path to the horizon as in the report (its side's growth, or its target),
-    except that `russia_growth` / `west_growth` set a side's growth, `eu_output` sets EU output
-    in the horizon year (its range scaled alike) and `north_korea_share` keeps that share of
-    North Korean and Iranian deliveries."""
+    """The supply ratio in the horizon year over the grid: each component as the report projects it
+    to the horizon (`forward_supply`: its side's growth or its target, its range widened for the
+    years no claim speaks for, deliveries stopped where the scenario stops them), except that
+    `russia_growth` / `west_growth` set a side's growth, `eu_output` sets EU output in the horizon
+    year (its range scaled alike) and `north_korea_share` keeps that share of North Korean and
+    Iranian deliveries."""
     from sustainment.analyses.ammunition import ammunition_analysis
     from sustainment.models import ammunition as ammo
 
     check_axes(AMMUNITION, axes)
     picked = _picked("ammunition", parameters)
-    kept_share = 1.0 if picked.get("include_north_korea", True) and picked.get("include_iran", True) else 0.0
+    kept = picked.get("include_north_korea", True) and picked.get("include_iran", True) and not picked.get("stop_imports")
     if "north_korea_share" in axes:  # the axis moves North Korean and Iranian deliveries from none to all
-        picked.update(include_north_korea=True, include_iran=True)
+        picked.update(include_north_korea=True, include_iran=True, stop_imports=False)
     result = ammunition_analysis(claims, **picked, n_draws=100, seed=seed)
-    base = result.supply[(result.supply["year"] == result.last_year) & (result.supply["status"] != "no claim")]
+    base = result.forward[(result.forward["year"] == result.horizon_year) & (result.forward["status"] != "no claim")]
     base = base.reset_index(drop=True)
     cells = grid(axes)
     check_work(len(cells) * n_draws)
     check_memory(n_draws, 1, "sweep ammunition")
     steps = result.horizon_year - result.last_year
-    targets = {row.actor: row for row in result.targets.itertuples()}
-    scenario_factors = np.ones(len(base))  # each component's horizon level over its base, as in the report
-    for k, row in enumerate(base.itertuples()):
-        if row.actor in targets:
-            target = targets[row.actor]
-            path = ammo.project(result.last_year, row.central, result.horizon_year, target=target.rounds_per_year,
-                                target_year=max(target.reached_by, result.last_year + 1))
-            scenario_factors[k] = path["central"].iloc[-1] / row.central
-        else:
-            scenario_factors[k] = (1 + float(parameters.get(f"{row.side}_growth", 0.0))) ** steps
-    factors = np.tile(scenario_factors, (len(cells), 1))
+    targets = set(result.targets["actor"])
+    factors = np.ones((len(cells), len(base)))  # factors of 1: the report's horizon year
     for k, row in enumerate(base.itertuples()):
         if f"{row.side}_growth" in cells and row.actor not in targets:
-            factors[:, k] = (1 + cells[f"{row.side}_growth"].to_numpy()) ** steps
+            scenario = (1 + float(parameters.get(f"{row.side}_growth", 0.0))) ** steps
+            factors[:, k] = (1 + cells[f"{row.side}_growth"].to_numpy()) ** steps / scenario
         if row.actor == "EU" and "eu_output" in cells:
             factors[:, k] = cells["eu_output"].to_numpy() / row.central
         if row.actor in ("NK", "IR") and "north_korea_share" in cells:
@@ -185,11 +178,12 @@ def ammunition_sweep(claims: pd.DataFrame, parameters: Mapping, axes: dict[str, 
     outcomes = pd.concat(in_chunks(running, len(cells), [(ammo.ratio_grid, (base, factors[chunk], n_draws, seed), {})
                                                           for chunk in chunks(len(cells), running)]), ignore_index=True)
     eu = base.index[base["actor"] == "EU"]
-    here = {"eu_output": float(base.loc[eu, "central"].iloc[0] * scenario_factors[eu[0]]) if len(eu) else 0.0,
-            "north_korea_share": kept_share, "russia_growth": float(parameters.get("russia_growth", 0.0)),
+    here = {"eu_output": float(base.loc[eu, "central"].iloc[0]) if len(eu) else 0.0,
+            "north_korea_share": 1.0 if kept else 0.0, "russia_growth": float(parameters.get("russia_growth", 0.0)),
             "west_growth": float(parameters.get("west_growth", 0.0))}
-    kept = ", ".join(sorted(set(base["actor"])))
-    notes = [f"Components of {result.last_year} ({kept}) projected to {result.horizon_year}; each drawn from its range."]
+    counted = ", ".join(sorted(set(base["actor"])))
+    notes = [f"Components of {result.last_year} ({counted}) projected to {result.horizon_year} as in the report, their "
+             "ranges widened for the years no claim speaks for; each drawn from its range."]
     return Sweep(AMMUNITION, scenario, axes, pd.concat([cells, outcomes], axis=1), {a: here[a] for a in axes},
                  id_list(base["claim_ids"]), picked,
                  n_draws, seed, str(result.horizon_year), notes)

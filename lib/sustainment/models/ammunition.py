@@ -313,12 +313,15 @@ def side_trends(totals: pd.DataFrame, horizon_year: int, alphas=(0.2, 0.05)) -> 
 
 
 def forward_supply(supply: pd.DataFrame, base_year: int, horizon_year: int, growth: dict[str, float],
-                   targets: dict[str, tuple[float, int]], stoppable=frozenset()) -> pd.DataFrame:
+                   targets: dict[str, tuple[float, int]], stoppable=frozenset(),
+                   stops: dict[str, pd.Timestamp] | None = None) -> pd.DataFrame:
     """Each component present in `base_year`, year by year to `horizon_year` (base year included):
     its central figure follows its target (actor -> (rounds/year, year reached)) when it has one,
     else its side's `growth`; its range follows the same path and widens with the years since
     `base_year` as a carried figure's does (`_carry_forward`): no claim speaks for those years.
-    Rows as `annual_supply`'s, status 'projected from YYYY'."""
+    A component in `stops` (actor -> first day without deliveries) counts, in a projected year,
+    only the share of the year before that day. Rows as `annual_supply`'s, status 'projected from YYYY'."""
+    stops = stops or {}
     base = supply[(supply["year"] == base_year) & _present(supply)]
     if base.empty:
         raise ValueError(f"base_year: no supply estimate in {base_year}")
@@ -334,10 +337,21 @@ def forward_supply(supply: pd.DataFrame, base_year: int, horizon_year: int, grow
         for step in path.itertuples():
             widened = factor ** (step.year - base_year)
             low, high = _widen(step.low, step.high, widened, row.actor in stoppable and step.year > base_year)
-            rows.append({**row._asdict(), "year": int(step.year), "low": low, "central": step.central, "high": high,
-                         "widened": widened, "status": row.status if step.year == base_year else
-                         f"projected from {base_year}" + (", may stop" if row.actor in stoppable else "")})
+            kept = _share_before(stops.get(row.actor), int(step.year)) if step.year > base_year else 1.0
+            status = (row.status if step.year == base_year else f"projected from {base_year}" +
+                      (f", stopped from {stops[row.actor]:%Y-%m-%d}" if kept < 1 else
+                       ", may stop" if row.actor in stoppable else ""))
+            rows.append({**row._asdict(), "year": int(step.year), "low": low * kept, "central": step.central * kept,
+                         "high": high * kept, "widened": widened, "status": status})
     return pd.DataFrame(rows).drop(columns="Index")[SUPPLY_COLUMNS].reset_index(drop=True)
+
+
+def _share_before(stop: pd.Timestamp | None, year: int) -> float:
+    """The share of `year`'s days before `stop` (1 when there is no stop or it comes later)."""
+    start, end = pd.Timestamp(f"{year}-01-01"), pd.Timestamp(f"{year}-12-31")
+    if stop is None or stop > end:
+        return 1.0
+    return max(0.0, (stop - start).days / ((end - start).days + 1))
 
 
 def scenario_paths(forward: pd.DataFrame, n_draws: int, seed: int) -> dict[str, pd.DataFrame]:
