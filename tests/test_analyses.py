@@ -347,3 +347,14 @@ def test_the_production_comparison_leaves_deliveries_out(claims):
     assert result.production_ratio.set_index("year").at[year, "central"] == pytest.approx(central)
     assert "Production alone (Russia against European Union and United States output" in analyses.ammunition_bottom_line(
         result, claims, link=analyses.plain)
+
+
+def test_an_audit_chart_states_its_finding_and_keys_its_claimants(with_claims):
+    claims = with_claims(claim_row("low", "2000000", claimant="Ann Analyst, Institute (spring reading)"),
+                         claim_row("high", "5000000", claimant="Bob Official (to the press)"),
+                         claim_row("again", "3000000", claimant="Ann Analyst, Institute (autumn reading)"))
+    chart = analyses.audit_charts(claims, claims)["audit_shells_produced"]
+    assert chart.title == ("Claims for 2024 differ up to 2.5x: 2.00 million (Ann Analyst) to 5.00 million (Bob Official); "
+                           "3 claims from 2 claimants")
+    key = [text.get_text() for text in chart.axes.get_legend().get_texts()]
+    assert key == ["shells produced", "Ann Analyst (2)", "Bob Official (1)"]

@@ -232,11 +232,6 @@ def ammunition_bottom_line(result: AmmunitionResult, claims: pd.DataFrame, link=
             f"{_claimed_ratio_note(result, claims, link)}{change} {compared}\n\n{forward_words(result, claims, link)}")
 
 
-def _speaker(claimant: str) -> str:
-    """Who made a claim, in a few words: the claimant before any comma, parenthesis or " / "."""
-    return narrative.escape(claimant.split(",")[0].split("(")[0].split(" / ")[0].strip())
-
-
 def _stops_words(result: AmmunitionResult, claims: pd.DataFrame) -> str:
     """", Iran's and North Korea's deliveries stopping from September 2026" when the scenario stops them, else ""."""
     if not result.stops:
@@ -269,8 +264,8 @@ def forward_words(result: AmmunitionResult, claims: pd.DataFrame, link=narrative
     if len(result.forward_claims):
         listed = "; ".join(link(f"{plain.get(r.actor, r.actor)} {BOUND_WORDS.get(r.bound, '')}{narrative.stated(r.value)} "
                                 f"{r.unit.replace('/', ' a ')} ({r.period_end.year})", claims, [r.id])
-                           + f", {'a forecast' if r.forecast == 'yes' else 'a target'}, said by {_speaker(r.claimant)}"
-                           for r in result.forward_claims.itertuples())
+                           + f", {'a forecast' if r.forecast == 'yes' else 'a target'}, said by "
+                           + narrative.escape(narrative.speaker(r.claimant)) for r in result.forward_claims.itertuples())
         text += f" Forward claims, listed but not counted in the path: {listed}."
     if len(result.realisation):
         rates = result.realisation.groupby("actor")["rate"].agg(["min", "max", "size"])

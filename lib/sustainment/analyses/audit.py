@@ -123,17 +123,33 @@ AUDITS = {
 }
 
 def audit_charts(claims: pd.DataFrame, known: pd.DataFrame) -> dict:
-    """name -> Chart: each audited series' claims over time, titled with their count and spread."""
+    """name -> Chart: each audited series' claims over time, titled with its finding: how far the
+    claims for one period disagree at most (`disagreement_words`)."""
     from sustainment.presentation import plotting
 
     charts = {}
     for name, (metrics, actor, subtitle) in AUDITS.items():
         selection = select(known, metric=metrics, actor=actor)
-        low, high = selection["canonical_value"].min(), selection["canonical_value"].max()
-        title = (f"{len(selection)} claims from {selection['claimant'].nunique()} claimants, ranging from "
-                 f"{narrative.converted(low)} to {narrative.converted(high)}")
-        charts[name] = plotting.claims_over_time(claims, selection, title, subtitle)
+        charts[name] = plotting.claims_over_time(claims, selection, disagreement_words(selection), subtitle)
     return charts
+
+
+def disagreement_words(selection: pd.DataFrame) -> str:
+    """The finding of an audited series: the period whose claims on one metric are furthest apart,
+    who gave the lowest and the highest, and how many claims and claimants there are in all."""
+    table = disagreement(selection, None)
+    total = f"{len(selection)} claims from {selection['claimant'].map(narrative.speaker).nunique()} claimants"
+    if table.empty:
+        return f"No two claims for the same period: {total}"
+    worst = table.iloc[0]
+    period = select(selection, metric=worst["metric"])
+    month = len(worst["period"]) == len("YYYY-MM")  # cumulative totals compare by month, the rest by year
+    period = period[(period["period_end"].dt.strftime("%Y-%m" if month else "%Y") == worst["period"])
+                    & (period["canonical_value"] > 0)]
+    low, high = (period.sort_values(["canonical_value", "id"]).iloc[i] for i in (0, -1))
+    return (f"Claims for {worst['period']} differ up to {narrative.times(worst['spread'])}: "
+            f"{narrative.converted(low['canonical_value'])} ({narrative.speaker(low['claimant'])}) to "
+            f"{narrative.converted(high['canonical_value'])} ({narrative.speaker(high['claimant'])}); {total}")
 
 def disagreement_table(table: pd.DataFrame) -> str:
     return narrative.table(table, {"metric": "Metric", "actor": "Actor", "period": "Period", "claims": "Claims",

@@ -272,8 +272,22 @@ def reader_title(title: str) -> tuple[str, str]:
     return title, ""
 
 
+def speaker(claimant: str) -> str:
+    """Who made a claim, without the occasion: the claimant before any comma, parenthesis or " / "
+    ("Janis Kluge, SWP (Q3 2024 reading)" -> "Janis Kluge")."""
+    return claimant.split(",")[0].split("(")[0].split(" / ")[0].strip()
+
+
 def short_name(claimant: str, longest: int = 24) -> str:
-    """A claimant as a chart label: the words before any parenthesis or " / "; a long title cut to
-    its last two words ("NATO Secretary General Mark Rutte (CBS)" -> "Mark Rutte")."""
+    """A claimant as a chart label: the words before any parenthesis or " / "; when that is long,
+    the name before a comma ("Lloyd Austin, US Secretary of Defense" -> "Lloyd Austin"), else its
+    last words ("NATO Secretary General Mark Rutte (CBS)" -> "Mark Rutte", "... Ministry of
+    Defence" -> "Ministry of Defence")."""
     name = claimant.split("(", 1)[0].split(" / ", 1)[0].strip().rstrip(",;")
-    return name if len(name) <= longest else " ".join(name.split()[-2:])
+    if len(name) <= longest:
+        return name
+    first = name.split(",", 1)[0].strip()
+    if len(first) <= longest:
+        return first
+    words = first.split()
+    return " ".join(words[-3:] if len(words) > 2 and words[-2].islower() else words[-2:])

@@ -413,9 +413,14 @@ def projection(history: pd.DataFrame, paths: dict[str, pd.DataFrame], claims: pd
     return chart
 
 
+KEYED_CLAIMANTS = 6  # an audit chart gives its own marker to the claimants of most claims; the rest share a dot
+CLAIMANT_MARKERS = "osD^v<"
+
+
 def claims_over_time(claims: pd.DataFrame, selection: pd.DataFrame, title: str, subtitle: str) -> Chart:
     """Each claim as a point at its period end (stated ranges as vertical lines): colour = metric,
-    marker = claimant, so that both the series and the disagreement between claimants show."""
+    marker = claimant (the six with most claims named in the key, the others one dot), so that
+    both the series and the disagreement between claimants show."""
     chart, axes = new_chart(title, subtitle, claims, set(selection["id"]))
     palette = ("#333333", "#e08214", "#8073ac", "#1b7837")
     colour = {metric: palette[n % len(palette)] for n, metric in enumerate(sorted(selection["metric"].unique()))}
@@ -423,14 +428,21 @@ def claims_over_time(claims: pd.DataFrame, selection: pd.DataFrame, title: str, 
     axes.vlines(ranged["period_end"], ranged["canonical_low"].fillna(ranged["canonical_value"]),
                 ranged["canonical_high"].fillna(ranged["canonical_value"]),
                 color=[colour[m] for m in ranged["metric"]], lw=2, alpha=0.5)
-    markers = "osD^v<>ph*"
-    for number, (_claimant, rows) in enumerate(selection.groupby("claimant", sort=True)):
-        axes.scatter(rows["period_end"], rows["canonical_value"], marker=markers[number % len(markers)],
-                     color=[colour[m] for m in rows["metric"]], s=28, alpha=0.85)
+    who = selection["claimant"].map(narrative.speaker)  # one claimant, however its rows name the occasion
+    counts = who.value_counts().rename_axis("who").reset_index().sort_values(["count", "who"], ascending=[False, True])
+    keyed = list(counts["who"].head(KEYED_CLAIMANTS))
     for metric, value in colour.items():
-        axes.scatter([], [], color=value, marker="o", label=metric.replace("_", " "))
+        axes.plot([], [], color=value, lw=6, label=metric.replace("_", " "))
+    for marker, name in zip(CLAIMANT_MARKERS, keyed):
+        rows = selection[who == name]
+        axes.scatter(rows["period_end"], rows["canonical_value"], marker=marker, color=[colour[m] for m in rows["metric"]],
+                     s=28, alpha=0.85, label=f"{name} ({len(rows)})")
+    others = selection[~who.isin(keyed)]
+    if len(others):
+        axes.scatter(others["period_end"], others["canonical_value"], marker=".", color=[colour[m] for m in others["metric"]],
+                     s=36, alpha=0.85, label=f"{who[~who.isin(keyed)].nunique()} other claimants ({len(others)})")
     count_axis(axes.yaxis)
-    legend(axes, title="colour = metric,\nmarker = claimant", title_fontsize=8)
+    legend(axes, title="colour = metric,\nmarker = claimant (claims)", title_fontsize=8)
     chart.values = plotted(claims=selection[["id", "metric", "claimant", "period_end", "canonical_value", "canonical_low",
                                              "canonical_high", "canonical_unit"]].sort_values(["period_end", "id"]))
     return chart
