@@ -20,7 +20,7 @@ from sustainment.claims import load
 from sustainment.errors import PackError
 from sustainment.files import write_atomic
 from sustainment.paths import Project
-from sustainment.presentation import plotting
+from sustainment.presentation import narrative, plotting
 from sustainment.publishing import pack
 
 SCENARIO = ("name: {name}\ntitle: Toy {name}\ndescription: A toy scenario.\nassumptions: [Nothing changes]\n"
@@ -82,11 +82,11 @@ def test_briefing_deck_order_pictures_footers_notes(project):
     slides = list(deck.slides)
     titles = [slide_texts(s)[0] for s in slides]
     assert titles[0].startswith("Russian vs Western") and "Toy alpha" in slide_texts(slides[0])[1]
-    # the findings slide: one sentence per question at 20 pt, the whole bottom lines in the speaker notes
+    # the findings slide: one sentence per question at 20 pt; the notes as talking points, pointing to the reasoning
     assert titles[1] == "Bottom line" and slide_texts(slides[1])[1] == "• a\n• r"
     findings = next(s for s in slides[1].shapes if s.has_text_frame and s.text_frame.text.startswith("• a"))
     assert {run.font.size.pt for p in findings.text_frame.paragraphs for run in p.runs} == {20}
-    assert slides[1].notes_slide.notes_text_frame.text == "The alpha answer."
+    assert slides[1].notes_slide.notes_text_frame.text.startswith("Talking points:\n- a\n- r\n\nIf asked why")
     assert titles[2] == "Key numbers" and titles[3:6] == ["supply finding", "ratio finding", "recruits finding"]
     assert titles[6] == "Methods and caveats" and titles[7] == "Scenario assumptions: Toy alpha" and titles[8] == "Sources"
     assert len(slides) == 9 and deck.slide_width / deck.slide_height == pytest.approx(16 / 9, rel=0.01)
@@ -101,12 +101,13 @@ def test_briefing_deck_order_pictures_footers_notes(project):
         assert texts == [f"{chart} finding", "what, in units", texts[-1]], "the title, the measure and the footer, once each"
         footer = texts[-1]
         assert footer == "Sources: " + manifest[f"{chart}.png"]["source_line"] and footer != "Sources: "
-        assert manifest[f"{chart}.png"]["source_line"] in slide.notes_slide.notes_text_frame.text
         notes = slide.notes_slide.notes_text_frame.text
-        assert all(claim_id in notes for claim_id in ids) and "Claims used" in notes
+        assert notes.startswith(f"Talking point: {chart} finding.") and manifest[f"{chart}.png"]["source_line"] in notes
+        assert f"{len(ids)} claims from" in notes and f"claims.html#{narrative.claims_anchor(sorted(ids))}" in notes
     assert manifest["supply.png"]["notebook"] == "briefing" and manifest["supply.png"]["input_hash"] == "ab" * 32
     assert all(row["notebook"] == "briefing" for row in manifest.values())
     for slide in slides:
+        assert len(slide.notes_slide.notes_text_frame.text) <= pack.NOTES_CHARACTERS
         for shape in slide.shapes:
             if shape.has_text_frame:
                 for paragraph in shape.text_frame.paragraphs:
@@ -122,9 +123,8 @@ def test_long_source_lines_are_shortened_in_the_footer_and_kept_in_the_notes():
     line = "; ".join(f"Publisher number {n} (2024)" for n in range(40))
     short = pack.footer(line)
     # 4 sources of 26 characters fit in the 130 left beside the "+N more" note
-    assert len(short) <= pack.FOOTER_CHARACTERS and short.endswith("; +36 more (speaker notes, Sources slides)")
+    assert len(short) <= pack.FOOTER_CHARACTERS and short.endswith("; +36 more (Sources slides, sources.html)")
     assert short.removeprefix("Sources: ").startswith("Publisher number 0 (2024); Publisher number 1 (2024)")
-    assert pack.with_sources("Claims used:", line).endswith(line)
     assert pack.footer("A (2024)") == "Sources: A (2024)"
 
 
@@ -273,3 +273,15 @@ def test_export_failures_are_one_line_each(project, monkeypatch, capsys):
     assert cli.main(["export", "briefing", "--scenario", "alpha"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "the last good outputs are kept" in err[0] and "Traceback" not in err[0]
+
+
+def test_sources_fit_two_slides_the_most_cited_first_then_a_link_to_the_rest():
+    claims = load()
+    most = claims["source_id"].value_counts()  # one source leads (the Ukrainian General Staff's daily count)
+    assert most.iloc[0] > most.iloc[1]
+    slides = pack._source_slides(claims, set(claims["source_id"]), list(claims["id"]))
+    assert len(slides) == pack.SOURCE_SLIDES and [s.title for s in slides] == ["Sources (1 of 2)", "Sources (2 of 2)"]
+    first = claims[claims["source_id"] == most.index[0]].iloc[0]
+    assert slides[0].bullets[0].startswith(f"{first['credit']} ({int(first['credit_year'])})")
+    rest = claims["source_id"].nunique() - (pack.SOURCE_SLIDES * pack.SOURCES_PER_SLIDE - 1)
+    assert slides[-1].bullets[-1].startswith(f"+{rest} more sources") and slides[-1].links[-1] == "../sources.html"

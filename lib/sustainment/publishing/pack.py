@@ -43,12 +43,14 @@ FOOTER_CHARACTERS = 190  # two lines at 12 pt across a 16:9 slide
 MAX_FINDINGS = 3  # a findings slide: at most three, one sentence each
 FINDINGS_PT = 20  # their size, readable from the back of a room
 SOURCE_CHARACTERS = 150  # one source on one line at 12 pt: the link carries the address, the text never runs off
+SOURCE_SLIDES = 2  # a deck lists the sources of most claims on at most this many slides, then links the full list
+NOTES_CHARACTERS = 1500  # speaker notes a presenter can glance at: talking points and "if asked", not claim dumps
 METHODS = (
     "Estimates: the central figure is the median of the claims that state the quantity, each statement counted once; "
     "'up to' and 'at least' claims, parts (one plant, one calibre) and forecasts only bound the range.",
     "Ammunition: Russian side = Russian output + North Korean and Iranian deliveries; Western side = EU and US output + "
     "the Czech-led initiative. Deliveries count from their first claim; a component with no claim in a year carries its "
-    "latest earlier estimate (marked).",
+    "latest earlier estimate (marked), its range widening with each year of age; projected years widen alike.",
     "Ratio between sides: Monte Carlo, each component drawn from a PERT distribution over its range.",
     "Manpower: monthly stock-flow. In: recruits (+ mobilization, foreign troops). Out: killed + wounded x the share that is "
     "permanent, + desertion and capture. Losses: the Ukrainian General Staff's monthly rates rescaled to Western estimates, "
@@ -128,7 +130,7 @@ def load_rendered(project: Project, name: str) -> RenderedScenario:
 
 def footer(line: str) -> str:
     """'Sources: A (2024); B (2023)'; when too long for two lines at 12 pt, the first sources
-    and '+N more': the full line then goes into the speaker notes (see `with_sources`)."""
+    and '+N more': the full list is on the Sources slides and the sources page."""
     items = [item for item in line.split("; ") if item]
     shown: list[str] = []
     for item in items:
@@ -136,20 +138,23 @@ def footer(line: str) -> str:
             break
         shown.append(item)
     rest = len(items) - len(shown)
-    return "Sources: " + "; ".join(shown) + (f"; +{rest} more (speaker notes, Sources slides)" if rest else "")
+    return "Sources: " + "; ".join(shown) + (f"; +{rest} more (Sources slides, sources.html)" if rest else "")
 
 
-def with_sources(notes: str, line: str) -> str:
-    """Notes followed by the full source line."""
-    return f"{notes}\n\nSources: {line}" if notes else f"Sources: {line}"
+def chart_notes(chart: dict, claims: pd.DataFrame) -> str:
+    """A chart slide's speaker notes: the talking point (its finding and measure) and what to say if
+    asked where the numbers come from (how many claims and sources, the first sources, where each
+    claim is listed with its value and quote); at most `NOTES_CHARACTERS`."""
+    ids = list(chart.get("claim_ids", []))
+    asked = (f"If asked where the numbers come from: {len(ids)} claims from {len(chart['source_ids'])} sources, "
+             f"{footer(chart['source_line']).removeprefix('Sources: ')}. Each claim with its value, date and quote: "
+             f"claims.html#{narrative.claims_anchor(ids)} (the claims page beside the reports); the plotted values: "
+             f"figures/{chart['name']}.csv.") if ids else "If asked: this chart rests on no claim (a model output)."
+    return _fitted(f"Talking point: {chart['title']}.\nWhat it shows: {chart['subtitle']}.\n\n{asked}")
 
 
-def _claim_notes(claims: pd.DataFrame, claim_ids) -> str:
-    rows = claims[claims["id"].isin(list(claim_ids))].sort_values("id")
-    lines = [f"{r.id}: {r.claimant}, {r.period_end.date()}, {narrative.stated(r.value)} {r.unit} ({r.credit}, "
-             f"{int(r.credit_year)}" + (f"; reached via {r.publisher}" if r.source_kind == "relay" else "") + ")"
-             for r in rows.itertuples()]
-    return "Claims used:\n" + "\n".join(lines) if lines else "No claims."
+def _fitted(notes: str) -> str:
+    return textwrap.shorten(notes, NOTES_CHARACTERS, placeholder=" ...") if len(notes) > NOTES_CHARACTERS else notes
 
 
 def _column_widths(columns: int) -> list[float]:
@@ -191,37 +196,51 @@ def briefing_slides(rendered: RenderedScenario, claims: pd.DataFrame) -> list[Sl
                               f"{meta['data_vintage']} · estimate policy {meta['policy']}"),
                     notes=scenario.description)]
     lines = [line.replace("**Bottom line.** ", "").replace("**", "") for line in meta.get("bottom_lines", [])]
-    if meta.get("headlines"):  # one sentence per question on the slide, the whole bottom lines in the notes
-        slides.append(Slide("findings", "Bottom line", bullets=list(meta["headlines"].values())[:MAX_FINDINGS],
-                            notes="\n\n".join(lines)))
+    if meta.get("headlines"):  # one sentence per question on the slide; the notes say where the reasoning is
+        headlines = list(meta["headlines"].values())[:MAX_FINDINGS]
+        slides.append(Slide("findings", "Bottom line", bullets=headlines, notes=_fitted(
+            "Talking points:\n" + "\n".join(f"- {line}" for line in headlines) + "\n\nIf asked why, what would change "
+            "it or what is not counted: both bottom lines in full open the briefing page (briefing.html beside this "
+            "deck), each number linked to its claims.")))
     elif lines:
         slides.append(Slide("bullets", "Bottom line", bullets=lines))
     rows = [["Key number", "Central", "Range", "Unit"]]
-    notes = []
     for item in rendered.key_numbers.itertuples():
         rows.append([item.number, analyses.key_central(item._asdict()), analyses.key_range(item._asdict()), item.unit])
-        notes.append(f"{item.number}: claims {join_ids(item.claim_ids) or 'none (model output)'}")
     used = set(id_list(rendered.key_numbers["source_ids"]))
+    cited = list(id_list(rendered.key_numbers["claim_ids"]))
     line = source_line(claims, used)
-    slides += table_slides("Key numbers", rows, footer=footer(line), notes=with_sources("\n".join(notes), line))
+    slides += table_slides("Key numbers", rows, footer=footer(line), notes=_fitted(
+        "Talking point: the central figures with their ranges; a range is the spread of the claims or of the model's "
+        "draws, not a confidence interval.\n\nIf asked which claims set a number: key_numbers.csv lists them for each "
+        "number, and each number on the briefing page links to its claims."))
     for chart in rendered.charts:
         slides.append(Slide("chart", chart["title"], subtitle=chart["subtitle"], images=[chart["png"]],
-                            footer=footer(chart["source_line"]),
-                            notes=with_sources(_claim_notes(claims, chart.get("claim_ids", [])), chart["source_line"])))
+                            footer=footer(chart["source_line"]), notes=chart_notes(chart, claims)))
         used |= set(chart["source_ids"])
+        cited += list(chart.get("claim_ids", []))
     slides.append(Slide("bullets", "Methods and caveats", bullets=list(METHODS)))
     slides.append(Slide("bullets", f"Scenario assumptions: {scenario.title}", bullets=list(scenario.assumptions),
                         footer=footer(source_line(claims, scenario.source_ids))))
     used |= set(scenario.source_ids)
-    slides += _source_slides(claims, used)
+    slides += _source_slides(claims, used, cited)
     return slides
 
 
-def _source_slides(claims: pd.DataFrame, used: set[str]) -> list[Slide]:
-    rows = claims[claims["source_id"].isin(used)].drop_duplicates("source_id").sort_values(["credit", "source_id"])
+def _source_slides(claims: pd.DataFrame, used: set[str], cited: list[str]) -> list[Slide]:
+    """The deck's sources on at most `SOURCE_SLIDES` slides: the original publisher first (the relay
+    that reached it named after), the sources of most cited claims first; the rest as one linked
+    line to the sources page."""
+    counts = claims.loc[claims["id"].isin(cited), "source_id"].value_counts()
+    rows = claims[claims["source_id"].isin(used)].drop_duplicates("source_id")
+    rows = rows.assign(cited=-rows["source_id"].map(counts).fillna(0)).sort_values(["cited", "credit", "source_id"])
     lines = [(textwrap.shorten(f"{r.credit} ({int(r.credit_year)}): {r.original_title or narrative.reader_title(r.title)[0]}"
                                + (f" (reached via {r.publisher})" if r.source_kind == "relay" else ""), SOURCE_CHARACTERS),
               r.original_url or r.url) for r in rows.itertuples()]
+    room = SOURCE_SLIDES * SOURCES_PER_SLIDE
+    if len(lines) > room:
+        lines = lines[:room - 1] + [(f"+{len(lines) - room + 1} more sources, each with its claims: sources.html "
+                                     "(beside the reports)", f"{layout.UP}{layout.SOURCES_PAGE}")]
     pages = [lines[i:i + SOURCES_PER_SLIDE] for i in range(0, len(lines), SOURCES_PER_SLIDE)] or [[]]
     return [Slide("bullets", f"Sources ({n} of {len(pages)})" if len(pages) > 1 else "Sources",
                   bullets=[text for text, _ in page], links=[url for _, url in page])
@@ -242,6 +261,7 @@ def compare_slides(scenarios: list[RenderedScenario], claims: pd.DataFrame) -> l
             cells.append(analyses.key_central(other) + ("" if spread == narrative.DASH else f" ({spread})"))
         rows.append([item.number, *cells])
     used = {s for rendered in scenarios for s in id_list(rendered.key_numbers["source_ids"])}
+    cited = [i for rendered in scenarios for i in id_list(rendered.key_numbers["claim_ids"])]
     slides += table_slides("Key numbers by scenario (central, range)", rows, footer=footer(source_line(claims, used)))
     drawn = [analyses.briefing_charts(claims, rendered.parameters) for rendered in scenarios]
     for position, chart in enumerate(scenarios[0].charts):
@@ -258,9 +278,9 @@ def compare_slides(scenarios: list[RenderedScenario], claims: pd.DataFrame) -> l
         slides.append(Slide("pair", title, images=images,
                             captions=[f"{n}: {c['title']}" for n, c in zip(names, pair)],
                             footer=footer(source_line(claims, shown)),
-                            notes=with_sources("\n\n".join(f"{n}:\n{_claim_notes(claims, c.get('claim_ids', []))}"
-                                                           for n, c in zip(names, pair)), source_line(claims, shown))))
-    slides += _source_slides(claims, used | {s for rendered in scenarios for s in rendered.scenario.source_ids})
+                            notes=_fitted("\n\n".join(f"{n}: {chart_notes(c, claims)}" for n, c in zip(names, pair)))))
+        cited += [i for c in pair for i in c.get("claim_ids", [])]
+    slides += _source_slides(claims, used | {s for rendered in scenarios for s in rendered.scenario.source_ids}, cited)
     plt.close("all")
     return slides
 
