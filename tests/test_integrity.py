@@ -183,3 +183,14 @@ def test_a_total_since_launch_against_the_calendar_years(with_claims):
     assert messages(integrity.launch_totals_against_years(claims)) == [
         "more: 4,000,000 from 2024-01-01 to 2026-01-10, but the calendar-year claims for 2024-2025 add up to "
         "3,500,000: check the period or the years"]
+
+
+def test_a_rate_spread_over_the_month_its_source_is_dated_to(with_claims):
+    month = dict(start="2025-07-01", end="2025-07-31", unit="rounds/month", source="beta-2024")  # beta-2024: "2025-07"
+    claims = with_claims(claim_row("spread", "250000", **month),
+                         claim_row("said", "250000", **{**month, "start": "2025-07-12", "end": "2025-07-12"},
+                                   reported="2025-07-12"),
+                         claim_row("total", "3000000", source="beta-2024"))
+    assert messages(integrity.month_spread_rates(claims)) == [
+        "spread: a rate over 2025-07-01 to 2025-07-31, up to the end of July 2025, the month its source is dated to, "
+        "with no day said: a rate said on one day covers that day; give the day in `reported`, or say why the period"]

@@ -14,7 +14,8 @@ refuses, are `validation.INTEGRITY_CHECKS`.) Each finding carries its check's co
 - a non-Russian claimant linked only through Russian state media;
 - a person the quote says spoke who is not the claimant;
 - notes that contradict the row's coverage or period;
-- a total since a launch that disagrees with the sum of the same actor's calendar-year claims.
+- a total since a launch that disagrees with the sum of the same actor's calendar-year claims;
+- a rate spread up to the end of the month its source is dated to, with no day said.
 """
 
 from __future__ import annotations
@@ -327,6 +328,21 @@ def launch_totals_against_years(claims: pd.DataFrame) -> list[Problem]:
     return found
 
 
+def month_spread_rates(claims: pd.DataFrame) -> list[Problem]:
+    """A rate (a unit per day, month or year) over a period that ends on the last day of the month
+    its source is dated to, with no day said (`reported`): a source dated only to a month counts
+    from the month's last day, so validate cannot see a rate said on one day ("currently") spread
+    over weeks."""
+    spread = (claims["unit"].str.contains("/", regex=False) & (claims["period_end"] == claims["published"])
+              & claims["published"].dt.is_month_end & (claims["period_end"] > claims["period_start"])
+              & claims["reported"].isna() & (claims["forecast"] != "yes") & (claims["nature"] == "observed"))
+    return [_finding(row, "period_start", f"a rate over {row['period_start']:%Y-%m-%d} to {row['period_end']:%Y-%m-%d}, "
+                                          f"up to the end of {row['published']:%B %Y}, the month its source is dated to, "
+                                          "with no day said: a rate said on one day covers that day; give the day in "
+                                          "`reported`, or say why the period")
+            for _, row in claims[spread].iterrows()]
+
+
 SOFT_CHECKS = (("ua-disagreement", ua_disagreements, ("ua_series",)), ("period-mismatch", period_mismatches, ()),
                ("low-confidence-central", low_confidence_centrals, ("headline",)),
                ("rate-beyond-total", rates_beyond_totals, ()), ("outlier", outliers, ()),
@@ -334,7 +350,8 @@ SOFT_CHECKS = (("ua-disagreement", ua_disagreements, ("ua_series",)), ("period-m
                ("plan-as-observation", plans_as_observations, ()), ("unattributed-repeat", unattributed_repeats, ()),
                ("russian-state-relay", western_words_via_russian_state_media, ()),
                ("speaker-not-claimant", speakers_not_claimants, ()), ("notes-against-columns", notes_against_columns, ()),
-               ("launch-total-against-years", launch_totals_against_years, ()))
+               ("launch-total-against-years", launch_totals_against_years, ()),
+               ("month-spread-rate", month_spread_rates, ()))
 # what `audit` lists: code, check, and what the check takes after the claims
 
 
