@@ -114,11 +114,10 @@ def ammunition_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str = 
     target_rows = {actor: claim(claims, claim_id, f"{actor.lower()}_target_claim", when)
                    for actor, claim_id in (("EU", eu_target_claim), ("US", us_target_claim)) if claim_id}
     targets = {actor: (float(row["canonical_value"]), int(row["period_end"].year)) for actor, row in target_rows.items()}
-    stoppable = {c.actor for c in components if c.begins_with_claims}
     stopped = when + pd.offsets.MonthBegin(1)
     stops = {c.actor: stopped for c in components if stop_imports and c.actor in IMPORTS}
     forward = ammo.forward_supply(supply, last_year, horizon_year, {"russia": russia_growth, "west": west_growth},
-                                  targets, stoppable, stops)
+                                  targets, ammo.may_stop(components), stops)
     forward_ratio = ammo.side_ratio(forward[forward["year"] > last_year], n_draws=n_draws, seed=seed)
     target_table = pd.DataFrame([{"actor": a, "id": r["id"], "rounds_per_year": r["canonical_value"],
                                   "reached_by": int(r["period_end"].year), "source_id": r["source_id"]}
@@ -141,6 +140,18 @@ def producers(components) -> list[str]:
     """The actors of the components that make rounds (measured by output or capacity, not deliveries):
     the production comparison counts them alone."""
     return [c.actor for c in components if "shells_delivered" not in c.metrics]
+
+
+def production_rows(result: AmmunitionResult) -> pd.DataFrame:
+    """The last observed year's components that the production comparison counts."""
+    supply = result.supply
+    return supply[(supply["year"] == result.last_year) & supply["actor"].isin(producers(ammo.DEFAULT_COMPONENTS))]
+
+
+def short_names(claims: pd.DataFrame) -> dict[str, str]:
+    """Each actor's name without its parenthesis ("Czech Republic (and its ammunition initiative)" ->
+    "Czech Republic"), as data text: escape it where it goes into a sentence."""
+    return {code: name.split(" (", 1)[0] for code, name in actor_names(claims).items()}
 
 
 def realisation(claims: pd.DataFrame, supply: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
@@ -236,7 +247,7 @@ def _stops_words(result: AmmunitionResult, claims: pd.DataFrame) -> str:
     """", Iran's and North Korea's deliveries stopping from September 2026" when the scenario stops them, else ""."""
     if not result.stops:
         return ""
-    names = " and ".join(narrative.escape(actor_names(claims)[a].split(" (")[0]) + "'s" for a in sorted(result.stops))
+    names = " and ".join(narrative.escape(short_names(claims)[a]) + "'s" for a in sorted(result.stops))
     return f", {names} deliveries stopping from {min(result.stops.values()):%B %Y}"
 
 
@@ -259,7 +270,7 @@ def forward_words(result: AmmunitionResult, claims: pd.DataFrame, link=narrative
             f"{narrative.count(paths['west']['central'])}: about {narrative.times(ratio['central'])} (90% of draws "
             f"{narrative.times(ratio['q05'])} to {narrative.times(ratio['q95'])}); "
             f"{narrative.it_is(float(ratio['p_above_1']), result.n_draws)} that Russia's side still out-supplies the West then.")
-    plain = {code: name.split(" (")[0] for code, name in actor_names(claims).items()}  # link() escapes its text
+    plain = short_names(claims)  # link() escapes its text
     names = {code: narrative.escape(name) for code, name in plain.items()}  # data text in a sentence: escaped
     if len(result.forward_claims):
         listed = "; ".join(link(f"{plain.get(r.actor, r.actor)} {BOUND_WORDS.get(r.bound, '')}{narrative.stated(r.value)} "
@@ -332,9 +343,8 @@ def _production_note(result: AmmunitionResult, claims: pd.DataFrame, latest: pd.
     if result.last_year not in rows.index:
         return ""
     ratio = rows.loc[result.last_year]
-    names = {code: narrative.escape(name.split(" (")[0]) for code, name in actor_names(claims).items()}
-    counted = result.supply[(result.supply["year"] == result.last_year)
-                            & result.supply["actor"].isin(producers(ammo.DEFAULT_COMPONENTS))]
+    names = {code: narrative.escape(name) for code, name in short_names(claims).items()}
+    counted = production_rows(result)
     sides = {side: " and ".join(names[a] for a in rows_["actor"]) for side, rows_ in counted.groupby("side")}
     inside = ratio["q05"] <= latest["value"] <= ratio["q95"]
     return (f"Production alone ({sides.get('russia', '')} against {sides.get('west', '')} output; other allies have no "

@@ -14,14 +14,13 @@ from sustainment.analyses.ammunition import (
     AmmunitionResult,
     ammunition_analysis,
     ammunition_charts,
-    producers,
+    production_rows,
 )
 from sustainment.analyses.common import UNIT_WORDS, linked
 from sustainment.analyses.recruitment import RecruitmentResult, recruitment_analysis
 from sustainment.analyses.recruitment_report import recruitment_charts
 from sustainment.analyses.registry import PIPELINES
 from sustainment.claims import id_list, join_ids, split_ids
-from sustainment.models.ammunition import DEFAULT_COMPONENTS
 from sustainment.models.uncertainty import Range
 from sustainment.presentation import narrative
 
@@ -44,6 +43,12 @@ def briefing_charts(claims: pd.DataFrame, parameters: dict) -> dict:
     return charts_of_briefing(ammunition, recruitment, claims)
 
 
+def _band(ratio: pd.Series) -> Range:
+    """A ratio's central figure with 90% of its draws, widened to hold the central (the ratio of the
+    sides' centrals can sit just outside the draws' band)."""
+    return Range(min(ratio["q05"], ratio["central"]), ratio["central"], max(ratio["q95"], ratio["central"]))
+
+
 def headline_numbers(claims: pd.DataFrame, ammunition_result: AmmunitionResult,
                      recruitment_result: RecruitmentResult) -> pd.DataFrame:
     """The key numbers of the briefing, each with its range and the claims (and sources) that fed it."""
@@ -58,15 +63,12 @@ def headline_numbers(claims: pd.DataFrame, ammunition_result: AmmunitionResult,
         *((f"{label} artillery supply, {year}", Range(*totals.loc[(year, side), ["low", "central", "high"]]), "rounds/year",
            [totals.loc[(year, side), "claim_ids"]]) for side, label in (("russia", "Russian-side"), ("west", "Western-side"))),
         (f"Supply ratio Russia : West, {year} (central figures; 90% of draws)",  # the central can sit just outside the band
-         Range(min(ratio["q05"], ratio["central"]), ratio["central"], max(ratio["q95"], ratio["central"])), "ratio",
+         _band(ratio), "ratio",
          list(ammunition_result.totals.loc[ammunition_result.totals["year"] == year, "claim_ids"])),
         (f"Production ratio, Russia : EU and US output, {year} (central figures; 90% of draws)",
-         Range(min(made["q05"], made["central"]), made["central"], max(made["q95"], made["central"])), "ratio",
-         list(ammunition_result.supply.loc[(ammunition_result.supply["year"] == year) & ammunition_result.supply["actor"]
-                                           .isin(producers(DEFAULT_COMPONENTS)), "claim_ids"])),
+         _band(made), "ratio", list(production_rows(ammunition_result)["claim_ids"])),
         (f"Supply ratio Russia : West, {ammunition_result.horizon_year} (projected, ranges widening each year; "
-         "central figures; 90% of draws)", Range(min(ahead["q05"], ahead["central"]), ahead["central"],
-                                                  max(ahead["q95"], ahead["central"])), "ratio",
+         "central figures; 90% of draws)", _band(ahead), "ratio",
          list(ammunition_result.totals.loc[ammunition_result.totals["year"] == year, "claim_ids"])),
         ("Russian contract recruits a month, first modelled month", r.inputs.recruits, "persons/month", r.recruit_ids),
         ("Yearly change of Russian recruitment over the horizon", r.recruit_growth, "share",

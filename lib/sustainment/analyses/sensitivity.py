@@ -148,7 +148,7 @@ def ammunition_sweep(claims: pd.DataFrame, parameters: Mapping, axes: dict[str, 
     `russia_growth` / `west_growth` set a side's growth, `eu_output` sets EU output in the horizon
     year (its range scaled alike) and `north_korea_share` keeps that share of North Korean and
     Iranian deliveries."""
-    from sustainment.analyses.ammunition import ammunition_analysis
+    from sustainment.analyses.ammunition import IMPORTS, ammunition_analysis
     from sustainment.models import ammunition as ammo
 
     check_axes(AMMUNITION, axes)
@@ -171,7 +171,7 @@ def ammunition_sweep(claims: pd.DataFrame, parameters: Mapping, axes: dict[str, 
             factors[:, k] = (1 + cells[f"{row.side}_growth"].to_numpy()) ** steps / scenario
         if row.actor == "EU" and "eu_output" in cells:
             factors[:, k] = cells["eu_output"].to_numpy() / row.central
-        if row.actor in ("NK", "IR") and "north_korea_share" in cells:
+        if row.actor in IMPORTS and "north_korea_share" in cells:
             factors[:, k] *= cells["north_korea_share"].to_numpy()
     if "eu_output" in cells and "EU" not in set(base["actor"]):
         raise SweepError(f"sweep ammunition: no EU estimate in {result.last_year} to scale (axis eu_output)")

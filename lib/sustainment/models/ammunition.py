@@ -96,8 +96,13 @@ def annual_supply(claims: pd.DataFrame, years, components=DEFAULT_COMPONENTS, po
     supply = pd.DataFrame(rows, columns=SUPPLY_COLUMNS).sort_values(["year", "actor"], kind="stable",
                                                                      key=_component_order(components))
     supply = supply.reset_index(drop=True)
-    stoppable = {c.actor for c in components if c.begins_with_claims}
-    return _carry_forward(supply, stoppable) if carry_forward else supply
+    return _carry_forward(supply, may_stop(components)) if carry_forward else supply
+
+
+def may_stop(components) -> set[str]:
+    """The actors whose deliveries began during the war (`begins_with_claims`): they may also stop,
+    so a year no claim speaks for lets their range fall to zero."""
+    return {c.actor for c in components if c.begins_with_claims}
 
 
 def _component_order(components):
