@@ -27,21 +27,22 @@ SOURCES = [
      "Shells, more", "2025-07-30", ""],
 ]
 HEADER = ["id", "metric", "actor", "period_start", "period_end", "value", "low", "high", "unit", "scope",
-          "source_id", "claimant", "confidence", "quote", "reported", "notes", "bound", "coverage", "statement", "forecast"]
+          "source_id", "claimant", "confidence", "quote", "reported", "notes", "bound", "coverage", "statement", "forecast",
+          "munitions"]
 CLAIMS = [
     HEADER,
     ["ru-a", "shells_produced", "RU", "2024-01-01", "2024-12-31", "3000000", "", "", "rounds/year", "all",
-     "alpha-2024", "Analyst A", "medium", "three million a year", "", "", "", "", "", ""],
+     "alpha-2024", "Analyst A", "medium", "three million a year", "", "", "", "", "", "", "unstated"],
     ["ru-b", "shells_produced", "RU", "2024-01-01", "2024-12-31", "250000", "200000", "300000", "rounds/month",
-     "all", "beta-2024", "Analyst B", "high", "a quarter million a month", "", "", "", "", "", ""],
+     "all", "beta-2024", "Analyst B", "high", "a quarter million a month", "", "", "", "", "", "", "unstated"],
     ["ru-c", "shells_produced", "RU", "2024-01-01", "2024-01-15", "2000000", "", "", "rounds/year", "all",
-     "alpha-2024", "Analyst C", "low", "two million", "2024-01-15", "", "", "", "", ""],
+     "alpha-2024", "Analyst C", "low", "two million", "2024-01-15", "", "", "", "", "", "unstated"],
     ["eu-a", "shells_produced", "EU", "2024-01-01", "2024-12-31", "1000000", "", "", "rounds/year", "all",
-     "alpha-2024", "EU", "medium", "one million", "", "", "", "", "", ""],
+     "alpha-2024", "EU", "medium", "one million", "", "", "", "", "", "", "unstated"],
     ["ru-kw", "casualties_killed_wounded", "RU", "2022-02-24", "2024-10-28", "600000", "", "", "persons",
-     "killed + wounded", "alpha-2024", "NATO", "high", "600,000 killed or wounded", "", "", "", "", "", ""],
+     "killed + wounded", "alpha-2024", "NATO", "high", "600,000 killed or wounded", "", "", "", "", "", "", ""],
     ["ru-rec", "recruits", "RU", "2024-01-01", "2024-03-31", "91000", "", "", "persons", "year to date",
-     "beta-2024", "Ministry", "low", "91,000 signed", "", "", "", "", "", ""],
+     "beta-2024", "Ministry", "low", "91,000 signed", "", "", "", "", "", "", ""],
 ]
 
 
@@ -64,10 +65,13 @@ def claim_row(id: str, value: str, *, metric: str = "shells_produced", actor: st
               end: str = "2024-12-31", low: str = "", high: str = "", unit: str = "rounds/year", scope: str = "all",
               source: str = "alpha-2024", claimant: str = "Analyst", confidence: str = "medium", quote: str = "",
               reported: str = "", notes: str = "", bound: str = "", coverage: str = "", statement: str = "",
-              forecast: str = "") -> list[str]:
-    """One figures.csv row in HEADER order; the quote defaults to one naming the row."""
+              forecast: str = "", munitions: str | None = None) -> list[str]:
+    """One figures.csv row in HEADER order; the quote defaults to one naming the row, the basis of
+    an ammunition claim to 'unstated'."""
+    if munitions is None:
+        munitions = "unstated" if metric.startswith("shells_") else ""
     return [id, metric, actor, start, end, value, low, high, unit, scope, source, claimant, confidence,
-            quote or f"quote of {id}", reported, notes, bound, coverage, statement, forecast]
+            quote or f"quote of {id}", reported, notes, bound, coverage, statement, forecast, munitions]
 
 
 @pytest.fixture

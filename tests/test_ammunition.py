@@ -11,8 +11,9 @@ from sustainment.models.ammunition import Component
 
 
 def supply_rows(rows):
-    return pd.DataFrame(rows, columns=["year", "side", "actor", "metric", "low", "central", "high", "status"]).assign(
-        claim_ids="", central_ids="", bound_ids="", source_ids="", basis="claims", active_from="", widened=1.0)
+    frame = pd.DataFrame(rows, columns=["year", "side", "actor", "metric", "low", "central", "high", "status"])
+    return frame.assign(claim_ids="", central_ids="", bound_ids="", source_ids="", basis="claims",
+                        munitions_read=[()] * len(frame), active_from="", widened=1.0)
 
 
 def test_ratio_of_two_fixed_supplies_is_their_quotient():
@@ -156,3 +157,4 @@ def test_deliveries_stopped_count_only_the_days_before_the_stop():
     assert row.at[2026, "central"] == pytest.approx(2e6 * 243 / 365)  # January to August
     assert row.loc[2027, ["low", "central", "high"]].tolist() == [0, 0, 0]
     assert row.at[2027, "status"] == "projected from 2025, stopped from 2026-09-01"
+

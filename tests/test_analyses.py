@@ -180,9 +180,13 @@ def test_the_printed_sides_divide_to_the_printed_ratio(claims):
 def test_the_trend_sentence_gives_signed_rates_with_their_intervals(claims):
     result = analyses.ammunition_analysis(claims, n_draws=200, seed=1)
     sentence = analyses.trend_sentence(result)
+    def signed(value: float) -> str:
+        return ("+" if value >= 0 else "-") + narrative.share(abs(value))
+
     for trend in result.trends.values():
         low, high = trend.attrs["growth_per_step_90"]
-        assert f"90% interval +{narrative.share(low)} to +{narrative.share(high)}" in sentence
+        assert f"90% interval {signed(low)} to {signed(high)}" in sentence
+    assert any(t.attrs["growth_per_step_90"][0] < 0 for t in result.trends.values())  # a falling end is signed too
 
 
 def test_the_vintage_names_the_latest_curated_claim_when_a_derived_series_is_newer(claims, data_dir):
@@ -337,6 +341,39 @@ def test_past_targets_are_set_against_what_the_claims_say_happened(data_dir, wit
     pairs = realisation(claims, supply, pd.Timestamp("2025-12-31"))
     assert pairs[["id", "year", "rate"]].values.tolist() == [["plan-2024", 2024, 1.5], ["plan-2024-again", 2024, 1.5]]
     assert list(forward_claims(claims, components, pd.Timestamp("2025-12-31"), 2024)["id"]) == ["plan-2026"]
+
+
+def test_the_path_follows_a_stated_forward_target_discounted_by_past_ones(data_dir, with_claims):
+    from sustainment.analyses.ammunition import followed_targets, forward_claims, realisation
+    from sustainment.models import ammunition as ammo
+
+    with (data_dir / "metrics.csv").open("a", encoding="utf-8") as handle:
+        handle.write("shells_production_target,flow,target,rounds/year,Output targets\n")
+    target = {"metric": "shells_production_target", "start": "2026-01-01", "end": "2026-12-31"}
+    claims = with_claims(
+        claim_row("made-2024", "3000000"),
+        claim_row("plan-2024", "2000000", metric="shells_production_target"),  # came true at 150%
+        claim_row("plan-2026", "5000000", **target, reported="2025-03-01"),
+        claim_row("floor-2026", "9000000", **target, bound="at_least", reported="2025-04-01"),  # a floor: not followed
+        claim_row("wider-2026", "8000000", **target, munitions="all", reported="2025-05-01"))  # another basis
+    components = [ammo.Component("RU", ("shells_produced",))]
+    supply = ammo.annual_supply(claims, [2024], components)
+    when = pd.Timestamp("2025-12-31")
+    followed = followed_targets(forward_claims(claims, components, when, 2024), realisation(claims, supply, when),
+                                supply, 2024)
+    assert followed[["id", "year", "rate", "value", "pairs"]].values.tolist() == [
+        ["plan-2026", 2026, 1.5, 7_500_000, "its 1 past target"]]
+
+
+def test_what_it_would_take_is_the_median_ratio_of_the_draws(claims):
+    from sustainment.analyses.ammunition import parity_words
+
+    result = analyses.ammunition_analysis(claims, n_draws=200, seed=1)
+    median = result.forward_ratio.set_index("year").at[result.horizon_year, "q50"]
+    west = result.paths["west"].set_index("year").at[result.horizon_year, "central"]
+    words = parity_words(result, west)
+    assert (f"about {narrative.share(median - 1)} more" if median >= 1 else f"fall about {narrative.share(1 - median)}") in words
+    assert narrative.count(west * median) in words
 
 
 def test_the_production_comparison_leaves_deliveries_out(claims):

@@ -417,7 +417,7 @@ def test_history_renders_or_refuses_in_one_line(tmp_path):
         assert render.render(project, notebooks=notebooks, overrides=overrides, jobs=2) == 0
         entry = render.publish.read_manifest(project.reports)["reports"]["one-off-baseline/recruitment_sustainability"]
         assert entry["parameters"]["as_of"] == as_of
-    with pytest.raises(ParameterError, match=r"as_of 2023-06-30: no claim for recruits / RU"):
+    with pytest.raises(ParameterError, match=r"as_of 2023-06-30: no claim for the Russian side in 2022"):  # nor recruits
         render.render(project, notebooks=notebooks, overrides={"as_of": "2023-06-30", "foreign_troops_claim": ""})
     with pytest.raises(ParameterError, match=r"foreign_troops_claim: claim 'nk-troops-deployed-2024-11-04' was public on "
                                              r"2024-11-04, after as_of 2024-06-30"):

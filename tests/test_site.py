@@ -69,3 +69,35 @@ def test_the_index_opens_with_both_answers_per_scenario_and_the_age_of_their_cla
     newest = load(data_dir).set_index("id").loc[["ru-a", "ru-b"], "known_from"].max()
     months = round((pd.Timestamp("2024-12-31") - newest).days / (365.25 / 12))
     assert f"<td>Russian supply</td><td>{newest:%Y-%m-%d}</td><td>{months}</td>" in top
+
+
+def test_a_set_of_claims_lists_each_claims_value_and_role(tmp_path, data_dir):
+    from conftest import HEADER, claim_row
+
+    from sustainment.claims import load
+    from sustainment.presentation import narrative
+
+    (data_dir / "scenarios").mkdir(parents=True)
+    write_csv(data_dir / "claims.csv", [HEADER,
+                                        claim_row("ru-point", "250000", unit="rounds/month", quote="a quarter million a month"),
+                                        claim_row("ru-cap", "5000000", bound="up_to", munitions="all"),
+                                        claim_row("ru-155", "2000000", munitions="152-155mm", quote="2M 155mm shells"),
+                                        claim_row("ru-again", "250000", unit="rounds/month", statement="s", source="beta-2024",
+                                                  quote="a quarter million a month, again"),
+                                        claim_row("ru-first", "250000", unit="rounds/month", statement="s",
+                                                  quote="a quarter million a month, first")])
+    reports = tmp_path / "reports"
+    (reports / "baseline").mkdir(parents=True)
+    claims = load(data_dir)
+    (reports / "baseline" / "toy.html").write_text(narrative.link("3.0 million", claims, list(claims["id"])))
+    manifest = {"reports": {"baseline/toy": {"input_hash": "0" * 64, "parameters": {}, "git_revision": "abc",
+                                             "data_checksums": {}, "ipynb": "baseline/toy.ipynb",
+                                             "html": "baseline/toy.html", "figures": []}}}
+    site.write_site(Project(data=data_dir, scenarios=data_dir / "scenarios", reports=reports), manifest)
+    page = (reports / "claims.html").read_text(encoding="utf-8")
+    listed = page[page.index(f'id="{narrative.claims_anchor(claims["id"])}"'):page.index("<h2>Every claim</h2>")]
+    assert "3.00 million rounds/year" in listed  # 250,000 a month in the estimate's unit
+    for words in ("sets the central figure", "a cap: bounds the range from above (counts another basis: cap)",
+                  "a floor: bounds the range from below (counts another basis: floor)",
+                  "a repeat of a statement counted once"):
+        assert words in listed, words

@@ -67,7 +67,7 @@ def test_source_without_url_and_bad_date(data_dir):
 
 
 def test_missing_column(data_dir):
-    write_csv(data_dir / "claims.csv", [row[:-1] for row in CLAIMS])
+    write_csv(data_dir / "claims.csv", [row[:-2] for row in CLAIMS])
     assert problems(data_dir) == ["data/claims.csv:1: column 'forecast': missing column"]
 
 
@@ -84,7 +84,7 @@ def test_file_not_utf8(data_dir):
 
 def test_wrong_number_of_fields(data_dir):
     write_csv(data_dir / "claims.csv", CLAIMS[:2] + [CLAIMS[2][:-3]] + CLAIMS[3:])
-    assert problems(data_dir) == ["data/claims.csv:3: row 'ru-b': expected 20 fields, found 17"]
+    assert problems(data_dir) == ["data/claims.csv:3: row 'ru-b': expected 21 fields, found 18"]
 
 
 def test_duplicate_across_files(data_dir):
@@ -116,7 +116,7 @@ def test_a_statement_entered_twice_needs_one_key(with_claims):
     twice = [claim_row("a", "250000", unit="rounds/month", quote="close to 250,000 a month"),
              claim_row("b", "3000000", quote="close to 250,000 a month")]  # same value in canonical units
     assert any("repeats row 'a'" in m for m in integrity(with_claims, *twice))
-    twice = [row[:18] + ["cnn-2024-03-11", ""] for row in twice]
+    twice = [row[:18] + ["cnn-2024-03-11", "", "unstated"] for row in twice]
     assert len(with_claims(*twice)) == 2
     other_numbers = [claim_row("c", "12000000", quote="12 million in 2022 and 7 million in 2023"),
                      claim_row("d", "7000000", quote="12 million in 2022 and 7 million in 2023")]

@@ -1,4 +1,4 @@
-"""`sustainment validate|audit|render|sweep|export|strip|check|import-ua-gs`: an expected failure (a
+"""`sustainment validate|audit|render|sweep|export|diff|strip|check|import-ua-gs`: an expected failure (a
 `SustainmentError`) ends in one line per problem and a non-zero exit, never a traceback."""
 
 from __future__ import annotations
@@ -179,6 +179,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    from sustainment.paths import Project
+    from sustainment.publishing import releases
+
+    reports = Project().reports
+    scenarios = args.scenario or [DEFAULT_SCENARIO]
+    before, after = (releases.resolve(reports, name, scenarios) for name in (args.before, args.after))
+    print("\n".join(releases.diff_lines(before, after, args.markdown)))
+    return 0
+
+
 def _executor_options(parser: argparse.ArgumentParser, default: str = "pool") -> None:
     parser.add_argument("--executor", choices=["pool", "dask"], help="pool: worker processes on this machine; dask: a Dask "
                         f"LocalCluster, or --scheduler (default: {default})")
@@ -269,6 +280,14 @@ def _export_command(commands) -> None:
     export.add_argument("--scenarios", nargs="+", help="compare: two or more scenarios")
     export.add_argument("--no-wait", action="store_true", help="exit 1 at once if another render or export holds reports/")
     export.set_defaults(run=cmd_export)
+    diff = commands.add_parser("diff", help="key numbers before -> after between two releases (reports/releases/) or "
+                                            "two git revisions (their data/, read by the current code), with the claims "
+                                            "that moved them")
+    diff.add_argument("before", help="a release id (or its prefix; see reports/changes.html) or a git revision")
+    diff.add_argument("after", help="as before")
+    diff.add_argument("--scenario", action="append", help="for git revisions: scenario (repeatable; default: baseline)")
+    diff.add_argument("--markdown", action="store_true", help="a Markdown table (README's before/after)")
+    diff.set_defaults(run=cmd_diff)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -84,5 +84,9 @@ class BusyError(SustainmentError, RuntimeError):
     """Another render or export holds the reports folder (with `no_wait`)."""
 
 
+class ReleaseError(SustainmentError, LookupError):
+    """A release or git revision `diff` cannot find or read: one line."""
+
+
 class PackError(SustainmentError, ValueError):
     """An export that cannot be made (unknown or unrendered scenario, missing figure): one line."""

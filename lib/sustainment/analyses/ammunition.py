@@ -17,7 +17,8 @@ from sustainment.analyses.common import (
     linked,
     metric_natures,
 )
-from sustainment.claims import id_list, one_per_statement, select
+from sustainment.claims import estimate, id_list, munitions, one_per_statement, select
+from sustainment.errors import NoClaimsError
 from sustainment.models import ammunition as ammo
 from sustainment.presentation import narrative
 from sustainment.presentation.narrative import SIDE_WORDS
@@ -63,6 +64,8 @@ class AmmunitionResult:
     realisation: pd.DataFrame  # past targets against what happened (`realisation`)
     production_ratio: pd.DataFrame  # the side ratio of the producing components alone (deliveries left out), as `ratio`
     forward_claims: pd.DataFrame  # plans, targets and forecasts for the projected years (`forward_claims`)
+    followed: pd.DataFrame  # the forward claims the path follows, discounted (`followed_targets`)
+    splits: pd.DataFrame  # how totals over several years were split into years (`ammo.total_splits`)
     left_out: tuple[str, ...] = ()  # actors whose deliveries the scenario removes (a counterfactual)
     stops: dict = field(default_factory=dict)  # actor -> the first day its deliveries stop in the projection
 
@@ -95,7 +98,9 @@ def ammunition_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str = 
     if not first_year <= last_year < horizon_year:
         raise ValueError(f"years: need first_year <= last_year < horizon_year, got {first_year}, {last_year}, {horizon_year}")
     years = range(first_year, last_year + 1)
-    supply = ammo.annual_supply(claims, years, components, policy=policy, as_of=when, min_confidence=min_confidence)
+    shaped = ammo.shape(claims, components, policy, when, min_confidence)
+    supply = ammo.annual_supply(claims, years, components, policy=policy, as_of=when, min_confidence=min_confidence,
+                                shaped=shaped)
     totals = ammo.side_totals(supply, metric_natures(claims))
     ratio = ammo.side_ratio(supply, n_draws=n_draws, seed=seed)
     if last_year not in set(ratio["year"]):
@@ -113,7 +118,11 @@ def ammunition_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str = 
     balance = ammo.supply_vs_consumption(totals, fired)
     target_rows = {actor: claim(claims, claim_id, f"{actor.lower()}_target_claim", when)
                    for actor, claim_id in (("EU", eu_target_claim), ("US", us_target_claim)) if claim_id}
-    targets = {actor: (float(row["canonical_value"]), int(row["period_end"].year)) for actor, row in target_rows.items()}
+    pairs, ahead = realisation(claims, supply, when), forward_claims(claims, components, when, last_year)
+    followed = followed_targets(ahead, pairs, supply, last_year)
+    followed = followed[~followed["actor"].isin(list(target_rows))]  # a scenario's own target comes first
+    targets = {r.actor: (r.value, r.year) for r in followed.itertuples()}
+    targets |= {actor: (float(row["canonical_value"]), int(row["period_end"].year)) for actor, row in target_rows.items()}
     stopped = when + pd.offsets.MonthBegin(1)
     stops = {c.actor: stopped for c in components if stop_imports and c.actor in IMPORTS}
     forward = ammo.forward_supply(supply, last_year, horizon_year, {"russia": russia_growth, "west": west_growth},
@@ -126,9 +135,10 @@ def ammunition_analysis(claims: pd.DataFrame, *, as_of: str = "", policy: str = 
     trends = ammo.side_trends(totals, horizon_year)
     return AmmunitionResult(when, last_year, horizon_year, supply, totals, ratio, claimed_ratio, fired, balance,
                             ammo.scenario_paths(forward, n_draws, seed), target_table, trends, n_draws, forward, forward_ratio,
-                            realisation(claims, supply, when),
+                            pairs,
                             ammo.side_ratio(supply[supply["actor"].isin(producers(components))], n_draws=n_draws, seed=seed),
-                            forward_claims(claims, components, when, last_year),
+                            ahead, followed,
+                            ammo.total_splits(shaped),
                             tuple(sorted(dropped)), stops=stops)
 
 
@@ -156,21 +166,36 @@ def short_names(claims: pd.DataFrame) -> dict[str, str]:
 
 def realisation(claims: pd.DataFrame, supply: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     """How past targets turned out: each production or delivery target (one per statement, public
-    by `as_of`) for a component's year whose supply was estimated from claims (not carried, not
-    from bounds only, a whole year) on the matching metric, with that estimate as the outcome.
-    Columns: id, actor, year, target, outcome (rounds a year), rate = outcome / target, claim_ids."""
-    estimated = supply[(supply["status"] == "estimated") & (supply["basis"] == "claims") & (supply["active_from"] == "")]
-    outcomes = estimated.set_index(["actor", "year"])
+    by `as_of`) for a component's whole year estimated on the matching metric, set against what the
+    claims say happened on the target's own basis (a 155mm target against 155mm output: the supply
+    estimate where the bases agree, else the year re-estimated on the target's basis), when claims
+    state it (not bounds only). Columns: id, actor, year, target, outcome (rounds a year), rate =
+    outcome / target, claim_ids."""
+    whole = supply[(supply["status"] == "estimated") & (supply["active_from"] == "")].set_index(["actor", "year"])
     targets, _ = one_per_statement(select(claims, metric=sorted(TARGET_METRICS.values()), as_of=as_of))
     rows = []
     for target in targets.sort_values(["actor", "period_end", "id"]).itertuples():
         key = (target.actor, target.period_end.year)
-        if key in outcomes.index and TARGET_METRICS.get(outcomes.at[key, "metric"]) == target.metric:
-            outcome = outcomes.loc[key]
-            rows.append({"id": target.id, "actor": target.actor, "year": key[1], "target": target.canonical_value,
-                         "outcome": outcome["central"], "rate": outcome["central"] / target.canonical_value,
-                         "claim_ids": tuple(id_list((target.id,), outcome["central_ids"]))})
+        if key not in whole.index or TARGET_METRICS.get(whole.at[key, "metric"]) != target.metric:
+            continue
+        basis = target.munitions if target.munitions in munitions.BASES else ammo.MUNITIONS
+        outcome = (whole.loc[key, ["central", "central_ids", "basis"]] if basis == ammo.MUNITIONS else
+                   _on_basis(claims, whole.at[key, "metric"], key, as_of, basis))
+        if outcome is None or outcome["basis"] != "claims":
+            continue
+        rows.append({"id": target.id, "actor": target.actor, "year": key[1], "target": target.canonical_value,
+                     "outcome": outcome["central"], "rate": outcome["central"] / target.canonical_value,
+                     "claim_ids": tuple(id_list((target.id,), outcome["central_ids"]))})
     return pd.DataFrame(rows, columns=["id", "actor", "year", "target", "outcome", "rate", "claim_ids"])
+
+
+def _on_basis(claims: pd.DataFrame, metric: str, key: tuple[str, int], as_of: pd.Timestamp, basis: str) -> dict | None:
+    """A year's estimate on another basis than the model's (a target's), or None without claims."""
+    try:
+        found = estimate(claims, metric, key[0], key[1], as_of=as_of, munitions=basis)
+    except NoClaimsError:
+        return None
+    return {"central": found.central, "central_ids": found.central_ids, "basis": found.basis}
 
 
 def forward_claims(claims: pd.DataFrame, components, as_of: pd.Timestamp, last_year: int) -> pd.DataFrame:
@@ -182,12 +207,43 @@ def forward_claims(claims: pd.DataFrame, components, as_of: pd.Timestamp, last_y
     return found[ahead & (found["metric"].isin(TARGET_METRICS.values()) | (found["forecast"] == "yes"))].sort_values(
         ["period_end", "actor", "id"])
 
+FOLLOWED_COLUMNS = ["actor", "id", "year", "stated", "rate", "value", "pairs"]
+
+
+def followed_targets(forward: pd.DataFrame, pairs: pd.DataFrame, supply: pd.DataFrame, last_year: int) -> pd.DataFrame:
+    """The forward claims the projection follows: per component, the most recently said target or
+    forecast (from `forward_claims`) that states a level (not "at least" or "up to") on the basis
+    the component is estimated on (the model's, or a narrower one where the component is itself a
+    floor from narrower claims), discounted by how past targets came true (`realisation`): the
+    median rate of the actor's own past targets, else of all. Columns: FOLLOWED_COLUMNS (`value` =
+    `stated` x `rate`, rounds a year; `pairs`: how many past targets the rate rests on, and whose)."""
+    from sustainment.claims.validation import POINT_LIKE
+
+    base = supply[supply["year"] == last_year].set_index("actor")
+    kind = munitions.relation(forward["munitions"], ammo.MUNITIONS) if len(forward) else pd.Series(dtype=object)
+    floors = set(base.index[base["basis"] == "lower bounds only"])
+    usable = forward[forward["bound"].isin(POINT_LIKE) & forward["actor"].isin(base.index[base["status"] != "no claim"])
+                     & ((kind == "same") | ((kind == "narrower") & forward["actor"].isin(floors)))]
+    rows = []
+    for actor, said in usable.sort_values(["known_from", "period_end", "id"]).groupby("actor", sort=True):
+        latest = said.iloc[-1]
+        own = pairs[pairs["actor"] == actor]
+        used = own if len(own) else pairs
+        rate = float(used["rate"].median()) if len(used) else 1.0
+        rows.append({"actor": actor, "id": latest["id"], "year": int(latest["period_end"].year),
+                     "stated": float(latest["canonical_value"]), "rate": rate,
+                     "value": float(latest["canonical_value"]) * rate,
+                     "pairs": f"{'its' if len(own) else 'all'} {narrative.plural(len(used), 'past target')}"})
+    return pd.DataFrame(rows, columns=FOLLOWED_COLUMNS)
+
+
 def _ratio_sentence(row: pd.Series) -> str:
     lead, factor = ("Russia's side", row["central"]) if row["central"] >= 1 else ("The Western side", 1 / row["central"])
     band = (row["q05"], row["q95"]) if row["central"] >= 1 else (1 / row["q95"], 1 / row["q05"])
     spread = ("from single claims, so no range" if row["no_range"] else
               f"90% of draws: {narrative.times(band[0])} to {narrative.times(band[1])}")
-    return f"{lead} had about {narrative.times(factor)} the other side's artillery supply in {int(row['year'])} ({spread})"
+    return (f"{lead} had about {narrative.times(factor)} the other side's supply of tube-artillery rounds in "
+            f"{int(row['year'])} ({spread})")
 
 def ammunition_headline(result: AmmunitionResult, claims: pd.DataFrame) -> str:
     """The answer in one plain sentence, for the landing page: the ratio of the last observed year,
@@ -222,7 +278,9 @@ def ammunition_bottom_line(result: AmmunitionResult, claims: pd.DataFrame, link=
     band = ("(from single claims: no range)" if ratio["no_range"] else
             f"(90% of draws {narrative.times(ratio['q05'])} to {narrative.times(ratio['q95'])})")
     supply = result.supply[result.supply["year"] == year].set_index("actor")
-    caveats = [_component_caveat(supply.loc[a], names[a]) for a in supply.index]
+    caveats = [(_component_caveat(supply.loc[a], names[a]) or (f"{names[a]}'s figure" if _split_note(result, claims, a)
+                                                                 else "")) + _split_note(result, claims, a, link)
+               for a in supply.index]
     caveats = [caveat for caveat in caveats if caveat]
     caveats += [f"{names[a]} is counted by its capacity, not its output" for a in supply.index
                 if metric_natures(claims).get(supply.at[a, "metric"]) == "capacity"]
@@ -233,8 +291,9 @@ def ammunition_bottom_line(result: AmmunitionResult, claims: pd.DataFrame, link=
               f"range ({spread} rounds a year)" + (f"; {'; '.join(caveats)}" if caveats else "") + ".")
     lead = f"Leaving out {left_out} deliveries, as this scenario does, in" if left_out else "In"
     compared = compared_words(result, claims, names)
-    return (f"**Bottom line.** {lead} {year} the Russian side {had} {'more' if ratio['central'] >= 1 else 'less'} artillery "
-            f"ammunition than the Western side: about {link(narrative.times(ratio['central']), claims, ids)} as much {band}. "
+    return (f"**Bottom line.** {lead} {year} the Russian side {had} {'more' if ratio['central'] >= 1 else 'fewer'} "
+            f"tube-artillery rounds (output and imports) than the Western side (output and deliveries): about "
+            f"{link(narrative.times(ratio['central']), claims, ids)} as much {band}. "
             f"{likely[0].upper()}{likely[1:]}"
             f"Russian side about {link(narrative.count(russia['central']), claims, id_list(russia['claim_ids']))} "
             f"rounds ({narrative.span(russia['low'], russia['high'])}), Western side about "
@@ -260,9 +319,10 @@ def forward_words(result: AmmunitionResult, claims: pd.DataFrame, link=narrative
     ratio = result.forward_ratio.set_index("year").loc[year]
     ids = id_list(result.totals.loc[result.totals["year"] == last, "claim_ids"])
     widened = result.forward.loc[result.forward["year"] == year, "widened"].max() ** (1 / (year - last))
-    running = result.forward[~result.forward["actor"].isin(list(result.stops))]
+    running = result.forward[~result.forward["actor"].isin(list(result.stops) + list(result.followed["actor"]))]
     moves = running.groupby("actor")["central"].nunique().gt(1).any()
-    how = "Along the scenario's growth and targets" if moves else f"Held at {last}'s levels"
+    how = ("Along the scenario's growth and targets" if moves else f"Held at {last}'s levels") + _followed_words(
+        result, claims, link)
     how += _stops_words(result, claims)
     text = (f"**Will it last?** {how}, with ranges that widen each year after {last} (x{widened:.2g} a year, "
             f"the median yearly change of the estimates; deliveries may stop), in {year} the Russian side comes to about "
@@ -270,20 +330,69 @@ def forward_words(result: AmmunitionResult, claims: pd.DataFrame, link=narrative
             f"{narrative.count(paths['west']['central'])}: about {narrative.times(ratio['central'])} (90% of draws "
             f"{narrative.times(ratio['q05'])} to {narrative.times(ratio['q95'])}); "
             f"{narrative.it_is(float(ratio['p_above_1']), result.n_draws)} that Russia's side still out-supplies the West then.")
+    text += " " + parity_words(result, paths["west"]["central"])
     plain = short_names(claims)  # link() escapes its text
     names = {code: narrative.escape(name) for code, name in plain.items()}  # data text in a sentence: escaped
-    if len(result.forward_claims):
+    unfollowed = result.forward_claims[~result.forward_claims["id"].isin(result.followed["id"])]
+    if len(unfollowed):
         listed = "; ".join(link(f"{plain.get(r.actor, r.actor)} {BOUND_WORDS.get(r.bound, '')}{narrative.stated(r.value)} "
                                 f"{r.unit.replace('/', ' a ')} ({r.period_end.year})", claims, [r.id])
                            + f", {'a forecast' if r.forecast == 'yes' else 'a target'}, said by "
-                           + narrative.escape(narrative.speaker(r.claimant)) for r in result.forward_claims.itertuples())
-        text += f" Forward claims, listed but not counted in the path: {listed}."
+                           + narrative.escape(narrative.speaker(r.claimant)) for r in unfollowed.itertuples())
+        text += (f" Forward claims not followed (a floor or a cap, or another basis), listed but not counted: "
+                 f"{listed}.")
     if len(result.realisation):
         rates = result.realisation.groupby("actor")["rate"].agg(["min", "max", "size"])
         past = "; ".join(f"{names.get(a, a)} {narrative.span(r['min'], r['max'], narrative.share)} "
-                         f"({int(r['size'])} target{'s' if r['size'] > 1 else ''})" for a, r in rates.iterrows())
+                         f"({narrative.plural(int(r['size']), 'target')})" for a, r in rates.iterrows())
         text += f" Past targets in these claims came true at: {past}."
     return text
+
+
+def _followed_words(result: AmmunitionResult, claims: pd.DataFrame, link=narrative.link) -> str:
+    """" (the United States along its 100,000 a month by 2026, at 42%, ...)": the forward claims the path follows."""
+    if result.followed.empty:
+        return ""
+    plain = short_names(claims)
+    said = claims.set_index("id")
+    parts = [f"{narrative.escape(plain.get(r.actor, r.actor))} toward "
+             f"{link(narrative.stated(said.at[r.id, 'value']) + ' ' + said.at[r.id, 'unit'].replace('/', ' a '), claims, [r.id])}"
+             f" by {r.year} at {narrative.share(r.rate)}, the median of {r.pairs}: about {narrative.count(r.value)} a year"
+             for r in result.followed.itertuples()]
+    return f", except {'; '.join(parts)} (forward claims, discounted by how past targets came true)"
+
+
+def parity_words(result: AmmunitionResult, west: float) -> str:
+    """What it would take to even the horizon year: the multiple of the Western side's supply (its
+    suppliers scaled alike) at which half the draws put Russia's side ahead. Scaling one side scales
+    every draw's ratio alike, so that multiple is the median ratio of the draws (`west`: the
+    Western side's central figure on the path)."""
+    year = result.horizon_year
+    factor = float(result.forward_ratio.set_index("year").at[year, "q50"])
+    if factor >= 1:
+        return (f"What it would take: the Western side would need about {narrative.share(factor - 1)} more than this "
+                f"path in {year} (about {narrative.count(west * factor)} rounds a year, its suppliers scaled alike) for "
+                "an even chance that Russia's side is ahead.")
+    return (f"What it would take: the Western side could fall about {narrative.share(1 - factor)} below this path in "
+            f"{year} (to about {narrative.count(west * factor)} rounds a year) and Russia's side would still have no "
+            "better than an even chance of being ahead.")
+
+
+def _split_note(result: AmmunitionResult, claims: pd.DataFrame, actor: str, link=narrative.link) -> str:
+    """' (its total since August 2023 split into years: 2025 at most 0.5 of 2024's rate, a year-on-year
+    claim)' when a year-on-year claim shaped the component's last observed year, else ''."""
+    splits = result.splits
+    linked = splits[(splits["actor"] == actor) & (splits["year"] == result.last_year)
+                    & (splits["how"] == "year-on-year claim on the year before")]
+    if linked.empty:
+        return ""
+    row, said = linked.iloc[0], claims.set_index("id")
+    factor_id = row["linked_ids"][0]
+    total = said.loc[row["id"]]
+    return (f" (its total since {total['period_start']:%B %Y} split into years: {result.last_year} at "
+            f"{'most ' if said.at[factor_id, 'bound'] == 'up_to' else ''}"
+            f"{link(narrative.stated(said.at[factor_id, 'value']) + 'x', claims, [factor_id])} of "
+            f"{result.last_year - 1}'s rate, a year-on-year claim)")
 
 
 def _component_caveat(row: pd.Series, name: str) -> str:
@@ -302,17 +411,41 @@ SUPPLY_METRICS = ("shells_produced", "shells_delivered")
 
 
 def compared_words(result: AmmunitionResult, claims: pd.DataFrame, names: dict[str, str]) -> str:
-    """What 'supply' means here, from the components the scenario counts, and the actors with
-    production or delivery claims it does not count (Ukraine's own output, for one)."""
+    """What 'supply' means here, from the components the scenario counts (one with no claim on the
+    basis said so), the basis both sides count (`basis_words`), and the actors with production or
+    delivery claims it does not count."""
     counted = result.supply[result.supply["year"] == result.last_year]
     names = {code: name.split(" (", 1)[0] for code, name in names.items()}
-    parts = {side: ", ".join(f"{names[a]} {METRIC_WORDS.get(m, 'supply') if m else 'supply'}"
-                             for a, m in zip(rows["actor"], rows["metric"])) for side, rows in counted.groupby("side")}
+
+    def part(actor: str, metric: str) -> str:
+        if metric:
+            return f"{names[actor]} {METRIC_WORDS.get(metric, 'supply')}"
+        counted = claims.loc[claims["actor"].eq(actor) & claims["metric"].isin(SUPPLY_METRICS), "munitions"]
+        other = sorted(set(counted) - {munitions.UNSTATED, ammo.MUNITIONS})
+        return f"{names[actor]} output (no claim on this basis" + (
+            f": its claims count {' or '.join(munitions.WORDS[b] for b in other)})" if other else ")")
+
+    parts = {side: ", ".join(part(a, m) for a, m in zip(rows["actor"], rows["metric"]))
+             for side, rows in counted.groupby("side")}
     others = sorted(set(claims.loc[claims["metric"].isin(SUPPLY_METRICS), "actor"]) - set(result.supply["actor"])
                     - {"DE"})  # German output is inside the EU's figure
     left = f" Not counted: {', '.join(names[a] + chr(39) + 's own output' for a in others)}." if others else ""
-    return (f"Supply here: {parts.get('russia', '')} (Russian side) against {parts.get('west', '')} (Western side); "
-            f"not all Western output reaches Ukraine.{left}")
+    return (f"Supply here, Russian side: {parts.get('russia', '')}; Western side: {parts.get('west', '')}. Not all "
+            f"Western output reaches Ukraine.{left} {basis_words(counted, claims)}")
+
+
+def basis_words(rows: pd.DataFrame, claims: pd.DataFrame) -> str:
+    """The basis both sides count, how many of the claims behind `rows` (rows of `annual_supply`)
+    were read on it from another basis, and how many setting a central figure do not say what they count."""
+    reads = pd.Series([how for read in rows["munitions_read"] for _, how in read], dtype=object).value_counts()
+    central = claims[claims["id"].isin(id_list(rows["central_ids"]))]
+    unstated = int((central["munitions"] == munitions.UNSTATED).sum())
+    read = "; ".join(narrative.plural(n, READ_NOUNS[how]) for how, n in reads.items())
+    return (f"Both sides count rounds of {munitions.WORDS[ammo.MUNITIONS]}: a claim counting more (mortars, rockets, every "
+            f"projectile) enters only as a cap or converted by a breakdown its source gives, one counting less "
+            f"(152/155mm alone) only as a floor" + (f" (here: {read})" if read else "") + f"; {unstated} of the "
+            f"{narrative.plural(len(central), 'claim')} setting central figures {'does' if unstated == 1 else 'do'} not "
+            f"say what {'it counts and is' if unstated == 1 else 'they count and are'} read as such.")
 
 
 COMPARED = {"shells_production_ratio_vs_nato": "Russian production against the output of all NATO allies",
@@ -345,10 +478,13 @@ def _production_note(result: AmmunitionResult, claims: pd.DataFrame, latest: pd.
     ratio = rows.loc[result.last_year]
     names = {code: narrative.escape(name) for code, name in short_names(claims).items()}
     counted = production_rows(result)
-    sides = {side: " and ".join(names[a] for a in rows_["actor"]) for side, rows_ in counted.groupby("side")}
+    present = counted[counted["status"] != "no claim"]
+    sides = {side: " and ".join(names[a] for a in rows_["actor"]) for side, rows_ in present.groupby("side")}
+    unknown = ", ".join(names[a] for a in counted.loc[counted["status"] == "no claim", "actor"])
     inside = ratio["q05"] <= latest["value"] <= ratio["q95"]
-    return (f"Production alone ({sides.get('russia', '')} against {sides.get('west', '')} output; other allies have no "
-            f"claim here) is about {narrative.times(ratio['central'])} (90% of draws {narrative.times(ratio['q05'])} to "
+    return (f"Production alone ({sides.get('russia', '')} against {sides.get('west', '')} output; "
+            f"{unknown + ' and ' if unknown else ''}other allies have no claim on this basis) is about "
+            f"{narrative.times(ratio['central'])} (90% of draws {narrative.times(ratio['q05'])} to "
             f"{narrative.times(ratio['q95'])}): the claimed ratio is {'within' if inside else 'outside'} that band too. ")
 
 
@@ -385,8 +521,8 @@ def ammunition_charts(result: AmmunitionResult, claims: pd.DataFrame) -> dict:
     return {
         "ammunition_supply_by_side": plotting.supply_by_side(
             result.totals, claims,
-            f"Russian-side supply of about {narrative.count(russia)} rounds in {year}, against "
-            f"{narrative.count(west)} on the Western side"),
+            f"Russian-side supply of about {narrative.count(russia)} tube-artillery rounds in {year} (output and "
+            f"imports), against {narrative.count(west)} on the Western side (output and deliveries)"),
         "ammunition_ratio": plotting.ratio_band(result.ratio, claims, supply_ids, _ratio_sentence(ratio_row),
                                                 claimed=result.claimed_ratio),
         "ammunition_supply_vs_fire": plotting.supply_vs_fire(
@@ -423,8 +559,9 @@ def supply_table(result: AmmunitionResult, claims: pd.DataFrame) -> str:
     rows = result.supply.assign(
         who=result.supply["actor"].map(names), measure=result.supply["metric"].map(METRIC_WORDS),
         how=[", ".join(x for x in (BASIS_WORDS.get(b, ""), "" if s == "estimated" else s,
-                                   f"counted from {a}" if a else "") if x)
-             for b, s, a in zip(result.supply["basis"], result.supply["status"], result.supply["active_from"])])
+                                   f"counted from {a}" if a else "", _reads_note(r)) if x)
+             for b, s, a, r in zip(result.supply["basis"], result.supply["status"], result.supply["active_from"],
+                                   result.supply["munitions_read"])])
     return narrative.table(
         rows, {"year": "Year", "side": "Side", "who": "Supplier", "measure": "Measured by", "central": "Rounds a year",
                "low": "Range", "how": "Notes"},
@@ -433,6 +570,41 @@ def supply_table(result: AmmunitionResult, claims: pd.DataFrame) -> str:
          "low": lambda _v, r: narrative.span(r["low"], r["high"]) if r["low"] == r["low"] else narrative.DASH,
          "measure": lambda v, _r: v if isinstance(v, str) else narrative.DASH},
         missing_note="no claim for that supplier and year (counted as zero)")
+
+def _reads_note(read) -> str:
+    """'other basis: 2 floors, 1 cap' for the claims an estimate read from another basis than its own."""
+    counts = pd.Series([how for _, how in read], dtype=object).value_counts()
+    return ("other basis: " + ", ".join(narrative.plural(n, READ_NOUNS[how]) for how, n in counts.items())
+            if len(counts) else "")
+
+
+READ_NOUNS = {"floor": "floor", "cap": "cap", "converted": "conversion", "unused": "claim left out",
+              "broken down": "total broken down"}
+SPLIT_SHOWN = ("the rest of the total", "year-on-year claim on the year before", "caps the year: nothing shapes the total")
+
+
+def splits_table(result: AmmunitionResult, claims: pd.DataFrame) -> str:
+    """The totals over several years that set or cap a year: each year's part, how it was found and
+    its rate, linked to the total and the claims that shaped it."""
+    shown = result.splits[result.splits["year"].between(FIRST_YEAR, result.last_year)
+                          & result.splits["id"].isin(result.splits.loc[result.splits["how"].isin(SPLIT_SHOWN), "id"])]
+    if shown.empty:
+        return "<p>No total over several years sets or caps a year here.</p>"
+    names, total = actor_names(claims), claims.set_index("id")
+    return narrative.table(
+        shown.assign(claim_ids=[(i,) for i in shown["id"]]),
+        {"actor": "Supplier", "id": "Total", "year": "Year", "days": "Days of it", "how": "Part found from",
+         "central": "Rounds a year", "low": "Range"},
+        {"actor": lambda v, _r: narrative.escape(names.get(v, v)), "year": lambda v, _r: str(v),
+         "id": lambda v, _r: narrative.link(f"{narrative.stated(total.at[v, 'value'])} {total.at[v, 'unit']}, "
+                                            f"{total.at[v, 'period_start']:%b %Y} to {total.at[v, 'period_end']:%b %Y}",
+                                            claims, [v]),
+         "central": lambda v, r: (narrative.DASH if v != v else
+                                  narrative.link(("at most " if r["bound"] == "up_to" else "") + narrative.count(v),
+                                                 claims, id_list(r["linked_ids"]))),
+         "low": lambda _v, r: narrative.DASH if r["low"] != r["low"] else narrative.span(r["low"], r["high"])},
+        missing_note="the year's own claims set it, or its part is too short to set")
+
 
 def ratio_table(result: AmmunitionResult) -> str:
     """The Russia : West ratio per year: of the central figures, 90% of draws (or 'one claim per

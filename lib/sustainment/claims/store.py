@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sustainment.claims import munitions as munition_bases
 from sustainment.claims import validation
 from sustainment.claims.reads import record_reads
 from sustainment.claims.validation import Problem
@@ -187,6 +188,7 @@ class Estimate:
     repeat_ids: tuple[str, ...] = field(default_factory=tuple)
     source_ids: tuple[str, ...] = field(default_factory=tuple)
     basis: str = "claims"
+    munitions_read: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (id, 'floor' | 'cap' | 'converted' ...)
 
     @property
     def claim_ids(self) -> tuple[str, ...]:
@@ -272,8 +274,11 @@ def combine(used: pd.DataFrame) -> tuple[float, float, float, str, pd.Series]:
 
 
 def estimate(claims: pd.DataFrame, metric: str, actor: str, period, policy: str = "central", as_of=None,
-             min_confidence: str | None = None) -> Estimate:
+             min_confidence: str | None = None, munitions: str | None = None) -> Estimate:
     """Combine the matching claims into low / central / high (canonical unit); see `combine`.
+
+    `munitions`: the basis the estimate counts (see `claims.munitions`); claims on another basis
+    then enter as caps, floors or converted through a sourced breakdown (`munitions_read` says which).
 
     A statement repeated by several rows counts once (`one_per_statement`). Policies: `central`
     = the median of the claims that state the quantity; `low` / `high` = an end of the range as the
@@ -282,6 +287,9 @@ def estimate(claims: pd.DataFrame, metric: str, actor: str, period, policy: str 
     matches or only caps on a part of the quantity do.
     """
     found = select(claims, metric=metric, actor=actor, period=period, as_of=as_of, min_confidence=min_confidence)
+    if munitions is not None:
+        known = select(claims, metric=metric, actor=actor, as_of=as_of, min_confidence=min_confidence)
+        found = munition_bases.on_basis(found, munitions, munition_bases.breakdowns(known, munitions))
     start, end = as_period(period)
     where = f"{metric} / {actor} in {start.date()}..{end.date()}"
     chosen = _policy_claims(found, policy) if len(found) else found
@@ -298,7 +306,16 @@ def estimate(claims: pd.DataFrame, metric: str, actor: str, period, policy: str 
     central = {"low": low, "high": high}.get(policy, central)
     return Estimate(metric, actor, (start, end), policy, used["canonical_unit"].iloc[0], low, central, high,
                     tuple(sorted(used.loc[role == "central", "id"])), tuple(sorted(used.loc[role != "central", "id"])),
-                    tuple(sorted(repeats["id"])), tuple(sorted(set(used["source_id"]))), basis)
+                    tuple(sorted(repeats["id"])), tuple(sorted(set(used["source_id"]))), basis,
+                    _munitions_read(kept))
+
+
+def _munitions_read(kept: pd.DataFrame) -> tuple[tuple[str, str], ...]:
+    """(id, how) for each counted claim read on another basis than its own (`munitions.on_basis`)."""
+    if "munitions_read" not in kept:
+        return ()
+    read = kept[kept["munitions_read"] != ""]
+    return tuple(sorted(zip(read["id"], read["munitions_read"])))
 
 
 ID_SEPARATOR = ";"

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sustainment.claims import dates, quotes, units
+from sustainment.claims import dates, munitions, quotes, units
 from sustainment.errors import CsvError, UnitError
 from sustainment.files import read_csv
 from sustainment.paths import relative
@@ -32,7 +32,7 @@ CLAIM_COLUMNS = [
     "scope", "source_id", "claimant", "confidence", "quote", "reported", "notes", "bound", "coverage", "statement",
     "forecast",
 ]
-OPTIONAL_CLAIM_COLUMNS = {"quote_en": ""}  # a column a claims file may leave out, with the value it then has
+OPTIONAL_CLAIM_COLUMNS = {"quote_en": "", "munitions": ""}  # a column a claims file may leave out, with the value it then has
 KINDS = ("flow", "stock", "cumulative")
 NATURES = ("observed", "capacity", "target", "need")  # only `observed` metrics report what has happened
 BOUNDS = ("point", "approx", "at_least", "up_to", "range")
@@ -316,6 +316,7 @@ def validate_claims(frame: pd.DataFrame, metrics: pd.DataFrame, actors: pd.DataF
             "coverage": _text(options=COVERAGES),
             "statement": _text(ID_PATTERN + "|^$", required=False),
             "forecast": _text(options=("", "yes"), required=False),
+            "munitions": _text(options=("", *munitions.CHOICES), required=False),
         },
         checks=[
             pa.Check(lambda d: ~(d["low"] > d["value"]), error="low is above value"),
@@ -443,9 +444,22 @@ def canonical_ranges(claims: pd.DataFrame, metrics: pd.DataFrame, sources: pd.Da
     return problems
 
 
+def munitions_bases(claims: pd.DataFrame, metrics: pd.DataFrame, sources: pd.DataFrame) -> list[Problem]:
+    """An ammunition claim that does not say what it counts (`munitions`, 'unstated' when the source does
+    not say), or another claim that does."""
+    ammunition = munitions.is_ammunition(claims["metric"])
+    blank = claims["munitions"] == ""
+    return ([_problem(claims, index, "id", "munitions", "an ammunition claim needs its basis: one of "
+                      f"{', '.join(munitions.CHOICES)} ('unstated' when the source does not say what it counts)")
+             for index in claims.index[ammunition & blank]]
+            + [_problem(claims, index, "id", "munitions", f"{claims.at[index, 'metric']!r} does not count rounds: "
+                        "leave munitions blank") for index in claims.index[~ammunition & ~blank]])
+
+
 INTEGRITY_CHECKS = (("canonical-range", canonical_ranges), ("repeated-statement", repeated_statements),
                     ("stated-bound", stated_bounds), ("late-observation", late_observations),
-                    ("range-midpoint", range_midpoints), ("statement-mismatch", mismatched_statements))  # what `validate` refuses
+                    ("range-midpoint", range_midpoints), ("statement-mismatch", mismatched_statements),
+                    ("munitions-basis", munitions_bases))  # what `validate` refuses
 
 
 def integrity_problems(claims: pd.DataFrame, metrics: pd.DataFrame, sources: pd.DataFrame) -> list[Problem]:

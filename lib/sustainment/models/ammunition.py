@@ -4,8 +4,10 @@ consumption, and projections. All quantities are rounds/year unless a column say
 Supply components are explicit: each names an actor and the metrics that may stand for its
 supply, in order of preference (the first metric with a claim for the year is used, and the
 output says which). The Russian side is Russian production plus North Korean and Iranian
-deliveries; the Western side is EU and US production plus the Czech-led initiative's purchases
-outside the EU (German output is inside the EU figure and is not added again).
+deliveries; the Western side is EU, US and Ukrainian production plus the Czech-led initiative's
+purchases outside the EU (German output is inside the EU figure and is not added again). Both
+sides count one basis, `MUNITIONS` (tube artillery of every calibre): a claim on another basis
+enters as a cap, a floor or converted by a sourced breakdown (`claims.munitions`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import pandas as pd
 
 from sustainment.claims import Estimate, estimate, id_list, select
 from sustainment.errors import NoClaimsError
+from sustainment.models import shapes
 from sustainment.models.uncertainty import Range, pert
 
 
@@ -42,15 +45,17 @@ WESTERN_SIDE = (
     Component("EU", ("shells_produced", "shells_production_capacity")),
     Component("US", ("shells_produced",)),
     Component("CZ", ("shells_delivered",), begins_with_claims=True),
+    Component("UA", ("shells_produced",)),
 )
 DEFAULT_COMPONENTS = RUSSIA_SIDE + WESTERN_SIDE
 SUPPLY_COLUMNS = ["year", "side", "actor", "metric", "low", "central", "high", "claim_ids", "central_ids", "bound_ids",
-                  "source_ids", "basis", "status", "active_from", "widened"]
+                  "source_ids", "basis", "munitions_read", "status", "active_from", "widened"]
+MUNITIONS = "tube"  # what both sides count: rounds of tube artillery of every calibre (see claims.munitions)
 
 
 def _year_estimate(claims: pd.DataFrame, metric: str, actor: str, year: int, policy: str, **filters):
     try:
-        return estimate(claims, metric, actor, year, policy=policy, **filters)
+        return estimate(claims, metric, actor, year, policy=policy, munitions=MUNITIONS, **filters)
     except NoClaimsError:
         return None
 
@@ -59,15 +64,16 @@ def _estimate_columns(found: Estimate | None, scale: float = 1.0) -> dict:
     """low/central/high (times `scale`), claim and source ids, basis and status of an estimate, or of its absence."""
     if found is None:
         return {"low": np.nan, "central": np.nan, "high": np.nan, "claim_ids": (), "central_ids": (), "bound_ids": (),
-                "source_ids": (), "basis": "", "status": "no claim", "widened": 1.0}
+                "source_ids": (), "basis": "", "munitions_read": (), "status": "no claim", "widened": 1.0}
     return {"low": found.low * scale, "central": found.central * scale, "high": found.high * scale,
             "claim_ids": found.claim_ids, "central_ids": found.central_ids,
             "bound_ids": found.bound_ids, "source_ids": found.source_ids, "basis": found.basis,
-            "status": "estimated", "widened": 1.0}
+            "munitions_read": found.munitions_read, "status": "estimated", "widened": 1.0}
 
 
 def annual_supply(claims: pd.DataFrame, years, components=DEFAULT_COMPONENTS, policy: str = "central",
-                  as_of=None, min_confidence: str | None = None, carry_forward: bool = True) -> pd.DataFrame:
+                  as_of=None, min_confidence: str | None = None, carry_forward: bool = True,
+                  shaped: dict | None = None) -> pd.DataFrame:
     """One row per year and component: the estimate used (low/central/high, rounds/year),
     the metric it came from, the claims behind it, and its status: 'estimated', 'carried from
     YYYY' (no claim that year: with `carry_forward`, the latest earlier year's estimate is
@@ -76,16 +82,18 @@ def annual_supply(claims: pd.DataFrame, years, components=DEFAULT_COMPONENTS, po
     The first of the component's metrics whose claims state the quantity is used; where none
     does, the first one with bounds. A component that `begins_with_claims` counts from the start
     of its earliest claim (`active_from`): deliveries that began in August count for the five
-    months after, not for the whole year at their rate.
+    months after, not for the whole year at their rate. Totals over several years enter as the
+    parts they set in each year (`shape`; pass `shaped` when already made with the same options).
     """
     side = claims.drop_duplicates("actor").set_index("actor")["side"]
+    shaped = shaped if shaped is not None else shape(claims, components, policy, as_of, min_confidence)
     rows = []
     for component in components:
         known = select(claims, metric=list(component.metrics), actor=component.actor, as_of=as_of)
         first = known["period_start"].min() if len(known) and component.begins_with_claims else pd.NaT
         for year in years:
-            found = [_year_estimate(claims, metric, component.actor, year, policy, as_of=as_of,
-                                    min_confidence=min_confidence) for metric in component.metrics]
+            found = [_year_estimate(shaped[component.actor, metric][0], metric, component.actor, year, policy,
+                                    as_of=as_of, min_confidence=min_confidence) for metric in component.metrics]
             found = next((f for f in found if f is not None and not f.bounded_only),
                          next((f for f in found if f is not None), None))
             start, end = pd.Timestamp(f"{year}-01-01"), pd.Timestamp(f"{year}-12-31")
@@ -97,6 +105,30 @@ def annual_supply(claims: pd.DataFrame, years, components=DEFAULT_COMPONENTS, po
                                                                      key=_component_order(components))
     supply = supply.reset_index(drop=True)
     return _carry_forward(supply, may_stop(components)) if carry_forward else supply
+
+
+def shape(claims: pd.DataFrame, components=DEFAULT_COMPONENTS, policy: str = "central", as_of=None,
+          min_confidence: str | None = None) -> dict[tuple[str, str], tuple[pd.DataFrame, pd.DataFrame]]:
+    """(actor, metric) -> (claims, splits) for each component's metric: the actor's claims of the
+    metric with its totals over several years replaced by the parts they set or cap in each year,
+    and how each was split (`shapes.split_totals`)."""
+    shaped = {}
+    for component in components:
+        for metric in component.metrics:
+            own = claims[(claims["actor"] == component.actor)
+                         & claims["metric"].isin((metric, metric + shapes.YEAR_ON_YEAR))]
+            synthetic, splits = shapes.split_totals(own, metric, component.actor, munitions=MUNITIONS, policy=policy,
+                                                    as_of=as_of, min_confidence=min_confidence)
+            kept = own[~own["id"].isin(splits["id"])]
+            shaped[component.actor, metric] = (pd.concat([kept, synthetic], ignore_index=True) if len(synthetic)
+                                               else kept, splits.assign(actor=component.actor, metric=metric))
+    return shaped
+
+
+def total_splits(shaped: dict) -> pd.DataFrame:
+    """How the components' totals over several years were split into years (from `shape`):
+    `shapes.SPLIT_COLUMNS` plus actor and metric."""
+    return pd.concat([splits for _, splits in shaped.values()], ignore_index=True)
 
 
 def may_stop(components) -> set[str]:
@@ -128,7 +160,7 @@ def _carry_forward(supply: pd.DataFrame, stoppable: set[str]) -> pd.DataFrame:
     that began during the war (`stoppable`: they may have stopped). The central figure stays."""
     carried = supply.copy()
     values = ["metric", "low", "central", "high", "claim_ids", "central_ids", "bound_ids", "source_ids", "basis",
-              "active_from"]
+              "munitions_read", "active_from"]
     factor = yearly_change(supply)
     for actor, rows in carried.sort_values("year").groupby("actor", sort=False):
         last = None

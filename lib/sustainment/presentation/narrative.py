@@ -65,6 +65,18 @@ def count(value: float) -> str:
     return f"{rounded:,.0f}"
 
 
+def plural(n: int, noun: str) -> str:
+    """'1 cap', '3 caps', '2 claims left out', '6 past targets': the word that takes the s is the
+    first unless the noun is an adjective then a noun ('past target')."""
+    words = noun.split(" ")
+    at = 1 if len(words) > 1 and words[0] in PLURAL_ADJECTIVES else 0
+    words[at] += "" if n == 1 else "s"
+    return f"{n} {' '.join(words)}"
+
+
+PLURAL_ADJECTIVES = {"past", "new", "other"}
+
+
 def stated(value: float) -> str:
     """A claim's number as its claimant stated it: 422,704 stays '422,704'; 1,100,000 -> '1.1 million'."""
     if _missing(value):

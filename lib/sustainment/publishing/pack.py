@@ -193,7 +193,7 @@ def briefing_slides(rendered: RenderedScenario, claims: pd.DataFrame) -> list[Sl
     meta, scenario = rendered.meta, rendered.scenario
     slides = [Slide("title", "Russian vs Western artillery ammunition, and Russian manpower",
                     subtitle=(f"Scenario: {scenario.title}\nClaims public by {meta['as_of']} · data vintage "
-                              f"{meta['data_vintage']} · estimate policy {meta['policy']}"),
+                              f"{meta['data_vintage']} · estimate policy {meta['policy']}\n{_data_age(claims, meta)}"),
                     notes=scenario.description)]
     lines = [line.replace("**Bottom line.** ", "").replace("**", "") for line in meta.get("bottom_lines", [])]
     if meta.get("headlines"):  # one sentence per question on the slide; the notes say where the reasoning is
@@ -225,6 +225,18 @@ def briefing_slides(rendered: RenderedScenario, claims: pd.DataFrame) -> list[Sl
     used |= set(scenario.source_ids)
     slides += _source_slides(claims, used, cited)
     return slides
+
+
+def _data_age(claims: pd.DataFrame, meta: dict) -> str:
+    """'Newest claim per headline series: 0 to 29 months old (the oldest: Iran's deliveries)' at the cut-off."""
+    from sustainment.analyses.common import series_ages
+
+    ages = series_ages(claims, pd.Timestamp(meta["as_of"]))
+    if ages.empty:
+        return ""
+    oldest = ages.sort_values(["months", "label"]).iloc[-1]
+    return (f"Newest claim per headline series: {narrative.span(ages['months'].min(), ages['months'].max(), str)} "
+            f"months old (the oldest: {oldest['label']})")
 
 
 def _source_slides(claims: pd.DataFrame, used: set[str], cited: list[str]) -> list[Slide]:

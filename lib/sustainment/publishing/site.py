@@ -19,7 +19,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from sustainment import layout
 from sustainment.claims.scenarios import DEFAULT_SCENARIO
 from sustainment.presentation import narrative
-from sustainment.publishing import publish
+from sustainment.publishing import publish, releases
 
 DATA_CLAIMS = re.compile(r'data-claims="([^"]*)"')
 SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})  # JSON inside <script>: no </script>, no <!--
@@ -78,6 +78,40 @@ def claim_entries(claims: pd.DataFrame, used_by: dict[str, set[str]]) -> list[di
                                   ensure_ascii=False, sort_keys=True).translate(SCRIPT_SAFE),
         })
     return entries
+
+
+ROLE_WORDS = {"central": "sets the central figure", "forecast": "a forecast: sets the central figure only where no "
+              "claim is observed", "upper": "a cap: bounds the range from above", "lower": "a floor: bounds the range from below",
+              "unused": "not used: a cap on a part bounds nothing", "repeat": "a repeat of a statement counted once"}
+
+
+def set_entries(claims: pd.DataFrame, ids) -> list[dict]:
+    """One row per claim of a set a report links to: its value in its metric's unit, its role (as
+    `claims.estimate` reads it, ammunition claims on the ammunition model's basis), who said it and
+    when, and its quote with the English translation."""
+    from sustainment.claims import munitions, one_per_statement, roles
+    from sustainment.models.ammunition import MUNITIONS
+    from sustainment.models.shapes import spans_years
+
+    found = claims[claims["id"].isin(ids)]
+    rows = []
+    for _, group in found.groupby(["metric", "actor"], sort=True):
+        read = (munitions.on_basis(group, MUNITIONS, munitions.breakdowns(group, MUNITIONS))
+                if munitions.is_ammunition(group["metric"]).all() else group)
+        kept, repeats = one_per_statement(read)
+        role = pd.concat([roles(kept), pd.Series("repeat", index=repeats.index)])
+        split = spans_years(read) & munitions.is_ammunition(read["metric"])
+        for index, row in read.iterrows():
+            basis = row.get("munitions_read", "")
+            rows.append({"id": row["id"], "anchor": narrative.claims_anchor([row["id"]]),
+                         "value": f"{narrative.converted(row['canonical_value'])} {row['canonical_unit']}",
+                         "role": ROLE_WORDS[role[index]] + (f" (counts another basis: {basis})" if basis else "")
+                         + (" (a total over several years: the ammunition report splits it into years)"
+                            if split[index] else ""),
+                         "claimant": row["claimant"], "said": f"{row['known_from']:%Y-%m-%d}", "quote": row["quote"],
+                         "quote_en": row["quote_en"], "metric": row["metric"].replace("_", " "),
+                         "actor": row["actor_name"]})
+    return rows
 
 
 def _sweeps(reports: Path, data_dir: Path) -> list[dict]:
@@ -172,7 +206,7 @@ def write_site(project, manifest: dict) -> None:
                 "title_note": narrative.reader_title(r.title)[1], "url": r.url, "published": f"{r.published:%Y-%m-%d}",
                 "kind": r.source_kind, "credit": r.credit, "original_title": r.original_title, "original_url": r.original_url,
                 "used_by": sorted(sources_used.get(s, ()))} for s, r in known.sort_index().iterrows()]
-    claim_sets = [{"anchor": narrative.claims_anchor(ids), "ids": list(ids),
+    claim_sets = [{"anchor": narrative.claims_anchor(ids), "ids": list(ids), "claims": set_entries(claims, ids),
                    "used_by": sorted(k for k, found in sets.items() if ids in found)}
                   for ids in sorted({ids for found in sets.values() for ids in found if len(ids) > 1})]
     environment = _environment()
@@ -191,4 +225,23 @@ def write_site(project, manifest: dict) -> None:
         layout.CLAIMS_PAGE: environment.get_template("claims.html.j2").render(
             claims=claim_entries(claims, claims_used), sets=claim_sets, vintage=vintage),
     }
+    recorded = releases.record(reports, releases.snapshot(reports, project.data, [a["scenario"] for a in found]),
+                               manifest["reports"].get(f"{DEFAULT_SCENARIO}/{BRIEFING}", {}).get("git_revision", ""),
+                               f"{claims['known_from'].max():%Y-%m-%d}")
+    if recorded:
+        publish.write_files(reports, recorded)
+    pages[layout.CHANGES_PAGE] = environment.get_template("changes.html.j2").render(
+        found=[{**change, "rows": [{**row, "before_text": _key_text(row["before"]), "after_text": _key_text(row["after"])}
+                                   for row in change["rows"]]} for change in releases.changes(reports)],
+        count=len(releases.history(reports)))
     publish.write_files(reports, pages)
+
+
+def _key_text(number: dict | None) -> str:
+    """A key number as the changes page shows it: 'central (low to high)', or a dash when absent."""
+    from sustainment.analyses.briefing import key_central, key_range
+
+    if number is None:
+        return narrative.DASH
+    spread = key_range(number)
+    return key_central(number) + ("" if spread == narrative.DASH else f" ({spread})")
