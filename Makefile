@@ -17,10 +17,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 reports: $(STAMP) ## render every notebook x scenario into reports/ (incremental), then the briefing decks
-	$(BIN)/sustainment validate
-	$(BIN)/sustainment render --all
-	$(BIN)/sustainment export briefing
-	$(BIN)/sustainment export compare --scenarios baseline north_korea_cutoff
+	$(BIN)/sustainment reports
 
 test: $(STAMP) ## run the test suite
 	$(BIN)/python -m pytest

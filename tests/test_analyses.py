@@ -374,6 +374,10 @@ def test_what_it_would_take_is_the_median_ratio_of_the_draws(claims):
     words = parity_words(result, west)
     assert (f"about {narrative.share(median - 1)} more" if median >= 1 else f"fall about {narrative.share(1 - median)}") in words
     assert narrative.count(west * median) in words
+    between = result.forward_ratio.set_index("year").loc[result.last_year + 1]  # the years before the horizon too
+    assert (f"{result.last_year + 1}: about {narrative.times(between['central'])}, 90% of draws "
+            f"{narrative.times(between['q05'])} to {narrative.times(between['q95'])}") in analyses.ammunition_bottom_line(
+        result, claims, link=analyses.plain)
 
 
 def test_the_production_comparison_leaves_deliveries_out(claims):

@@ -79,3 +79,20 @@ def test_usage_mistakes_and_renderer_set_parameters_are_one_line():
                            "--scheduler needs --executor dask")):
         done = run(*args)
         assert done.returncode == 2 and done.stderr.count("\n") == 1 and message in done.stderr, done.stderr
+
+
+def test_reports_runs_validate_render_and_both_exports_in_one_process_and_stops_at_a_failure(monkeypatch, capsys):
+    from sustainment import cli
+    from sustainment.publishing import pack
+    from sustainment.running import render
+
+    steps = []
+    monkeypatch.setattr(render, "render", lambda **kwargs: steps.append(("render", kwargs["scenarios"])) or 0)
+    monkeypatch.setattr(pack, "export_briefing", lambda project, scenarios: steps.append(("briefing", scenarios)) or [])
+    monkeypatch.setattr(pack, "export_compare", lambda project, scenarios: steps.append(("compare", scenarios)) or [])
+    assert cli.main(["reports", "--compare", "baseline", "western_surge"]) == 0
+    assert steps == [("render", None), ("briefing", None), ("compare", ["baseline", "western_surge"])]
+    assert "data: OK" in capsys.readouterr().out  # validated first
+    steps.clear()
+    monkeypatch.setattr(render, "render", lambda **kwargs: steps.append(("render", None)) or 1)
+    assert cli.main(["reports"]) == 1 and steps == [("render", None)]  # a failed render exports nothing

@@ -96,7 +96,8 @@ def test_briefing_deck_order_pictures_footers_notes(project):
     with (project.reports / "alpha" / "figures" / "figures.csv").open() as handle:
         manifest = {row["file"]: row for row in csv.DictReader(handle)}
     for slide, (chart, ids) in zip(slides[3:6], CHARTS.items()):
-        assert sum(shape.shape_type == 13 for shape in slide.shapes) == 1, "one picture"
+        pictures = [shape for shape in slide.shapes if shape.shape_type == 13]
+        assert len(pictures) == 1 and round(pictures[0].width.inches, 2) == plotting.SLIDE_CHART_IN[0], "one, full width"
         texts = slide_texts(slide)
         assert texts == [f"{chart} finding", "what, in units", texts[-1]], "the title, the measure and the footer, once each"
         footer = texts[-1]

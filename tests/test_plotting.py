@@ -127,3 +127,35 @@ def test_plotted_values_take_empty_frames():
     empty = pd.DataFrame({"date": pd.to_datetime([]), "value": pd.Series([], dtype=float)})
     table = plotting.plotted(points=empty, line=pd.DataFrame({"value": [1.0]}))
     assert table["series"].tolist() == ["line"] and list(table.columns) == ["series", "date", "value"]
+
+
+def test_a_slide_picture_is_drawn_at_the_slides_size_with_no_text_under_12_points(monkeypatch):
+    """The deck shows a chart at full slide width: drawn at that size, every text is at least 12 pt
+    there; the report's own files keep their sizes."""
+    from matplotlib.text import Text
+
+    from sustainment import analyses
+
+    claims = load()
+    charts = analyses.ammunition_charts(analyses.ammunition_analysis(claims, n_draws=200, seed=1), claims)
+    seen = {}
+
+    def capture(figure, dpi):
+        figure.canvas.draw()  # tick labels get their text when drawn
+        seen["size"] = tuple(figure.get_size_inches())
+        seen["points"] = [t.get_fontsize() for t in figure.findobj(Text) if t.get_visible() and t.get_text()]
+        return b""
+
+    def sizes(figure) -> list[float]:
+        figure.canvas.draw()
+        return sorted(t.get_fontsize() for t in figure.findobj(Text) if t.get_text())
+
+    for name, chart in charts.items():
+        before = sizes(chart.figure)
+        monkeypatch.setattr(plotting, "_png", capture)
+        plotting.slide_png(chart)
+        monkeypatch.undo()
+        assert seen["size"] == plotting.SLIDE_CHART_IN, name
+        assert min(seen["points"]) >= plotting.SLIDE_MIN_PT, f"{name}: text under 12 pt on the slide"
+        assert sizes(chart.figure) == before, f"{name}: the report's sizes restored"
+    plt.close("all")

@@ -62,7 +62,7 @@ def test_a_release_is_recorded_once_and_changes_lists_what_moved_it(tmp_path, da
     assert "2.0 million" in page and "2.5 million" in page
     lines = releases.diff_lines(known[0], known[1])
     assert lines[1] == ("baseline: Russian supply: 2.0 million (1 to 3.0 million) -> 2.5 million (1 to 3.0 million); "
-                        "added ru-new, edited ru-a, removed ru-b")
+                        "now behind it ru-new, edited ru-a, no longer behind it ru-b")
 
 
 def test_an_unknown_release_or_revision_is_one_line(tmp_path):

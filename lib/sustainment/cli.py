@@ -1,4 +1,4 @@
-"""`sustainment validate|audit|render|sweep|export|diff|strip|check|import-ua-gs`: an expected failure (a
+"""`sustainment validate|audit|render|sweep|export|reports|diff|strip|check|import-ua-gs`: an expected failure (a
 `SustainmentError`) ends in one line per problem and a non-zero exit, never a traceback."""
 
 from __future__ import annotations
@@ -179,6 +179,23 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reports(args: argparse.Namespace) -> int:
+    """validate, render every notebook x scenario, export every deck and the comparison deck, in one
+    process (what `make reports` runs): the claims are read once, and a run with nothing to do is quick."""
+    from sustainment.running import render
+
+    steps = (lambda: cmd_validate(argparse.Namespace(checks=False, data_dir=None)),
+             lambda: render.render(scenarios=None, jobs=args.jobs, no_wait=args.no_wait),
+             lambda: cmd_export(argparse.Namespace(what="briefing", scenario=None, scenarios=None, no_wait=args.no_wait)),
+             lambda: cmd_export(argparse.Namespace(what="compare", scenario=None, scenarios=args.compare,
+                                                   no_wait=args.no_wait)))
+    for step in steps:
+        code = step()
+        if code:
+            return code
+    return 0
+
+
 def cmd_diff(args: argparse.Namespace) -> int:
     from sustainment.paths import Project
     from sustainment.publishing import releases
@@ -280,6 +297,13 @@ def _export_command(commands) -> None:
     export.add_argument("--scenarios", nargs="+", help="compare: two or more scenarios")
     export.add_argument("--no-wait", action="store_true", help="exit 1 at once if another render or export holds reports/")
     export.set_defaults(run=cmd_export)
+    everything = commands.add_parser("reports", help="validate, render --all, export briefing and the comparison deck, in "
+                                                     "one process (make reports)")
+    everything.add_argument("--compare", nargs=2, default=[DEFAULT_SCENARIO, "north_korea_cutoff"], metavar="SCENARIO",
+                            help="the two scenarios of the comparison deck (default: baseline north_korea_cutoff)")
+    everything.add_argument("--jobs", type=int, help="parallel notebooks (default: number of cores)")
+    everything.add_argument("--no-wait", action="store_true", help="exit 1 at once if another render or export holds reports/")
+    everything.set_defaults(run=cmd_reports)
     diff = commands.add_parser("diff", help="key numbers before -> after between two releases (reports/releases/) or "
                                             "two git revisions (their data/, read by the current code), with the claims "
                                             "that moved them")

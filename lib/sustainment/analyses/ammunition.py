@@ -329,7 +329,8 @@ def forward_words(result: AmmunitionResult, claims: pd.DataFrame, link=narrative
             f"{link(narrative.count(paths['russia']['central']), claims, ids)} rounds against "
             f"{narrative.count(paths['west']['central'])}: about {narrative.times(ratio['central'])} (90% of draws "
             f"{narrative.times(ratio['q05'])} to {narrative.times(ratio['q95'])}); "
-            f"{narrative.it_is(float(ratio['p_above_1']), result.n_draws)} that Russia's side still out-supplies the West then.")
+            f"{narrative.it_is(float(ratio['p_above_1']), result.n_draws)} that Russia's side still out-supplies the West then"
+            f"{_between_words(result)}.")
     text += " " + parity_words(result, paths["west"]["central"])
     plain = short_names(claims)  # link() escapes its text
     names = {code: narrative.escape(name) for code, name in plain.items()}  # data text in a sentence: escaped
@@ -360,6 +361,15 @@ def _followed_words(result: AmmunitionResult, claims: pd.DataFrame, link=narrati
              f" by {r.year} at {narrative.share(r.rate)}, the median of {r.pairs}: about {narrative.count(r.value)} a year"
              for r in result.followed.itertuples()]
     return f", except {'; '.join(parts)} (forward claims, discounted by how past targets came true)"
+
+
+def _between_words(result: AmmunitionResult) -> str:
+    """' (2026: about 1.3x, 90% of draws 0.86x to 2.1x, 85%)': the projected years before the horizon."""
+    before = result.forward_ratio[result.forward_ratio["year"] < result.horizon_year]
+    parts = [f"{int(r.year)}: about {narrative.times(r.central)}, 90% of draws {narrative.times(r.q05)} to "
+             f"{narrative.times(r.q95)}, {narrative.share(r.p_above_1)} of draws Russia's side ahead"
+             for r in before.itertuples()]
+    return f" ({'; '.join(parts)})" if parts else ""
 
 
 def parity_words(result: AmmunitionResult, west: float) -> str:

@@ -170,17 +170,43 @@ def _png(figure: plt.Figure, dpi: float) -> bytes:
     return buffer.getvalue()
 
 
+SLIDE_CHART_IN = (12.3, 5.25)  # a deck's chart: the slide's full width, between its title and its footer
+SLIDE_MIN_PT = 12  # no text smaller on the slide
+
+
 def slide_png(chart: Chart, dpi: float = SLIDE_DPI) -> bytes:
-    """The chart without its title, subtitle and footer, which a slide shows as text: the plot
-    (and legend) grown into their space."""
-    position = chart.axes.get_position().bounds
+    """The chart as a slide shows it, at the slide's size (`SLIDE_CHART_IN`, so a point is a point
+    on the slide): without its title, subtitle and footer, which the slide shows as text; the plot
+    and legend grown into their space; no text under `SLIDE_MIN_PT`."""
+    from matplotlib.text import Annotation, Text
+
+    figure, position, size = chart.figure, chart.axes.get_position().bounds, chart.figure.get_size_inches()
     for text in chart.texts:
         text.set_visible(False)
-    chart.axes.set_position((position[0], 0.1, position[2], 0.86))
+    shown = [t for t in figure.findobj(Text) if t.get_visible() and t.get_text()]
+    sizes = [t.get_fontsize() for t in shown]
+    labels = {axis: axis.get_ticklabels()[0].get_fontsize() if axis.get_ticklabels() else None
+              for axis in (chart.axes.xaxis, chart.axes.yaxis)}
+    offsets = {text: text.xyann for text in shown if isinstance(text, Annotation) and text.anncoords == "offset points"}
+    for text, points in zip(shown, sizes):
+        text.set_fontsize(max(points, SLIDE_MIN_PT))
+        if text in offsets:  # stacked labels keep apart: their offsets grow with their text
+            text.xyann = tuple(v * max(points, SLIDE_MIN_PT) / points for v in offsets[text])
+    chart.axes.tick_params(labelsize=max(SLIDE_MIN_PT, plt.rcParams["font.size"]))
+    figure.set_size_inches(SLIDE_CHART_IN)
+    chart.axes.set_position((position[0], 0.12, position[2], 0.84))
     try:
-        return _png(chart.figure, dpi)
+        return _png(figure, dpi)
     finally:
+        figure.set_size_inches(size)
         chart.axes.set_position(position)
+        for text, points in zip(shown, sizes):
+            text.set_fontsize(points)
+        for text, offset in offsets.items():
+            text.xyann = offset
+        for axis, points in labels.items():
+            if points is not None:
+                axis.set_tick_params(labelsize=points)
         for text in chart.texts:
             text.set_visible(True)
 
@@ -353,9 +379,11 @@ def ratio_band(ratio: pd.DataFrame, claims: pd.DataFrame, claim_ids, title: str,
     if claimed is not None and len(claimed):
         axes.scatter(claimed["year"], claimed["value"], marker="D", color="black", zorder=6,
                      label="ratio as claimed (Russian production vs EU or NATO output)")
+        last = max(set(years) | set(claimed["year"]))
         for offset, point in enumerate(claimed.sort_values(["said", "id"]).itertuples()):
-            axes.annotate(f"{point.who}, {point.said:%b %Y}", (point.year, point.value), xytext=(6, 4 - 10 * (offset % 2)),
-                          textcoords="offset points", fontsize="x-small")
+            left = point.year == last  # a label at the right edge goes left of its point, clear of the legend
+            axes.annotate(f"{point.who}, {point.said:%b %Y}", (point.year, point.value), ha="right" if left else "left",
+                          xytext=(-6 if left else 6, 4 - 10 * (offset % 2)), textcoords="offset points", fontsize="x-small")
     axes.axhline(1, color=NEUTRAL, lw=0.8, ls="--")
     ticks = sorted(set(years) | (set(claimed["year"]) if claimed is not None else set()))
     axes.set_xticks(ticks, [str(y) for y in ticks])

@@ -98,19 +98,18 @@ def record(reports: Path, content: dict | None, revision: str, vintage: str) -> 
 
 
 def compare(before: dict, after: dict) -> list[dict]:
-    """Per scenario and key number in either release: before and after (None where absent), and
-    the claims behind it in either that were added, edited (their hash changed) or removed."""
+    """Per scenario and key number in either release: before and after (None where absent), and the
+    claims behind it: added (behind it now, not before: a new claim, or one that now counts), edited
+    (behind it in both, what the row says changed) and removed (behind it before, not now)."""
     rows = []
     for scenario in sorted(set(before["scenarios"]) | set(after["scenarios"])):
         old = {r["number"]: r for r in before["scenarios"].get(scenario, [])}
         new = {r["number"]: r for r in after["scenarios"].get(scenario, [])}
         for number in list(dict.fromkeys([*new, *old])):
             was, now = old.get(number), new.get(number)
-            ids = set(was["claim_ids"] if was else ()) | set(now["claim_ids"] if now else ())
-            added = sorted(i for i in ids if i in after["claims"] and i not in before["claims"])
-            removed = sorted(i for i in ids if i in before["claims"] and i not in after["claims"])
-            edited = sorted(i for i in ids if i in before["claims"] and i in after["claims"]
-                            and before["claims"][i] != after["claims"][i])
+            then, since = set(was["claim_ids"] if was else ()), set(now["claim_ids"] if now else ())
+            added, removed = sorted(since - then), sorted(then - since)
+            edited = sorted(i for i in then & since if before["claims"].get(i) != after["claims"].get(i))
             rows.append({"scenario": scenario, "number": number, "unit": (now or was)["unit"], "before": was,
                          "after": now, "moved": _moved(was, now), "added": added, "edited": edited,
                          "removed": removed})
@@ -211,8 +210,9 @@ def diff_lines(before: dict, after: dict, markdown: bool = False) -> list[str]:
         return key_central(number) + ("" if spread == DASH else f" ({spread})")
 
     rows = [r for r in compare(before, after) if r["moved"] or r["added"] or r["edited"] or r["removed"]]
-    claims = [", ".join(f"{word} {' '.join(r[key])}" for word, key in (("added", "added"), ("edited", "edited"),
-                                                                      ("removed", "removed")) if r[key]) for r in rows]
+    claims = [", ".join(f"{word} {' '.join(r[key])}" for word, key in (("now behind it", "added"), ("edited", "edited"),
+                                                                      ("no longer behind it", "removed")) if r[key])
+              for r in rows]
     if markdown:
         return ["| scenario | key number | before | after | claims |", "|---|---|---|---|---|"] + [
             f"| {r['scenario']} | {r['number']} | {text(r['before'])} | {text(r['after'])} | {c or DASH} |"

@@ -85,33 +85,33 @@ ROLE_WORDS = {"central": "sets the central figure", "forecast": "a forecast: set
               "unused": "not used: a cap on a part bounds nothing", "repeat": "a repeat of a statement counted once"}
 
 
-def set_entries(claims: pd.DataFrame, ids) -> list[dict]:
-    """One row per claim of a set a report links to: its value in its metric's unit, its role (as
-    `claims.estimate` reads it, ammunition claims on the ammunition model's basis), who said it and
-    when, and its quote with the English translation."""
+def claim_reads(claims: pd.DataFrame, ids) -> dict[str, dict]:
+    """id -> what a claim set shows of each claim: its value in its metric's unit, its role (as
+    `claims.estimate` reads it; ammunition claims on the ammunition model's basis, a repeat of a
+    statement counted once), who said it and when, and its quote with the English translation."""
     from sustainment.claims import munitions, one_per_statement, roles
     from sustainment.models.ammunition import MUNITIONS
     from sustainment.models.shapes import spans_years
 
-    found = claims[claims["id"].isin(ids)]
-    rows = []
-    for _, group in found.groupby(["metric", "actor"], sort=True):
-        read = (munitions.on_basis(group, MUNITIONS, munitions.breakdowns(group, MUNITIONS))
-                if munitions.is_ammunition(group["metric"]).all() else group)
-        kept, repeats = one_per_statement(read)
-        role = pd.concat([roles(kept), pd.Series("repeat", index=repeats.index)])
-        split = spans_years(read) & munitions.is_ammunition(read["metric"])
-        for index, row in read.iterrows():
-            basis = row.get("munitions_read", "")
-            rows.append({"id": row["id"], "anchor": narrative.claims_anchor([row["id"]]),
-                         "value": f"{narrative.converted(row['canonical_value'])} {row['canonical_unit']}",
-                         "role": ROLE_WORDS[role[index]] + (f" (counts another basis: {basis})" if basis else "")
-                         + (" (a total over several years: the ammunition report splits it into years)"
-                            if split[index] else ""),
-                         "claimant": row["claimant"], "said": f"{row['known_from']:%Y-%m-%d}", "quote": row["quote"],
-                         "quote_en": row["quote_en"], "metric": row["metric"].replace("_", " "),
-                         "actor": row["actor_name"]})
-    return rows
+    found = claims[claims["id"].isin(set(ids))]
+    ammunition = munitions.is_ammunition(found["metric"])
+    shots = found[ammunition]
+    read = pd.concat([munitions.on_basis(shots, MUNITIONS, munitions.breakdowns(shots, MUNITIONS)),
+                      found[~ammunition].assign(munitions_read="")])
+    kept, repeats = one_per_statement(read)
+    role = pd.concat([roles(kept), pd.Series("repeat", index=repeats.index)])
+    split = spans_years(read) & munitions.is_ammunition(read["metric"])
+    entries = {}
+    for index, row in read.iterrows():
+        basis = row["munitions_read"]
+        entries[row["id"]] = {
+            "id": row["id"], "anchor": narrative.claims_anchor([row["id"]]),
+            "value": f"{narrative.converted(row['canonical_value'])} {row['canonical_unit']}",
+            "role": ROLE_WORDS[role[index]] + (f" (counts another basis: {basis})" if basis else "")
+            + (" (a total over several years: the ammunition report splits it into years)" if split[index] else ""),
+            "claimant": row["claimant"], "said": f"{row['known_from']:%Y-%m-%d}", "quote": row["quote"],
+            "quote_en": row["quote_en"], "metric": row["metric"].replace("_", " "), "actor": row["actor_name"]}
+    return entries
 
 
 def _sweeps(reports: Path, data_dir: Path) -> list[dict]:
@@ -206,9 +206,10 @@ def write_site(project, manifest: dict) -> None:
                 "title_note": narrative.reader_title(r.title)[1], "url": r.url, "published": f"{r.published:%Y-%m-%d}",
                 "kind": r.source_kind, "credit": r.credit, "original_title": r.original_title, "original_url": r.original_url,
                 "used_by": sorted(sources_used.get(s, ()))} for s, r in known.sort_index().iterrows()]
-    claim_sets = [{"anchor": narrative.claims_anchor(ids), "ids": list(ids), "claims": set_entries(claims, ids),
-                   "used_by": sorted(k for k, found in sets.items() if ids in found)}
-                  for ids in sorted({ids for found in sets.values() for ids in found if len(ids) > 1})]
+    shown = sorted({ids for found in sets.values() for ids in found if len(ids) > 1})
+    reads = claim_reads(claims, {i for ids in shown for i in ids})
+    claim_sets = [{"anchor": narrative.claims_anchor(ids), "ids": list(ids), "claims": [reads[i] for i in ids if i in reads],
+                   "used_by": sorted(k for k, found in sets.items() if ids in found)} for ids in shown]
     environment = _environment()
     decks = {name for name in by_scenario if (reports / layout.deck(name, ".pptx")).exists()}
     from sustainment.analyses.common import vintage_words
