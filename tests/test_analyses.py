@@ -399,3 +399,12 @@ def test_an_audit_chart_states_its_finding_and_keys_its_claimants(with_claims):
                            "3 claims from 2 claimants")
     key = [text.get_text() for text in chart.axes.get_legend().get_texts()]
     assert key == ["shells produced", "Ann Analyst (2)", "Bob Official (1)"]
+
+
+def test_a_scenarios_own_targets_are_named_as_followed_not_listed_as_unfollowed(claims):
+    from sustainment.analyses.ammunition import forward_words
+
+    result = analyses.ammunition_analysis(claims, n_draws=200, seed=1, us_target_claim="us-shells-production-target-2026-06-30")
+    words = forward_words(result, claims, link=analyses.plain)
+    assert "Along the scenario's growth and targets (United States 100,000 rounds a month by 2026)" in words
+    assert "United States 100,000 rounds a month (2026), a target" not in words

@@ -173,14 +173,16 @@ def realisation(claims: pd.DataFrame, supply: pd.DataFrame, as_of: pd.Timestamp)
     outcome / target, claim_ids."""
     whole = supply[(supply["status"] == "estimated") & (supply["active_from"] == "")].set_index(["actor", "year"])
     targets, _ = one_per_statement(select(claims, metric=sorted(TARGET_METRICS.values()), as_of=as_of))
-    rows = []
+    rows, outcomes = [], {}
     for target in targets.sort_values(["actor", "period_end", "id"]).itertuples():
         key = (target.actor, target.period_end.year)
         if key not in whole.index or TARGET_METRICS.get(whole.at[key, "metric"]) != target.metric:
             continue
         basis = target.munitions if target.munitions in munitions.BASES else ammo.MUNITIONS
-        outcome = (whole.loc[key, ["central", "central_ids", "basis"]] if basis == ammo.MUNITIONS else
-                   _on_basis(claims, whole.at[key, "metric"], key, as_of, basis))
+        if (key, basis) not in outcomes:
+            outcomes[key, basis] = (whole.loc[key, ["central", "central_ids", "basis"]] if basis == ammo.MUNITIONS else
+                                    _on_basis(claims, whole.at[key, "metric"], key, as_of, basis))
+        outcome = outcomes[key, basis]
         if outcome is None or outcome["basis"] != "claims":
             continue
         rows.append({"id": target.id, "actor": target.actor, "year": key[1], "target": target.canonical_value,
@@ -321,8 +323,8 @@ def forward_words(result: AmmunitionResult, claims: pd.DataFrame, link=narrative
     widened = result.forward.loc[result.forward["year"] == year, "widened"].max() ** (1 / (year - last))
     running = result.forward[~result.forward["actor"].isin(list(result.stops) + list(result.followed["actor"]))]
     moves = running.groupby("actor")["central"].nunique().gt(1).any()
-    how = ("Along the scenario's growth and targets" if moves else f"Held at {last}'s levels") + _followed_words(
-        result, claims, link)
+    how = (f"Along the scenario's growth and targets{_targets_words(result, claims, link)}" if moves
+           else f"Held at {last}'s levels") + _followed_words(result, claims, link)
     how += _stops_words(result, claims)
     text = (f"**Will it last?** {how}, with ranges that widen each year after {last} (x{widened:.2g} a year, "
             f"the median yearly change of the estimates; deliveries may stop), in {year} the Russian side comes to about "
@@ -334,7 +336,7 @@ def forward_words(result: AmmunitionResult, claims: pd.DataFrame, link=narrative
     text += " " + parity_words(result, paths["west"]["central"])
     plain = short_names(claims)  # link() escapes its text
     names = {code: narrative.escape(name) for code, name in plain.items()}  # data text in a sentence: escaped
-    unfollowed = result.forward_claims[~result.forward_claims["id"].isin(result.followed["id"])]
+    unfollowed = result.forward_claims[~result.forward_claims["id"].isin([*result.followed["id"], *result.targets["id"]])]
     if len(unfollowed):
         listed = "; ".join(link(f"{plain.get(r.actor, r.actor)} {BOUND_WORDS.get(r.bound, '')}{narrative.stated(r.value)} "
                                 f"{r.unit.replace('/', ' a ')} ({r.period_end.year})", claims, [r.id])
@@ -348,6 +350,18 @@ def forward_words(result: AmmunitionResult, claims: pd.DataFrame, link=narrative
                          f"({narrative.plural(int(r['size']), 'target')})" for a, r in rates.iterrows())
         text += f" Past targets in these claims came true at: {past}."
     return text
+
+
+def _targets_words(result: AmmunitionResult, claims: pd.DataFrame, link=narrative.link) -> str:
+    """' (European Union 2.5 million rounds a year by 2026; ...)': the scenario's own targets, as the path reaches them."""
+    if result.targets.empty:
+        return ""
+    plain, said = short_names(claims), claims.set_index("id")
+    parts = [f"{narrative.escape(plain.get(r.actor, r.actor))} "
+             f"{link(narrative.stated(said.at[r.id, 'value']) + ' ' + said.at[r.id, 'unit'].replace('/', ' a '), claims, [r.id])}"
+             f" by {max(r.reached_by, result.last_year + 1)}"  # a target set for an observed year is reached the year after
+             for r in result.targets.itertuples()]
+    return f" ({'; '.join(parts)})"
 
 
 def _followed_words(result: AmmunitionResult, claims: pd.DataFrame, link=narrative.link) -> str:

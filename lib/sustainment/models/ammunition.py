@@ -92,10 +92,7 @@ def annual_supply(claims: pd.DataFrame, years, components=DEFAULT_COMPONENTS, po
         known = select(claims, metric=list(component.metrics), actor=component.actor, as_of=as_of)
         first = known["period_start"].min() if len(known) and component.begins_with_claims else pd.NaT
         for year in years:
-            found = [_year_estimate(shaped[component.actor, metric][0], metric, component.actor, year, policy,
-                                    as_of=as_of, min_confidence=min_confidence) for metric in component.metrics]
-            found = next((f for f in found if f is not None and not f.bounded_only),
-                         next((f for f in found if f is not None), None))
+            found = _first_stated(shaped, component, year, policy, as_of=as_of, min_confidence=min_confidence)
             start, end = pd.Timestamp(f"{year}-01-01"), pd.Timestamp(f"{year}-12-31")
             share = ((end - first).days + 1) / ((end - start).days + 1) if start < first <= end else 1.0
             rows.append({"year": int(year), "side": side.get(component.actor, ""), "actor": component.actor,
@@ -105,6 +102,18 @@ def annual_supply(claims: pd.DataFrame, years, components=DEFAULT_COMPONENTS, po
                                                                      key=_component_order(components))
     supply = supply.reset_index(drop=True)
     return _carry_forward(supply, may_stop(components)) if carry_forward else supply
+
+
+def _first_stated(shaped: dict, component: Component, year: int, policy: str, **filters) -> Estimate | None:
+    """The year's estimate from the first of the component's metrics whose claims state the quantity,
+    else from the first with bounds (later metrics are not estimated once one states it)."""
+    bounded = None
+    for metric in component.metrics:
+        found = _year_estimate(shaped[component.actor, metric][0], metric, component.actor, year, policy, **filters)
+        if found is not None and not found.bounded_only:
+            return found
+        bounded = bounded or found
+    return bounded
 
 
 def shape(claims: pd.DataFrame, components=DEFAULT_COMPONENTS, policy: str = "central", as_of=None,

@@ -72,13 +72,16 @@ def split_totals(claims: pd.DataFrame, metric: str, actor: str, *, munitions: st
     spanning = known[spans_years(known)]
     within = claims.drop(index=spanning.index)
     links = _links(claims, metric, actor, as_of)
-    made, splits = [], []
+    made, splits, known_years = [], [], {}
     for _, total in spanning.iterrows():
         parts = pieces(total["period_start"], total["period_end"])
         if total["coverage"] != "full" or total["bound"] not in POINT_LIKE:
             splits += [_split(total, year, start, end, "bounds the total, not a year") for year, start, end in parts]
             continue
-        stated = {year: _stated(within, metric, actor, year, **options) for year, _, _ in parts}
+        for year, _, _ in parts:
+            if year not in known_years:
+                known_years[year] = _stated(within, metric, actor, year, **options)
+        stated = {year: known_years[year] for year, _, _ in parts}
         rows = _shares(total, parts, stated, links)
         splits += [row for row, _ in rows]
         made += [_synthetic(total, row) for row, sets in rows if sets]
