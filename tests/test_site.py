@@ -101,3 +101,22 @@ def test_a_set_of_claims_lists_each_claims_value_and_role(tmp_path, data_dir):
                   "a floor: bounds the range from below (counts another basis: floor)",
                   "a repeat of a statement counted once"):
         assert words in listed, words
+
+
+def test_the_methods_page_is_the_decks_methods_text_linked_from_the_answers(tmp_path, data_dir):
+    from markupsafe import escape
+
+    from sustainment.analyses import METHODS
+
+    (data_dir / "scenarios").mkdir(parents=True)
+    reports = tmp_path / "reports"
+    folder = reports / "baseline" / "figures"
+    folder.mkdir(parents=True)
+    (folder / "briefing.json").write_text(json.dumps({"as_of": "2024-12-31", "headlines": {}}))
+    manifest = {"reports": {"baseline/briefing": {"input_hash": "0" * 64, "parameters": {}, "git_revision": "abc",
+                                                  "data_checksums": {}, "ipynb": "baseline/briefing.ipynb",
+                                                  "html": "baseline/briefing.html", "figures": []}}}
+    site.write_site(Project(data=data_dir, scenarios=data_dir / "scenarios", reports=reports), manifest)
+    page = (reports / "methods.html").read_text(encoding="utf-8")
+    assert all(f"<li>{escape(item)}</li>" in page for item in METHODS)  # escaped as the templates escape
+    assert '<a href="methods.html">methods</a>' in (reports / "index.html").read_text(encoding="utf-8")

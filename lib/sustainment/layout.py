@@ -3,7 +3,8 @@ ask here where a thing lives, as paths relative to the reports folder (joined to
 caller, or used as they are in links between pages).
 
     reports/
-      index.html, sources.html, claims.html       the site; changes.html: each release against the last
+      index.html, sources.html, claims.html       the site; changes.html: each release against the last;
+                                                   methods.html: how the numbers are made (the deck's text)
       releases/index.json, releases/<id>.json      what each published render answered (`releases`)
       manifest.json                                what each report was made from
       .lock, .staging/<run>/                       one writer at a time; private staging
@@ -25,6 +26,7 @@ INDEX_PAGE = "index.html"
 SOURCES_PAGE = "sources.html"
 CLAIMS_PAGE = "claims.html"
 CHANGES_PAGE = "changes.html"
+METHODS_PAGE = "methods.html"
 MANIFEST = "manifest.json"
 LOCK_FILE = ".lock"
 STAGING_DIR = ".staging"

@@ -36,6 +36,7 @@ from sustainment.analyses.audit import (
     stale_table,
 )
 from sustainment.analyses.briefing import (
+    METHODS,
     briefing_charts,
     charts_of_briefing,
     headline_numbers,
@@ -65,6 +66,7 @@ from sustainment.analyses.sensitivity import sensitivity_analysis, sensitivity_b
 from sustainment.presentation.narrative import likelihood_note
 
 __all__ = [
+    "METHODS",
     "AmmunitionResult",
     "RecruitmentResult",
     "alternatives_table",

@@ -24,6 +24,29 @@ from sustainment.claims import id_list, join_ids, split_ids
 from sustainment.models.uncertainty import Range
 from sustainment.presentation import narrative
 
+METHODS = (  # the deck's "Methods and caveats" slide and methods.html, one text
+    "Estimates: the central figure is the median of the claims that state the quantity, each statement counted once; "
+    "'up to' and 'at least' claims, parts (one plant, one calibre) and forecasts only bound the range.",
+    "Ammunition, what is counted: rounds of tube artillery of every calibre on both sides. A claim counting more "
+    "(mortars, rockets, every projectile) only caps an estimate, one counting less (152/155mm alone) only floors it, "
+    "unless its source breaks it down (the Estonian report's 3.4 million howitzer shells of about 7 million "
+    "projectiles); claims that do not say what they count are read as tube artillery.",
+    "Ammunition, the sides: Russian side = Russian output + North Korean and Iranian deliveries; Western side = EU, US "
+    "and Ukrainian output + the Czech-led initiative's deliveries (not all Western output reaches Ukraine). Deliveries "
+    "count from their first claim; a total over several years is split into the years it spans by the claims on its "
+    "parts; a component with no claim in a year carries its latest earlier estimate (marked), its range widening with "
+    "each year of age.",
+    "Will it last: each component projected from the last observed year, along the forward claims that state a level, "
+    "discounted by how the actor's past targets came true, or held flat; ranges widen each projected year. The ratio "
+    "between the sides comes from Monte Carlo draws, each component drawn from a PERT distribution over its range.",
+    "Manpower: monthly stock-flow. In: recruits (+ mobilization, foreign troops). Out: killed + wounded x the share that is "
+    "permanent, + desertion and capture. Losses: the Ukrainian General Staff's monthly rates rescaled to Western estimates, "
+    "following their fitted trend.",
+    narrative.likelihood_note(),
+    "Caveats: shell counts mix new and refurbished rounds, and most do not say which calibres they count; North Korean "
+    "container counts are caps; Russian recruitment claims come from interested officials; Western killed-a-month "
+    "claims disagree with the model's losses (see the recruitment report).",
+)
 BRIEFING_PREFIX = "briefing_"  # the briefing's own charts: beside the other reports' in one figures folder
 DECK_CHARTS = ("ammunition_ratio", "ammunition_supply_by_side", "ammunition_projection", "recruitment_losses_vs_recruits",
                "recruitment_killed_check", "recruitment_fan", "recruitment_tornado")

@@ -45,23 +45,6 @@ FINDINGS_PT = 20  # their size, readable from the back of a room
 SOURCE_CHARACTERS = 150  # one source on one line at 12 pt: the link carries the address, the text never runs off
 SOURCE_SLIDES = 2  # a deck lists the sources of most claims on at most this many slides, then links the full list
 NOTES_CHARACTERS = 1500  # speaker notes a presenter can glance at: talking points and "if asked", not claim dumps
-METHODS = (
-    "Estimates: the central figure is the median of the claims that state the quantity, each statement counted once; "
-    "'up to' and 'at least' claims, parts (one plant, one calibre) and forecasts only bound the range.",
-    "Ammunition: Russian side = Russian output + North Korean and Iranian deliveries; Western side = EU and US output + "
-    "the Czech-led initiative. Deliveries count from their first claim; a component with no claim in a year carries its "
-    "latest earlier estimate (marked), its range widening with each year of age; projected years widen alike.",
-    "Ratio between sides: Monte Carlo, each component drawn from a PERT distribution over its range.",
-    "Manpower: monthly stock-flow. In: recruits (+ mobilization, foreign troops). Out: killed + wounded x the share that is "
-    "permanent, + desertion and capture. Losses: the Ukrainian General Staff's monthly rates rescaled to Western estimates, "
-    "following their fitted trend.",
-    narrative.likelihood_note(),
-    "Caveats: shell counts mix calibres, new and refurbished rounds, capacity and output; North Korean container counts "
-    "are caps; Russian recruitment claims come from interested officials; Western killed-a-month claims disagree with "
-    "the model's losses (see the recruitment report).",
-)
-
-
 @dataclass
 class Slide:
     kind: str  # title | table | chart | bullets | findings (at most three, large) | pair
@@ -219,7 +202,7 @@ def briefing_slides(rendered: RenderedScenario, claims: pd.DataFrame) -> list[Sl
                             footer=footer(chart["source_line"]), notes=chart_notes(chart, claims)))
         used |= set(chart["source_ids"])
         cited += list(chart.get("claim_ids", []))
-    slides.append(Slide("bullets", "Methods and caveats", bullets=list(METHODS)))
+    slides.append(Slide("bullets", "Methods and caveats", bullets=list(analyses.METHODS)))
     slides.append(Slide("bullets", f"Scenario assumptions: {scenario.title}", bullets=list(scenario.assumptions),
                         footer=footer(source_line(claims, scenario.source_ids))))
     used |= set(scenario.source_ids)

@@ -231,6 +231,9 @@ def write_site(project, manifest: dict) -> None:
                                f"{claims['known_from'].max():%Y-%m-%d}")
     if recorded:
         publish.write_files(reports, recorded)
+    from sustainment.analyses.briefing import METHODS
+
+    pages[layout.METHODS_PAGE] = environment.get_template("methods.html.j2").render(methods=METHODS, vintage=vintage)
     pages[layout.CHANGES_PAGE] = environment.get_template("changes.html.j2").render(
         found=[{**change, "rows": [{**row, "before_text": _key_text(row["before"]), "after_text": _key_text(row["after"])}
                                    for row in change["rows"]]} for change in releases.changes(reports)],
