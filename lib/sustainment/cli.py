@@ -305,7 +305,7 @@ def _export_command(commands) -> None:
     everything.add_argument("--no-wait", action="store_true", help="exit 1 at once if another render or export holds reports/")
     everything.set_defaults(run=cmd_reports)
     diff = commands.add_parser("diff", help="key numbers before -> after between two releases (reports/releases/) or "
-                                            "two git revisions (their data/, read by the current code), with the claims "
+                                            "two git revisions (each revision's code on its data/), with the claims "
                                             "that moved them")
     diff.add_argument("before", help="a release id (or its prefix; see reports/changes.html) or a git revision")
     diff.add_argument("after", help="as before")

@@ -338,8 +338,8 @@ def forward_words(result: AmmunitionResult, claims: pd.DataFrame, link=narrative
     names = {code: narrative.escape(name) for code, name in plain.items()}  # data text in a sentence: escaped
     unfollowed = result.forward_claims[~result.forward_claims["id"].isin([*result.followed["id"], *result.targets["id"]])]
     if len(unfollowed):
-        listed = "; ".join(link(f"{plain.get(r.actor, r.actor)} {BOUND_WORDS.get(r.bound, '')}{narrative.stated(r.value)} "
-                                f"{r.unit.replace('/', ' a ')} ({r.period_end.year})", claims, [r.id])
+        listed = "; ".join(link(f"{plain.get(r.actor, r.actor)} {BOUND_WORDS.get(r.bound, '')}{_as_said(r.value, r.unit)} "
+                                f"({r.period_end.year})", claims, [r.id])
                            + f", {'a forecast' if r.forecast == 'yes' else 'a target'}, said by "
                            + narrative.escape(narrative.speaker(r.claimant)) for r in unfollowed.itertuples())
         text += (f" Forward claims not followed (a floor or a cap, or another basis), listed but not counted: "
@@ -352,26 +352,31 @@ def forward_words(result: AmmunitionResult, claims: pd.DataFrame, link=narrative
     return text
 
 
+def _as_said(value: float, unit: str) -> str:
+    """A claim's number and unit as a sentence gives them: '100,000 rounds a month'."""
+    return f"{narrative.stated(value)} {unit.replace('/', ' a ')}"
+
+
 def _targets_words(result: AmmunitionResult, claims: pd.DataFrame, link=narrative.link) -> str:
     """' (European Union 2.5 million rounds a year by 2026; ...)': the scenario's own targets, as the path reaches them."""
     if result.targets.empty:
         return ""
     plain, said = short_names(claims), claims.set_index("id")
     parts = [f"{narrative.escape(plain.get(r.actor, r.actor))} "
-             f"{link(narrative.stated(said.at[r.id, 'value']) + ' ' + said.at[r.id, 'unit'].replace('/', ' a '), claims, [r.id])}"
+             f"{link(_as_said(said.at[r.id, 'value'], said.at[r.id, 'unit']), claims, [r.id])}"
              f" by {max(r.reached_by, result.last_year + 1)}"  # a target set for an observed year is reached the year after
              for r in result.targets.itertuples()]
     return f" ({'; '.join(parts)})"
 
 
 def _followed_words(result: AmmunitionResult, claims: pd.DataFrame, link=narrative.link) -> str:
-    """" (the United States along its 100,000 a month by 2026, at 42%, ...)": the forward claims the path follows."""
+    """", except United States toward 100,000 rounds a month by 2026 at 42%, ...": the forward claims the path follows."""
     if result.followed.empty:
         return ""
     plain = short_names(claims)
     said = claims.set_index("id")
     parts = [f"{narrative.escape(plain.get(r.actor, r.actor))} toward "
-             f"{link(narrative.stated(said.at[r.id, 'value']) + ' ' + said.at[r.id, 'unit'].replace('/', ' a '), claims, [r.id])}"
+             f"{link(_as_said(said.at[r.id, 'value'], said.at[r.id, 'unit']), claims, [r.id])}"
              f" by {r.year} at {narrative.share(r.rate)}, the median of {r.pairs}: about {narrative.count(r.value)} a year"
              for r in result.followed.itertuples()]
     return f", except {'; '.join(parts)} (forward claims, discounted by how past targets came true)"
@@ -461,10 +466,9 @@ def compared_words(result: AmmunitionResult, claims: pd.DataFrame, names: dict[s
 def basis_words(rows: pd.DataFrame, claims: pd.DataFrame) -> str:
     """The basis both sides count, how many of the claims behind `rows` (rows of `annual_supply`)
     were read on it from another basis, and how many setting a central figure do not say what they count."""
-    reads = pd.Series([how for read in rows["munitions_read"] for _, how in read], dtype=object).value_counts()
     central = claims[claims["id"].isin(id_list(rows["central_ids"]))]
     unstated = int((central["munitions"] == munitions.UNSTATED).sum())
-    read = "; ".join(narrative.plural(n, READ_NOUNS[how]) for how, n in reads.items())
+    read = "; ".join(_reads_counted([pair for reads in rows["munitions_read"] for pair in reads]))
     return (f"Both sides count rounds of {munitions.WORDS[ammo.MUNITIONS]}: a claim counting more (mortars, rockets, every "
             f"projectile) enters only as a cap or converted by a breakdown its source gives, one counting less "
             f"(152/155mm alone) only as a floor" + (f" (here: {read})" if read else "") + f"; {unstated} of the "
@@ -595,11 +599,17 @@ def supply_table(result: AmmunitionResult, claims: pd.DataFrame) -> str:
          "measure": lambda v, _r: v if isinstance(v, str) else narrative.DASH},
         missing_note="no claim for that supplier and year (counted as zero)")
 
+def _reads_counted(read) -> list[str]:
+    """['2 floors', '1 cap']: how many claims an estimate read from another basis than their own, and how
+    (`read`: the (id, how) pairs of `Estimate.munitions_read`, of one estimate or several)."""
+    counts = pd.Series([how for _, how in read], dtype=object).value_counts()
+    return [narrative.plural(n, READ_NOUNS[how]) for how, n in counts.items()]
+
+
 def _reads_note(read) -> str:
     """'other basis: 2 floors, 1 cap' for the claims an estimate read from another basis than its own."""
-    counts = pd.Series([how for _, how in read], dtype=object).value_counts()
-    return ("other basis: " + ", ".join(narrative.plural(n, READ_NOUNS[how]) for how, n in counts.items())
-            if len(counts) else "")
+    counted = _reads_counted(read)
+    return "other basis: " + ", ".join(counted) if counted else ""
 
 
 READ_NOUNS = {"floor": "floor", "cap": "cap", "converted": "conversion", "unused": "claim left out",

@@ -7,7 +7,7 @@ same files. `releases/index.json` lists the releases in the order they were firs
 `compare` sets two releases side by side: each key number before -> after, per scenario, with the
 claims behind it that were added, edited or removed; `changes.html` (written with the index) shows
 each release against the one before, newest first, and `sustainment diff A B` prints the same for
-two releases or two git revisions (the data at each revision, read by the current code).
+two releases or two git revisions (each revision's code run on its data/, in a temporary worktree).
 """
 
 from __future__ import annotations
@@ -116,26 +116,39 @@ def compare(before: dict, after: dict) -> list[dict]:
     return rows
 
 
+def changed(before: dict, after: dict) -> list[dict]:
+    """`compare`'s rows for the key numbers that moved or whose claims changed."""
+    return [r for r in compare(before, after) if r["moved"] or r["added"] or r["edited"] or r["removed"]]
+
+
+def key_text(number: dict | None) -> str:
+    """A key number of a release as text: 'central (low to high)', or a dash where it is absent."""
+    from sustainment.analyses.briefing import key_central, key_range
+    from sustainment.presentation.narrative import DASH
+
+    if number is None:
+        return DASH
+    spread = key_range(number)
+    return key_central(number) + ("" if spread == DASH else f" ({spread})")
+
+
 def _moved(was: dict | None, now: dict | None) -> bool:
     if was is None or now is None:
         return True
     return any(abs(now[k] - was[k]) > 1e-9 * max(1.0, abs(was[k])) for k in ("low", "central", "high"))
 
 
-def changes(reports: Path) -> list[dict]:
-    """Each release against the one before it, newest first: {"release", "previous", "rows"} where
-    rows are `compare`'s for the key numbers that moved or whose claims changed."""
-    known = history(reports)
-    found = []
-    for previous, release in zip(known, known[1:]):
-        rows = [r for r in compare(previous, release) if r["moved"] or r["added"] or r["edited"] or r["removed"]]
-        found.append({"release": release, "previous": previous, "rows": rows})
-    return found[::-1]
+def changes(known: list[dict]) -> list[dict]:
+    """Each release of `known` (`history`'s, oldest first) against the one before it, newest first:
+    {"release", "previous", "rows"}, the rows `changed`'s."""
+    pairs = [{"release": release, "previous": previous, "rows": changed(previous, release)}
+             for previous, release in zip(known, known[1:])]
+    return pairs[::-1]
 
 
 def resolve(reports: Path, name: str, scenarios: list[str]) -> dict:
-    """A release by its id (or a unique prefix of one) among those recorded, else the release the
-    data at git revision `name` makes for `scenarios`, computed by the current code."""
+    """A release by its id (or a unique prefix of one) among those recorded, else the release
+    git revision `name` would have published for `scenarios` (`from_revision`)."""
     found = [r for r in history(reports) if r["id"].startswith(name)]
     if len(found) == 1:
         return found[0]
@@ -144,6 +157,7 @@ def resolve(reports: Path, name: str, scenarios: list[str]) -> dict:
     return from_revision(name, scenarios)
 
 
+# Run by an older revision's code, which has no `releases`: it writes its key numbers as `_numbers` does.
 REVISION_SCRIPT = """
 import json, sys
 from pathlib import Path
@@ -200,16 +214,9 @@ def from_revision(revision: str, scenarios: list[str]) -> dict:
 
 def diff_lines(before: dict, after: dict, markdown: bool = False) -> list[str]:
     """`compare` as text: one line per key number that moved or whose claims changed (or a Markdown table)."""
-    from sustainment.analyses.briefing import key_central, key_range
     from sustainment.presentation.narrative import DASH
 
-    def text(number: dict | None) -> str:
-        if number is None:
-            return DASH
-        spread = key_range(number)
-        return key_central(number) + ("" if spread == DASH else f" ({spread})")
-
-    rows = [r for r in compare(before, after) if r["moved"] or r["added"] or r["edited"] or r["removed"]]
+    text, rows = key_text, changed(before, after)
     claims = [", ".join(f"{word} {' '.join(r[key])}" for word, key in (("now behind it", "added"), ("edited", "edited"),
                                                                       ("no longer behind it", "removed")) if r[key])
               for r in rows]

@@ -234,18 +234,10 @@ def write_site(project, manifest: dict) -> None:
     from sustainment.analyses.briefing import METHODS
 
     pages[layout.METHODS_PAGE] = environment.get_template("methods.html.j2").render(methods=METHODS, vintage=vintage)
+    known = releases.history(reports)
     pages[layout.CHANGES_PAGE] = environment.get_template("changes.html.j2").render(
-        found=[{**change, "rows": [{**row, "before_text": _key_text(row["before"]), "after_text": _key_text(row["after"])}
-                                   for row in change["rows"]]} for change in releases.changes(reports)],
-        count=len(releases.history(reports)))
+        found=[{**change, "rows": [{**row, "before_text": releases.key_text(row["before"]),
+                                   "after_text": releases.key_text(row["after"])}
+                                   for row in change["rows"]]} for change in releases.changes(known)],
+        count=len(known))
     publish.write_files(reports, pages)
-
-
-def _key_text(number: dict | None) -> str:
-    """A key number as the changes page shows it: 'central (low to high)', or a dash when absent."""
-    from sustainment.analyses.briefing import key_central, key_range
-
-    if number is None:
-        return narrative.DASH
-    spread = key_range(number)
-    return key_central(number) + ("" if spread == narrative.DASH else f" ({spread})")
